@@ -1,0 +1,99 @@
+"""Shared fixtures: a seeded policy table, a small world per jurisdiction, and
+alice (insider), bob (neighbour: same jurisdiction, other township) and charlie (outsider: another
+jurisdiction) — after Healthchecks' test users."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from jurisdictions.models import OrgUnit, Role
+from tests import factories as f
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Migrate once, then seed the five jurisdictions and their policy rows (tests roll back their own rows)."""
+    with django_db_blocker.unblock():
+        call_command("seed_policies", verbosity=0)
+
+
+@dataclass
+class World:
+    """One jurisdiction: a county with townships A and B, a village in each, a dispatch unit, a team in A."""
+
+    jurisdiction: object
+    county: object
+    township_a: object
+    township_b: object
+    village_a: object
+    village_b: object
+    dispatch_unit: object
+    team_a: object
+
+
+def build_world(code: str) -> World:
+    j = f.jurisdiction(code)
+    county = f.OrgUnitFactory(jurisdiction=j, kind=OrgUnit.Kind.COUNTY, name=f"{j.name}测试县")
+    ta = f.OrgUnitFactory(jurisdiction=j, kind=OrgUnit.Kind.TOWNSHIP, parent=county, name="甲镇")
+    tb = f.OrgUnitFactory(jurisdiction=j, kind=OrgUnit.Kind.TOWNSHIP, parent=county, name="乙镇")
+    va = f.OrgUnitFactory(jurisdiction=j, kind=OrgUnit.Kind.VILLAGE, parent=ta, name="甲村")
+    vb = f.OrgUnitFactory(jurisdiction=j, kind=OrgUnit.Kind.VILLAGE, parent=tb, name="乙村")
+    du = f.DispatchUnitFactory(jurisdiction=j, name=f"{j.name}市直测试局")
+    team = f.TeamFactory(jurisdiction=j, host_unit=va, name="甲村驻村工作队")
+    return World(j, county, ta, tb, va, vb, du, team)
+
+
+@pytest.fixture
+def world(db):
+    return build_world("ganzhou")
+
+
+@pytest.fixture
+def other_world(db):
+    return build_world("fengdu")
+
+
+@pytest.fixture
+def admin_user(world):
+    user = f.UserFactory(username="admin_gz", jurisdiction=world.jurisdiction)
+    f.grant(user, Role.JURISDICTION_ADMIN, jurisdiction=world.jurisdiction)
+    return user
+
+
+@pytest.fixture
+def alice(world):
+    """Insider: party secretary of township A (where team A works)."""
+    user = f.UserFactory(username="alice", jurisdiction=world.jurisdiction)
+    f.grant(user, Role.TOWNSHIP_SECRETARY, org_unit=world.township_a)
+    return user
+
+
+@pytest.fixture
+def bob(world):
+    """Neighbour: party secretary of township B, same jurisdiction."""
+    user = f.UserFactory(username="bob", jurisdiction=world.jurisdiction)
+    f.grant(user, Role.TOWNSHIP_SECRETARY, org_unit=world.township_b)
+    return user
+
+
+@pytest.fixture
+def charlie(other_world):
+    """Outsider: jurisdiction admin of another jurisdiction (fengdu)."""
+    user = f.UserFactory(username="charlie", jurisdiction=other_world.jurisdiction)
+    f.grant(user, Role.JURISDICTION_ADMIN, jurisdiction=other_world.jurisdiction)
+    return user
+
+
+@pytest.fixture
+def api():
+    """api(user) → an APIClient authenticated as that user (None: anonymous)."""
+
+    def make(user=None):
+        client = APIClient()
+        if user is not None:
+            client.force_authenticate(user=user)
+        return client
+
+    return make

@@ -1,0 +1,98 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from guardian.admin import GuardedModelAdmin
+
+from .models import AuditEvent, CalendarDay, DispatchUnit, Jurisdiction, Notification, OrgUnit, PolicyRow, RoleGrant, User
+from .services import calendar_day_set, policy_row_add
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    list_display = ("username", "display_name", "jurisdiction", "is_active", "is_superuser")
+    list_filter = ("jurisdiction", "is_active")
+    fieldsets = UserAdmin.fieldsets + (("驻村通", {"fields": ("jurisdiction", "display_name")}),)
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(GuardedModelAdmin):
+    list_display = ("code", "name", "level", "document")
+
+
+@admin.register(OrgUnit)
+class OrgUnitAdmin(GuardedModelAdmin):
+    list_display = ("name", "kind", "jurisdiction", "parent", "town_type")
+    list_filter = ("jurisdiction", "kind")
+    search_fields = ("name",)
+    readonly_fields = ("path",)
+
+
+@admin.register(DispatchUnit)
+class DispatchUnitAdmin(GuardedModelAdmin):
+    list_display = ("name", "level", "jurisdiction")
+    list_filter = ("jurisdiction", "level")
+    search_fields = ("name",)
+
+
+@admin.register(PolicyRow)
+class PolicyRowAdmin(admin.ModelAdmin):
+    """Adding a version is the only change: existing rows are read-only so history stays true."""
+
+    list_display = ("jurisdiction", "key", "effective_from", "rule_ref", "is_default", "created_by", "created_at")
+    list_filter = ("jurisdiction", "is_default")
+    search_fields = ("key", "rule_ref", "note")
+    fields = ("jurisdiction", "key", "value", "effective_from", "rule_ref", "note", "is_default")
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj is not None else ()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        row = policy_row_add(actor=request.user, jurisdiction=obj.jurisdiction, key=obj.key, value=obj.value,
+                             effective_from=obj.effective_from, rule_ref=obj.rule_ref, note=obj.note,
+                             is_default=obj.is_default)
+        obj.pk = row.pk
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ("date", "is_working_day", "name")
+    list_filter = ("is_working_day",)
+    date_hierarchy = "date"
+
+    def save_model(self, request, obj, form, change):
+        entry = calendar_day_set(actor=request.user, day=obj.date, is_working_day=obj.is_working_day, name=obj.name)
+        obj.pk = entry.pk
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "jurisdiction", "org_unit", "dispatch_unit", "granted_by", "created_at")
+    list_filter = ("role", "jurisdiction")
+    raw_id_fields = ("user", "org_unit", "dispatch_unit")
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Append-only."""
+
+    list_display = ("created_at", "jurisdiction", "actor", "action", "summary")
+    list_filter = ("jurisdiction", "action")
+    search_fields = ("summary", "action")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.register(Notification)
+admin.site.site_header = "驻村通 管理后台"
+admin.site.site_title = "驻村通"

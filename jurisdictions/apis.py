@@ -1,0 +1,202 @@
+"""Thin API views: validate shape, call one service or selector, serialize."""
+
+from datetime import date
+
+from django.contrib.auth import authenticate
+from django.utils import timezone
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors, services
+from .calendar import month_calendar
+from .errors import InvalidInput
+from .models import DispatchUnit, Jurisdiction, OrgUnit, Role, User
+
+
+class JurisdictionField(serializers.SlugRelatedField):
+    """A `jurisdiction` field takes the code ("ganzhou"); unknown or invisible codes are a 400."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Jurisdiction.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return selectors.jurisdiction_list(user=request.user) if request else Jurisdiction.objects.none()
+
+
+class ScopedPK(serializers.PrimaryKeyRelatedField):
+    """A foreign key that only accepts objects in the caller's scope (others: 'does not exist')."""
+
+    def __init__(self, selector, **kwargs):
+        self.selector = selector
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        return self.selector(user=self.context["request"].user)
+
+
+class TokenView(APIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    class Input(serializers.Serializer):
+        username = serializers.CharField()
+        password = serializers.CharField()
+
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request, **data.validated_data)
+        if user is None:
+            raise InvalidInput("用户名或密码错误。", code="bad_credentials")
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class JurisdictionListApi(APIView):
+    def get(self, request):
+        rows = selectors.jurisdiction_list(user=request.user)
+        return Response([{"code": j.code, "name": j.name, "level": j.level} for j in rows])
+
+
+class PolicyApi(APIView):
+    def get(self, request, code):
+        on = request.query_params.get("on")
+        try:
+            day = date.fromisoformat(on) if on else timezone.localdate()
+        except ValueError:
+            raise InvalidInput("日期格式应为 YYYY-MM-DD。", code="bad_date") from None
+        policy = selectors.policy_for(user=request.user, code=code, on=day)
+        effective = max((pv.effective_from for _, pv in policy.items()), default=None)
+        return Response({
+            "code": code,
+            "on": day.isoformat(),
+            "effective_from": effective.isoformat() if effective else None,
+            "rules": {k: {"value": pv.value, "rule_ref": pv.rule_ref, "effective_from": pv.effective_from.isoformat(),
+                          "is_default": pv.is_default} for k, pv in policy.items()},
+        })
+
+
+class OrgUnitOut(serializers.ModelSerializer):
+    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = OrgUnit
+        fields = ["id", "jurisdiction", "kind", "name", "parent", "town_type"]
+
+
+class OrgUnitApi(ListAPIView):
+    serializer_class = OrgUnitOut
+
+    class Input(serializers.Serializer):
+        jurisdiction = JurisdictionField()
+        kind = serializers.ChoiceField(choices=OrgUnit.Kind.choices)
+        name = serializers.CharField(max_length=64)
+        parent = ScopedPK(selectors.org_unit_list, required=False, allow_null=True)
+        town_type = serializers.CharField(max_length=32, required=False, allow_blank=True, default="")
+
+    def get_queryset(self):
+        return selectors.org_unit_list(user=self.request.user, kind=self.request.query_params.get("kind"))
+
+    def post(self, request):
+        data = self.Input(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        unit = services.org_unit_create(actor=request.user, **data.validated_data)
+        return Response(OrgUnitOut(unit).data, status=status.HTTP_201_CREATED)
+
+
+class DispatchUnitOut(serializers.ModelSerializer):
+    jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = DispatchUnit
+        fields = ["id", "jurisdiction", "name", "level"]
+
+
+class DispatchUnitApi(ListAPIView):
+    serializer_class = DispatchUnitOut
+
+    class Input(serializers.Serializer):
+        jurisdiction = JurisdictionField()
+        name = serializers.CharField(max_length=100)
+        level = serializers.ChoiceField(choices=DispatchUnit.Level.choices)
+
+    def get_queryset(self):
+        return selectors.dispatch_unit_list(user=self.request.user)
+
+    def post(self, request):
+        data = self.Input(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        unit = services.dispatch_unit_create(actor=request.user, **data.validated_data)
+        return Response(DispatchUnitOut(unit).data, status=status.HTTP_201_CREATED)
+
+
+class UserApi(APIView):
+    class Input(serializers.Serializer):
+        username = serializers.CharField(max_length=150)
+        password = serializers.CharField(min_length=8, write_only=True)
+        jurisdiction = JurisdictionField()
+        cadre = serializers.IntegerField(required=False, allow_null=True)
+        display_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
+
+    def post(self, request):
+        from teams.selectors import access_cadre
+
+        data = self.Input(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        cadre_id = values.pop("cadre", None)
+        values["cadre"] = access_cadre(user=request.user, cadre_id=cadre_id) if cadre_id else None
+        user = services.user_create(actor=request.user, **values)
+        return Response({"id": user.id, "username": user.username}, status=status.HTTP_201_CREATED)
+
+
+class RoleGrantApi(APIView):
+    class Input(serializers.Serializer):
+        user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+        role = serializers.ChoiceField(choices=Role.choices)
+        org_unit = ScopedPK(selectors.org_unit_list, required=False, allow_null=True)
+        dispatch_unit = ScopedPK(selectors.dispatch_unit_list, required=False, allow_null=True)
+        jurisdiction = JurisdictionField(required=False, allow_null=True)
+
+    def post(self, request):
+        data = self.Input(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        grant = services.role_grant_create(actor=request.user, **data.validated_data)
+        return Response({"id": grant.id, "user": grant.user_id, "role": grant.role,
+                         "jurisdiction": grant.jurisdiction.code, "org_unit": grant.org_unit_id,
+                         "dispatch_unit": grant.dispatch_unit_id}, status=status.HTTP_201_CREATED)
+
+
+class AuditEventOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor.username", default=None)
+    action = serializers.CharField()
+    object_type = serializers.CharField()
+    object_id = serializers.IntegerField()
+    summary = serializers.CharField()
+    data = serializers.JSONField()
+
+
+class AuditEventListApi(ListAPIView):
+    serializer_class = AuditEventOut
+
+    def get_queryset(self):
+        return selectors.audit_list(user=self.request.user)
+
+
+class CalendarApi(APIView):
+    """GET calendar/?month=YYYY-MM: the statutory working days of a month, with warnings."""
+
+    def get(self, request):
+        from .forms import parse_month
+
+        year, month = parse_month(request.query_params.get("month"))
+        cal = month_calendar(year, month)
+        return Response({"month": f"{year:04d}-{month:02d}", "working_days": [d.isoformat() for d in cal.working_days],
+                         "working_day_count": cal.working_day_count, "warnings": cal.warnings})

@@ -1,0 +1,138 @@
+"""The one scoping mechanism: what a user may see, used by every API view, page and selector.
+
+A user's scope is the union of
+- whole-jurisdiction grants (county office in a county, city offices, finance, admin),
+- org-unit grants: that unit and everything below it (township staff, a county inside a city),
+- dispatch-unit grants: cadres of that unit and what hangs off them,
+- the user's own cadre (role `cadre`) and the teams it leads (role `team_leader`).
+
+Selectors filter with `scope_q(...)`, naming how their model reaches each of those; an object
+outside the scope is simply not found (404), so nothing leaks its existence.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.http import Http404
+
+from .models import COUNTY_ROLES, Role, RoleGrant
+
+
+@dataclass
+class Scope:
+    user: object
+    is_superuser: bool = False
+    grants: list = field(default_factory=list)
+    jurisdiction_ids: set = field(default_factory=set)
+    org_paths: list = field(default_factory=list)
+    dispatch_unit_ids: set = field(default_factory=set)
+    cadre_id: int | None = None
+    cadre_jurisdiction_id: int | None = None
+    led_team_ids: set = field(default_factory=set)
+    member_team_id: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.is_superuser or self.jurisdiction_ids or self.org_paths or self.dispatch_unit_ids
+                    or self.cadre_id)
+
+    @property
+    def visible_jurisdiction_ids(self) -> set:
+        ids = set(self.jurisdiction_ids)
+        ids.update(g.jurisdiction_id for g in self.grants)
+        if self.cadre_jurisdiction_id:
+            ids.add(self.cadre_jurisdiction_id)
+        return ids
+
+    def roles(self) -> set[str]:
+        roles = {g.role for g in self.grants}
+        if self.cadre_id:
+            roles.add(Role.CADRE)
+        if self.led_team_ids:
+            roles.add(Role.TEAM_LEADER)
+        return roles
+
+    def holds(self, role: str, *, jurisdiction_id: int, org_path: str | None = None,
+              dispatch_unit_id: int | None = None) -> bool:
+        """Does the user hold `role` over an object of this jurisdiction at this place? No query."""
+        if self.is_superuser:
+            return True
+        for g in self.grants:
+            if g.role != role or g.jurisdiction_id != jurisdiction_id:
+                continue
+            if g.org_unit_id is None and g.dispatch_unit_id is None:
+                return True
+            if g.org_unit_id and org_path and org_path.startswith(g.org_unit.path):
+                return True
+            if g.dispatch_unit_id and g.dispatch_unit_id == dispatch_unit_id:
+                return True
+        return False
+
+    def holds_any(self, roles, **where) -> bool:
+        return any(self.holds(r, **where) for r in roles)
+
+    def is_admin_of(self, jurisdiction_id: int) -> bool:
+        return self.holds(Role.JURISDICTION_ADMIN, jurisdiction_id=jurisdiction_id)
+
+    def is_county_level(self, jurisdiction_id: int, org_path: str | None = None) -> bool:
+        return self.holds_any(COUNTY_ROLES | {Role.JURISDICTION_ADMIN, Role.CITY_OFFICE, Role.CITY_ORG_DEPT,
+                                              Role.CITY_RR_BUREAU}, jurisdiction_id=jurisdiction_id,
+                              org_path=org_path)
+
+
+def scope_for(user) -> Scope:
+    """Computed once per request and kept on the user object. Three queries at most."""
+    cached = getattr(user, "_portal_scope", None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False):
+        scope = Scope(user=None)
+    elif user.is_superuser:
+        scope = Scope(user=user, is_superuser=True)
+    else:
+        scope = Scope(user=user)
+        scope.grants = list(RoleGrant.objects.filter(user=user).select_related("org_unit"))
+        for g in scope.grants:
+            if g.org_unit_id:
+                scope.org_paths.append(g.org_unit.path)
+            elif g.dispatch_unit_id:
+                scope.dispatch_unit_ids.add(g.dispatch_unit_id)
+            else:
+                scope.jurisdiction_ids.add(g.jurisdiction_id)
+        from teams.selectors import cadre_scope_facts  # teams builds on this app, not the reverse
+
+        scope.cadre_id, scope.cadre_jurisdiction_id, scope.member_team_id, scope.led_team_ids = cadre_scope_facts(user)
+    user._portal_scope = scope
+    return scope
+
+
+def scope_q(scope: Scope, *, jurisdiction: str | None = None, org_path: str | None = None,
+            dispatch_unit: str | None = None, cadre: str | None = None, team: str | None = None) -> Q:
+    """A filter for a model, given the lookups by which it reaches each kind of scope."""
+    if scope.is_superuser:
+        return Q()
+    q = Q(pk__in=[])
+    if jurisdiction and scope.jurisdiction_ids:
+        q |= Q(**{f"{jurisdiction}__in": scope.jurisdiction_ids})
+    if org_path:
+        for path in scope.org_paths:
+            q |= Q(**{f"{org_path}__startswith": path})
+    if dispatch_unit and scope.dispatch_unit_ids:
+        q |= Q(**{f"{dispatch_unit}__in": scope.dispatch_unit_ids})
+    if cadre and scope.cadre_id:
+        q |= Q(**{cadre: scope.cadre_id})
+    if team and scope.led_team_ids:
+        q |= Q(**{f"{team}__in": scope.led_team_ids})
+    return q
+
+
+def get_in_scope(queryset, pk):
+    """Fetch one object from an already scoped queryset; anything else is a 404."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    return obj

@@ -1,0 +1,58 @@
+"""POLICY.md §4: required presence, who keeps attendance, whereabouts boards.
+
+`attendance.required_days.method`: statutory_working_days | fixed | fraction_of_month.
+Counted days (compliance) = statuses in `attendance.counted_statuses`; paid days = `attendance.paid_statuses`.
+"""
+
+from . import Row
+
+TOWNSHIP_KEEPS = {"default": "township"}
+ON_DUTY = {"statuses": ["on_duty"]}
+
+ROWS = {
+    "qujiang": [
+        Row("attendance.required_days", {"method": "statutory_working_days", "severity": "hard"}, "qujiang art.13",
+            "与所在镇干部一同考勤：按法定工作日计（文件原文为参照所在镇考勤制度，本系统按法定工作日解释）"),
+        Row("attendance.counted_statuses", ON_DUTY, "qujiang art.13"),
+        Row("attendance.paid_statuses", ON_DUTY, "qujiang art.21", "伙食补助按实际驻镇（村）天数"),
+        Row("attendance.recorder", TOWNSHIP_KEEPS, "qujiang art.13"),
+    ],
+    "ganzhou": [
+        Row("attendance.required_days", {"method": "fixed", "days": 20, "yearly_average": True, "severity": "hard"},
+            "ganzhou art.16", "平均每月驻村不少于20天（含因公出差、开会和培训）"),
+        Row("attendance.counted_statuses", {"statuses": ["on_duty", "official_business"]}, "ganzhou art.16"),
+        Row("attendance.paid_statuses", ON_DUTY, "ganzhou art.27", "生活补助按实际驻村天数，凭乡镇盖章考勤表"),
+        Row("attendance.recorder", TOWNSHIP_KEEPS, "ganzhou art.14"),
+        Row("attendance.county_monthly_check", {"by": "county_office"}, "ganzhou art.14"),
+    ],
+    "linfen": [
+        Row("attendance.required_days", {"method": "statutory_working_days", "severity": "hard"}, "linfen art.8",
+            "专职驻村：按法定工作日计（文件未给天数，本系统默认）", default=False),
+        Row("attendance.counted_statuses", ON_DUTY, "linfen art.9"),
+        Row("attendance.paid_statuses", ON_DUTY, "linfen art.17", "按驻村工作队员实际在岗天数"),
+        Row("attendance.recorder", TOWNSHIP_KEEPS, "linfen art.8"),
+        Row("attendance.daily_township_count", {"enabled": True, "monthly_evaluation": True,
+                                                "county_weekly_upload": True}, "linfen art.8"),
+        Row("attendance.whereabouts_board", {"fields": ["name", "phone", "status"]}, "linfen art.9",
+            "公示牌：姓名、联系电话、去向（第九条（二））"),
+    ],
+    "xinfeng": [
+        Row("attendance.required_days", {"method": "statutory_working_days", "severity": "hard"}, "xinfeng default",
+            "文件仅规定专职（四（三）），未规定考勤天数；默认按法定工作日", default=True),
+        Row("attendance.counted_statuses", ON_DUTY, "xinfeng default", default=True),
+        Row("attendance.paid_statuses", ON_DUTY, "xinfeng default", default=True),
+        Row("attendance.recorder", TOWNSHIP_KEEPS, "xinfeng default", "文件未规定考勤主体；默认由乡镇考勤", default=True),
+    ],
+    "fengdu": [
+        Row("attendance.required_days", {"method": "fraction_of_month", "numerator": 2, "denominator": 3,
+                                         "severity": "soft"}, "fengdu art.9",
+            "原则上每月2/3以上时间在乡村：本系统取 ceil(2/3×当月天数)"),
+        Row("attendance.counted_statuses", ON_DUTY, "fengdu art.9"),
+        Row("attendance.paid_statuses", ON_DUTY, "fengdu art.20", "按出勤天数100元/天"),
+        Row("attendance.recorder", {"default": "township", "leader": "township", "first_secretary": "township",
+                                    "industry_instructor": "township", "township_team_member": "team_leader",
+                                    "village_team_member": "first_secretary"}, "fengdu art.9"),
+        Row("attendance.county_monthly_check", {"by": "county_rr_bureau"}, "fengdu art.9"),
+        Row("attendance.whereabouts_board", {"fields": ["name", "photo", "post", "phone", "pledges"]}, "fengdu art.8"),
+    ],
+}

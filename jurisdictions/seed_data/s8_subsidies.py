@@ -1,0 +1,40 @@
+"""POLICY.md §8: allowance rates. Every amount is a string of yuan with 2 decimals; rates change by new rows."""
+
+from . import Row
+
+ROWS = {
+    "qujiang": [
+        Row("subsidy.meal_per_day", {"amount": "40.00"}, "qujiang art.21", "每天40元伙食补助，按实际驻镇（村）天数"),
+        Row("subsidy.township_allowance", {"monthly": "1000.00", "after_months": 6, "continuity": True},
+            "qujiang art.21",
+            "驻镇帮扶6个月以上享受乡镇工作补贴，执行所在地乡镇标准；文件未给金额，默认1000元/月，请按当地标准修改；"
+            "自第7个月起发放为本系统解释；上一轮无间断接续的可连续发放"),
+        Row("subsidy.trips", {"max_per_month": 3, "basis": "receipt"}, "qujiang art.21",
+            "往返交通每月不超过3次，按有关规定报销"),
+    ],
+    "ganzhou": [
+        Row("subsidy.living_per_day", {"city": "100.00", "county": "100.00"}, "ganzhou art.27",
+            "生活补助市级100元/天；各县按本地标准（默认同市级，请按本地标准修改）"),
+        Row("subsidy.trips", {"max_per_month": 2, "basis": "per_km", "per_km": "0.45", "self_driving_only": True,
+                              "dispatch_levels": ["city"], "one_car_per_team": True, "no_tolls": True},
+            "ganzhou art.27", "已实行公车改革的市派单位自驾：0.45元/公里，每月不超过2次往返，一个工作队只报一辆车"),
+        Row("subsidy.communication_monthly", {"amount": "100.00"}, "ganzhou art.27",
+            "可参照市级机关事业单位通信补贴标准；文件未给金额，默认100元/月；派出单位已发放的不重复发放"),
+    ],
+    "linfen": [
+        Row("subsidy.living_per_day", {"amount": "60.00"}, "linfen art.17",
+            "按同级差旅费伙食补助标准；文件未给金额，默认60元/天，请按本地标准修改"),
+        Row("subsidy.transport_per_day", {"amount": "0.00"}, "linfen art.17", "交通补贴按天，文件未给金额，默认0"),
+        Row("subsidy.communication_per_day", {"amount": "0.00"}, "linfen art.17", "通信补贴按天，文件未给金额，默认0"),
+    ],
+    "xinfeng": [
+        Row("subsidy.work_allowance_monthly", {"amount": "2000.00", "dispatch_levels": ["county"], "prorate": True},
+            "xinfeng sec.六", "县直单位派出驻镇人员每月2000元工作补助（含伙食补助）；不满月按在岗日历天数折算"),
+        Row("subsidy.township_allowance", {"monthly": "1000.00", "after_months": 6, "continuity": False},
+            "xinfeng sec.六", "驻镇帮扶6个月以上享受乡镇工作补贴；文件未给金额，默认1000元/月"),
+    ],
+    "fengdu": [
+        Row("subsidy.living_per_day", {"amount": "100.00", "exclusive": True}, "fengdu art.20",
+            "按出勤天数100元/天，不再另发通信、交通补助和乡镇工作补贴"),
+    ],
+}

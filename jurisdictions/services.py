@@ -1,0 +1,157 @@
+"""Writes for tenants, org units, dispatch units, users, role grants, policy rows and the calendar."""
+
+from datetime import date
+
+from django.db import transaction
+from guardian.shortcuts import assign_perm, remove_perm
+
+from .audit import audit_record
+from .errors import InvalidInput, NotPermitted
+from .models import CalendarDay, DispatchUnit, Jurisdiction, OrgUnit, PolicyRow, Role, RoleGrant, User
+from .scoping import scope_for
+
+# Which org-unit kinds may sit under which (county → township/street → village; a city holds counties).
+ALLOWED_PARENTS = {
+    OrgUnit.Kind.CITY: {None},
+    OrgUnit.Kind.COUNTY: {None, OrgUnit.Kind.CITY},
+    OrgUnit.Kind.TOWNSHIP: {None, OrgUnit.Kind.COUNTY, OrgUnit.Kind.CITY},
+    OrgUnit.Kind.STREET: {None, OrgUnit.Kind.COUNTY, OrgUnit.Kind.CITY},
+    OrgUnit.Kind.VILLAGE: {OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.STREET},
+}
+
+
+def _require_admin(actor, jurisdiction: Jurisdiction) -> None:
+    if not scope_for(actor).is_admin_of(jurisdiction.id):
+        raise NotPermitted("只有本辖区管理员可以进行此操作。")
+
+
+@transaction.atomic
+def org_unit_create(*, actor, jurisdiction: Jurisdiction, kind: str, name: str, parent: OrgUnit | None = None,
+                    town_type: str = "") -> OrgUnit:
+    _require_admin(actor, jurisdiction)
+    if parent is not None and parent.jurisdiction_id != jurisdiction.id:
+        raise InvalidInput("上级单位不属于该辖区。", code="parent_other_jurisdiction")
+    if (parent.kind if parent else None) not in ALLOWED_PARENTS[kind]:
+        raise InvalidInput(f"{OrgUnit.Kind(kind).label}不能设在{parent.get_kind_display() if parent else '顶层'}之下。",
+                           code="bad_parent")
+    if OrgUnit.objects.filter(jurisdiction=jurisdiction, parent=parent, name=name).exists():
+        raise InvalidInput(f"同一上级下已有名为“{name}”的单位。", code="duplicate_name")
+    unit = OrgUnit.objects.create(jurisdiction=jurisdiction, kind=kind, name=name, parent=parent, town_type=town_type)
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    audit_record(actor=actor, action="org_unit.create", obj=unit, summary=f"新建{unit.get_kind_display()}：{name}")
+    return unit
+
+
+@transaction.atomic
+def dispatch_unit_create(*, actor, jurisdiction: Jurisdiction, name: str, level: str) -> DispatchUnit:
+    _require_admin(actor, jurisdiction)
+    if DispatchUnit.objects.filter(jurisdiction=jurisdiction, name=name).exists():
+        raise InvalidInput(f"已有名为“{name}”的派出单位。", code="duplicate_name")
+    unit = DispatchUnit.objects.create(jurisdiction=jurisdiction, name=name, level=level)
+    audit_record(actor=actor, action="dispatch_unit.create", obj=unit, summary=f"新建派出单位：{name}")
+    return unit
+
+
+@transaction.atomic
+def user_create(*, actor, username: str, password: str, jurisdiction: Jurisdiction, cadre=None,
+                display_name: str = "") -> User:
+    _require_admin(actor, jurisdiction)
+    if User.objects.filter(username=username).exists():
+        raise InvalidInput("用户名已存在。", code="duplicate_username")
+    if len(password) < 8:
+        raise InvalidInput("密码至少8位。", code="weak_password")
+    if cadre is not None:
+        if cadre.jurisdiction_id != jurisdiction.id:
+            raise InvalidInput("干部不属于该辖区。", code="cadre_other_jurisdiction")
+        if cadre.user_id:
+            raise InvalidInput("该干部已有登录账号。", code="cadre_has_user")
+    user = User(username=username, jurisdiction=jurisdiction, display_name=display_name or (cadre.name if cadre else ""))
+    user.set_password(password)
+    user.save()
+    if cadre is not None:
+        cadre.user = user
+        cadre.save(update_fields=["user"])
+    audit_record(actor=actor, action="user.create", obj=user, jurisdiction=jurisdiction,
+                 summary=f"新建用户：{username}", data={"cadre": cadre.pk if cadre else None})
+    return user
+
+
+def _grant_target(grant: RoleGrant):
+    return grant.org_unit or grant.dispatch_unit or grant.jurisdiction
+
+
+@transaction.atomic
+def role_grant_create(*, actor, user: User, role: str, jurisdiction: Jurisdiction | None = None,
+                      org_unit: OrgUnit | None = None, dispatch_unit: DispatchUnit | None = None) -> RoleGrant:
+    jurisdiction = jurisdiction or (org_unit.jurisdiction if org_unit else None) or \
+        (dispatch_unit.jurisdiction if dispatch_unit else None) or user.jurisdiction
+    if jurisdiction is None:
+        raise InvalidInput("请指定授权范围（辖区、组织单位或派出单位）。", code="scope_required")
+    _require_admin(actor, jurisdiction)
+    if role in (Role.TEAM_LEADER, Role.CADRE):
+        raise InvalidInput("队长和干部角色由任职关系自动产生，无需授权。", code="derived_role")
+    for unit in (org_unit, dispatch_unit):
+        if unit is not None and unit.jurisdiction_id != jurisdiction.id:
+            raise InvalidInput("授权范围不属于该辖区。", code="scope_other_jurisdiction")
+    if user.jurisdiction_id and user.jurisdiction_id != jurisdiction.id and not user.is_superuser:
+        raise InvalidInput("用户不属于该辖区。", code="user_other_jurisdiction")
+    needs = {Role.TOWNSHIP_SECRETARY: "township", Role.ATTENDANCE_CLERK: "township", Role.DISPATCH_UNIT: "dispatch"}
+    if needs.get(role) == "township" and (org_unit is None or not org_unit.is_township):
+        raise InvalidInput("乡镇角色须授予某个乡镇（街道）。", code="township_required")
+    if needs.get(role) == "dispatch" and dispatch_unit is None:
+        raise InvalidInput("派出单位角色须指定派出单位。", code="dispatch_unit_required")
+    if org_unit is not None and dispatch_unit is not None:
+        raise InvalidInput("授权范围只能是一个组织单位或一个派出单位。", code="one_scope")
+    grant = RoleGrant.objects.create(user=user, role=role, jurisdiction=jurisdiction, org_unit=org_unit,
+                                     dispatch_unit=dispatch_unit, granted_by=actor if actor.pk else None)
+    # The guardian object permission mirrors the grant on its scope object (admin, has_perm checks).
+    assign_perm(f"jurisdictions.{role}", user, _grant_target(grant))
+    audit_record(actor=actor, action="role_grant.create", obj=grant, jurisdiction=jurisdiction,
+                 summary=f"授予{user}：{grant.get_role_display()}（{_grant_target(grant)}）")
+    return grant
+
+
+@transaction.atomic
+def role_grant_revoke(*, actor, grant: RoleGrant) -> None:
+    _require_admin(actor, grant.jurisdiction)
+    target = _grant_target(grant)
+    audit_record(actor=actor, action="role_grant.revoke", obj=grant, jurisdiction=grant.jurisdiction,
+                 summary=f"撤销{grant.user}：{grant.get_role_display()}（{target}）")
+    same = RoleGrant.objects.filter(user=grant.user, role=grant.role, org_unit=grant.org_unit,
+                                    dispatch_unit=grant.dispatch_unit, jurisdiction=grant.jurisdiction)
+    if same.count() == 1:
+        remove_perm(f"jurisdictions.{grant.role}", grant.user, target)
+    grant.delete()
+
+
+@transaction.atomic
+def policy_row_add(*, actor, jurisdiction: Jurisdiction, key: str, value, effective_from: date, rule_ref: str,
+                   note: str = "", is_default: bool = False) -> PolicyRow:
+    """A new version of a rule. Existing versions are never edited: history keeps what it applied."""
+    if actor is not None:
+        _require_admin(actor, jurisdiction)
+    if PolicyRow.objects.filter(jurisdiction=jurisdiction, key=key, effective_from=effective_from).exists():
+        raise InvalidInput("该规则在此生效日期已有版本，请选择新的生效日期。", code="duplicate_version")
+    if not rule_ref.strip():
+        raise InvalidInput("请填写依据条款（如 ganzhou art.17）。", code="rule_ref_required")
+    row = PolicyRow.objects.create(jurisdiction=jurisdiction, key=key, value=value, effective_from=effective_from,
+                                   rule_ref=rule_ref.strip(), note=note, is_default=is_default,
+                                   created_by=actor if actor is not None and actor.pk else None)
+    audit_record(actor=actor, action="policy_row.add", obj=row, jurisdiction=jurisdiction,
+                 summary=f"{key} 自{effective_from}起生效", data={"value": value, "rule_ref": row.rule_ref})
+    return row
+
+
+@transaction.atomic
+def calendar_day_set(*, actor, day: date, is_working_day: bool, name: str = "") -> CalendarDay:
+    entry, _ = CalendarDay.objects.update_or_create(date=day, defaults={"is_working_day": is_working_day, "name": name})
+    audit_record(actor=actor, action="calendar_day.set", obj=entry, jurisdiction=None,
+                 summary=f"{day} {'上班' if is_working_day else '放假'} {name}")
+    return entry
+
+
+def notify(*, user, message: str, link: str = "") -> None:
+    from .models import Notification
+
+    Notification.objects.create(user=user, message=message[:255], link=link)

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import apis, views
+
+api_urlpatterns = [
+    path("auth/token/", apis.TokenView.as_view(), name="api-token"),
+    path("jurisdictions/", apis.JurisdictionListApi.as_view(), name="api-jurisdictions"),
+    path("jurisdictions/<slug:code>/policy/", apis.PolicyApi.as_view(), name="api-policy"),
+    path("org-units/", apis.OrgUnitApi.as_view(), name="api-org-units"),
+    path("dispatch-units/", apis.DispatchUnitApi.as_view(), name="api-dispatch-units"),
+    path("users/", apis.UserApi.as_view(), name="api-users"),
+    path("role-grants/", apis.RoleGrantApi.as_view(), name="api-role-grants"),
+    path("audit-events/", apis.AuditEventListApi.as_view(), name="api-audit-events"),
+    path("calendar/", apis.CalendarApi.as_view(), name="api-calendar"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.PortalLoginView.as_view(), name="login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("policy/<slug:code>/", views.policy_page, name="policy-page"),
+    path("audit/", views.audit_page, name="audit-page"),
+]

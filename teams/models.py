@@ -1,0 +1,190 @@
+"""Cadres, teams, memberships and the overrides of soft selection rules."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from jurisdictions.models import DispatchUnit, Jurisdiction, OrgUnit
+
+
+class Cadre(models.Model):
+    """驻村干部."""
+
+    class Gender(models.TextChoices):
+        MALE = "male", "男"
+        FEMALE = "female", "女"
+
+    class PartyStatus(models.TextChoices):
+        MEMBER = "member", "正式党员"
+        PROBATIONARY = "probationary", "预备党员"
+        NONE = "none", "非党员"
+
+    class Rank(models.TextChoices):
+        DIVISION = "division", "正处"
+        DEPUTY_DIVISION = "deputy_division", "副处"
+        SECTION = "section", "正科"
+        DEPUTY_SECTION = "deputy_section", "副科"
+        STAFF = "staff", "科员"
+        CLERK = "clerk", "办事员"
+        MIDDLE_MANAGER = "middle_manager", "中层"
+        NONE = "none", "无"
+
+    class Category(models.TextChoices):
+        CIVIL_SERVANT = "civil_servant", "公务员"
+        PUBLIC_INSTITUTION = "public_institution", "事业"
+        SOE = "soe", "国企"
+        UNIVERSITY = "university", "高校"
+        SELECTED_GRADUATE = "selected_graduate", "选调生"
+        TECH_COMMISSIONER = "tech_commissioner", "农村科技特派员"
+        SANZHI_YIFU = "sanzhi_yifu", "三支一扶"
+        GRADUATE_VOLUNTEER = "graduate_volunteer", "高校毕业生志愿者"
+        FINANCIAL_ASSISTANT = "financial_assistant", "金融助理"
+
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="cadres")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name="登录账号", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="cadre",
+    )
+    name = models.CharField("姓名", max_length=64)
+    gender = models.CharField("性别", max_length=8, choices=Gender.choices)
+    birth_date = models.DateField("出生日期")
+    id_number = models.CharField("身份证号", max_length=18, blank=True)
+    party_status = models.CharField("政治面貌", max_length=16, choices=PartyStatus.choices)
+    party_joined_on = models.DateField("入党时间", null=True, blank=True)
+    work_started_on = models.DateField("参加工作时间", null=True, blank=True)
+    rank = models.CharField("职级", max_length=20, choices=Rank.choices, default=Rank.NONE)
+    reserve_cadre = models.BooleanField("后备干部", default=False)
+    category = models.CharField("人员类别", max_length=24, choices=Category.choices)
+    dispatch_unit = models.ForeignKey(
+        DispatchUnit, verbose_name="派出单位", on_delete=models.PROTECT, related_name="cadres"
+    )
+    dispatch_level = models.CharField("派出层级", max_length=16, choices=DispatchUnit.Level.choices)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+    commute_km = models.DecimalField("单程里程(公里)", max_digits=7, decimal_places=1, null=True, blank=True)
+    self_driving = models.BooleanField("自驾", default=False)
+    # Where the cadre is stationed now (village or township); kept by the membership services so
+    # that "cadres of my township" is one indexed filter.
+    station = models.ForeignKey(
+        OrgUnit, verbose_name="驻点", null=True, blank=True, on_delete=models.SET_NULL, related_name="stationed_cadres"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "驻村干部"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "id_number"], condition=~Q(id_number=""), name="cadre_unique_id_number"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Team(models.Model):
+    """驻镇/驻乡/驻村工作队, 产业指导组."""
+
+    class Kind(models.TextChoices):
+        TOWN = "town", "驻镇工作队"
+        TOWNSHIP = "township", "驻乡工作队"
+        VILLAGE = "village", "驻村工作队"
+        INDUSTRY = "industry", "产业指导组"
+
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="teams")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    name = models.CharField("名称", max_length=100)
+    host_unit = models.ForeignKey(OrgUnit, verbose_name="驻点", on_delete=models.PROTECT, related_name="teams")
+    dispatch_level = models.CharField("派出层级", max_length=16, choices=DispatchUnit.Level.choices)
+    lead_unit = models.ForeignKey(
+        DispatchUnit, verbose_name="牵头单位", null=True, blank=True, on_delete=models.PROTECT, related_name="led_teams"
+    )
+    member_units = models.ManyToManyField(DispatchUnit, verbose_name="成员单位", blank=True, related_name="member_teams")
+    term_start = models.DateField("任期开始")
+    term_end = models.DateField("任期结束", null=True, blank=True)
+    term_rule_ref = models.CharField(max_length=64, blank=True)
+    ended_on = models.DateField("撤队日期", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作队"
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def township(self) -> OrgUnit:
+        """The township the team belongs to (its host, or the host's parent for a village team)."""
+        unit = self.host_unit
+        return unit.parent if unit.kind == OrgUnit.Kind.VILLAGE and unit.parent_id else unit
+
+
+class Membership(models.Model):
+    """A cadre's assignment to a team, with its role, term and how it ended."""
+
+    class Role(models.TextChoices):
+        LEADER = "leader", "队长"
+        MEMBER = "member", "队员"
+        INDUSTRY_INSTRUCTOR = "industry_instructor", "产业指导员"
+
+    class EndKind(models.TextChoices):
+        TERM_END = "term_end", "任期届满"
+        ROTATION = "rotation", "轮换"
+        ADJUSTMENT = "adjustment", "调整"
+        RECALL = "recall", "召回"
+
+    team = models.ForeignKey(Team, verbose_name="工作队", on_delete=models.PROTECT, related_name="memberships")
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField("角色", max_length=24, choices=Role.choices)
+    first_secretary = models.BooleanField("驻村第一书记", default=False)
+    village = models.ForeignKey(
+        OrgUnit, verbose_name="任职村", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    start_date = models.DateField("到岗日期")
+    planned_end = models.DateField("任期届满日期", null=True, blank=True)
+    term_rule_ref = models.CharField(max_length=64, blank=True)
+    end_date = models.DateField("离岗日期", null=True, blank=True)
+    end_kind = models.CharField("离岗方式", max_length=16, choices=EndKind.choices, blank=True)
+    end_ground = models.CharField("离岗事由", max_length=200, blank=True)
+    end_rule_ref = models.CharField(max_length=64, blank=True)
+    end_note = models.TextField("说明", blank=True)
+    policy_snapshot = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "队员任职"
+        ordering = ["team_id", "-role", "start_date", "id"]
+        constraints = [
+            # everywhere: one active assignment per cadre, one active leader per team (POLICY.md §2)
+            models.UniqueConstraint(fields=["cadre"], condition=Q(end_date__isnull=True),
+                                    name="membership_one_active_per_cadre"),
+            models.UniqueConstraint(fields=["team"], condition=Q(end_date__isnull=True, role="leader"),
+                                    name="membership_one_active_leader_per_team"),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} @ {self.team} ({self.get_role_display()})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.end_date is None
+
+
+class RuleOverride(models.Model):
+    """A soft rule (原则上/一般/优先) accepted anyway: the reason, who and when."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.PROTECT, related_name="overrides")
+    code = models.CharField("规则", max_length=64)
+    rule_ref = models.CharField("依据条款", max_length=64)
+    detail = models.CharField("内容", max_length=255)
+    reason = models.TextField("理由")
+    overridden_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="决定人", on_delete=models.PROTECT,
+                                      related_name="+")
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "软性规则例外"
+        ordering = ["-created_at"]

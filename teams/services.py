@@ -1,0 +1,324 @@
+"""Every write on cadres, teams and memberships. Rules come from the policy table (POLICY.md §2–§3)."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from jurisdictions.audit import audit_record
+from jurisdictions.errors import InvalidInput, NotPermitted, RuleViolation, StateConflict
+from jurisdictions.models import COUNTY_ROLES, DispatchUnit, Jurisdiction, OrgUnit, Role
+from jurisdictions.policy import Policy, policy_in_force
+from jurisdictions.scoping import scope_for
+
+from .idcard import id_number_problems
+from .models import Cadre, Membership, RuleOverride, Team
+from .rules import Candidate, Finding, TeamFacts, selection_findings, team_checks
+
+# Who manages people in a jurisdiction: the admin and the county (or city) departments.
+MANAGER_ROLES = COUNTY_ROLES | {Role.JURISDICTION_ADMIN, Role.CITY_ORG_DEPT, Role.CITY_OFFICE}
+
+
+def require_manager(actor, jurisdiction: Jurisdiction, org_path: str | None = None) -> None:
+    if not scope_for(actor).holds_any(MANAGER_ROLES, jurisdiction_id=jurisdiction.id, org_path=org_path):
+        raise NotPermitted("只有辖区管理员或县（市）组织、驻村工作部门可以进行此操作。")
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+# ---- cadres -----------------------------------------------------------------------------------
+
+CADRE_FIELDS = ("name", "gender", "birth_date", "id_number", "party_status", "party_joined_on", "work_started_on",
+                "rank", "reserve_cadre", "category", "dispatch_unit", "dispatch_level", "phone", "commute_km",
+                "self_driving")
+
+
+def cadre_problems(*, jurisdiction: Jurisdiction, data: dict, exclude_id: int | None = None) -> dict[str, list[str]]:
+    """Field -> Chinese messages. Shared by the API, the page form and the roster import."""
+    problems: dict[str, list[str]] = {}
+    if data.get("id_number"):
+        msgs = id_number_problems(data["id_number"], birth_date=data.get("birth_date"), gender=data.get("gender"))
+        if msgs:
+            problems["id_number"] = msgs
+        else:
+            dup = Cadre.objects.filter(jurisdiction=jurisdiction, id_number=data["id_number"].upper())
+            if exclude_id:
+                dup = dup.exclude(pk=exclude_id)
+            if dup.exists():
+                problems["id_number"] = ["该身份证号已登记。"]
+    unit = data.get("dispatch_unit")
+    if unit is not None and unit.jurisdiction_id != jurisdiction.id:
+        problems["dispatch_unit"] = ["派出单位不属于该辖区。"]
+    today = timezone.localdate()
+    for f, label in (("birth_date", "出生日期"), ("party_joined_on", "入党时间"), ("work_started_on", "参加工作时间")):
+        if data.get(f) and data[f] > today:
+            problems.setdefault(f, []).append(f"{label}不能晚于今天。")
+    if data.get("party_status") == "none" and data.get("party_joined_on"):
+        problems.setdefault("party_joined_on", []).append("非党员不应填写入党时间。")
+    if data.get("party_joined_on") and data.get("birth_date") and data["party_joined_on"] <= data["birth_date"]:
+        problems.setdefault("party_joined_on", []).append("入党时间应晚于出生日期。")
+    return problems
+
+
+def _raise_problems(problems: dict[str, list[str]]) -> None:
+    if problems:
+        field, msgs = next(iter(problems.items()))
+        raise InvalidInput(msgs[0], code="invalid_" + field, errors=problems)
+
+
+def _cadre_build(jurisdiction: Jurisdiction, data: dict) -> Cadre:
+    values = {f: data.get(f) for f in CADRE_FIELDS if f in data}
+    values["id_number"] = (values.get("id_number") or "").upper()
+    for f in ("phone",):
+        values[f] = values.get(f) or ""
+    for f in ("reserve_cadre", "self_driving"):
+        values[f] = bool(values.get(f))
+    return Cadre(jurisdiction=jurisdiction, **values)
+
+
+@transaction.atomic
+def cadre_create(*, actor, jurisdiction: Jurisdiction, data: dict) -> Cadre:
+    require_manager(actor, jurisdiction)
+    _raise_problems(cadre_problems(jurisdiction=jurisdiction, data=data))
+    cadre = _cadre_build(jurisdiction, data)
+    cadre.save()
+    audit_record(actor=actor, action="cadre.create", obj=cadre, summary=f"登记干部：{cadre.name}")
+    return cadre
+
+
+@transaction.atomic
+def cadre_update(*, actor, cadre: Cadre, data: dict) -> Cadre:
+    require_manager(actor, cadre.jurisdiction)
+    merged = {f: getattr(cadre, f) for f in CADRE_FIELDS} | data
+    _raise_problems(cadre_problems(jurisdiction=cadre.jurisdiction, data=merged, exclude_id=cadre.pk))
+    changed = {}
+    for f, v in data.items():
+        if f in CADRE_FIELDS and getattr(cadre, f) != v:
+            changed[f] = str(v)
+            setattr(cadre, f, v.upper() if f == "id_number" and v else v)
+    cadre.save()
+    audit_record(actor=actor, action="cadre.update", obj=cadre, summary=f"修改干部信息：{cadre.name}", data=changed)
+    return cadre
+
+
+@transaction.atomic
+def cadres_import(*, actor, jurisdiction: Jurisdiction, rows: list[dict]) -> list[Cadre]:
+    """All or nothing: the caller validated every row already; this re-checks and saves them together."""
+    require_manager(actor, jurisdiction)
+    created = []
+    for data in rows:
+        _raise_problems(cadre_problems(jurisdiction=jurisdiction, data=data))
+        cadre = _cadre_build(jurisdiction, data)
+        cadre.save()
+        created.append(cadre)
+    audit_record(actor=actor, action="cadre.import", obj=created[0] if created else jurisdiction,
+                 jurisdiction=jurisdiction, summary=f"批量导入干部{len(created)}人",
+                 data={"ids": [c.pk for c in created]})
+    return created
+
+
+# ---- teams ------------------------------------------------------------------------------------
+
+@transaction.atomic
+def team_create(*, actor, jurisdiction: Jurisdiction, kind: str, name: str, host_unit: OrgUnit, dispatch_level: str,
+                term_start: date, term_end: date | None = None, lead_unit: DispatchUnit | None = None,
+                member_units: list[DispatchUnit] | tuple = ()) -> Team:
+    require_manager(actor, jurisdiction)
+    if host_unit.jurisdiction_id != jurisdiction.id:
+        raise InvalidInput("驻点不属于该辖区。", code="host_unit_other_jurisdiction")
+    if host_unit.kind not in (OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.STREET, OrgUnit.Kind.VILLAGE):
+        raise InvalidInput("驻点应为乡镇、街道或村。", code="bad_host_unit")
+    if kind == Team.Kind.VILLAGE and host_unit.kind != OrgUnit.Kind.VILLAGE:
+        raise InvalidInput("驻村工作队的驻点应为村。", code="bad_host_unit")
+    for unit in [lead_unit, *member_units]:
+        if unit is not None and unit.jurisdiction_id != jurisdiction.id:
+            raise InvalidInput("牵头或成员单位不属于该辖区。", code="unit_other_jurisdiction")
+    policy = policy_in_force(jurisdiction, term_start)
+    if host_unit.kind == OrgUnit.Kind.VILLAGE:
+        _refuse_second_team_in_village(policy, host_unit)
+    term = policy.get("term.years")
+    if term_end is None and term:
+        term_end = add_years(term_start, term.value["years"])
+    if term_end is not None and term_end <= term_start:
+        raise InvalidInput("任期结束日期应晚于开始日期。", code="bad_term")
+    if term and term.value.get("minimum") and term_end and term_end < add_years(term_start, term.value["years"]):
+        raise RuleViolation(f"任期不少于{term.value['years']}年。", code="term_too_short", rule_ref=term.rule_ref,
+                            overridable=False)
+    team = Team.objects.create(jurisdiction=jurisdiction, kind=kind, name=name, host_unit=host_unit,
+                               dispatch_level=dispatch_level, term_start=term_start, term_end=term_end,
+                               term_rule_ref=term.rule_ref if term else "", lead_unit=lead_unit)
+    if member_units:
+        team.member_units.set(member_units)
+    audit_record(actor=actor, action="team.create", obj=team, summary=f"组建工作队：{name}")
+    return team
+
+
+def _refuse_second_team_in_village(policy: Policy, village: OrgUnit, exclude_team_id: int | None = None) -> None:
+    # linfen art.4: 省市县三级不能重复派驻 — one team per village
+    pv = policy.get("team.one_team_per_village")
+    if not pv:
+        return
+    others = Team.objects.filter(host_unit=village, ended_on__isnull=True)
+    fs = Membership.objects.filter(village=village, first_secretary=True, end_date__isnull=True)
+    if exclude_team_id:
+        others = others.exclude(pk=exclude_team_id)
+        fs = fs.exclude(team_id=exclude_team_id)
+    if others.exists() or fs.exists():
+        raise RuleViolation(f"{village.name}已有驻村工作队（第一书记），不得重复派驻。", code="village_has_team",
+                            rule_ref=pv.rule_ref, overridable=False)
+
+
+def team_facts(team: Team, memberships: list[Membership]) -> TeamFacts:
+    leaders = [m for m in memberships if m.role == Membership.Role.LEADER]
+    categories: dict[str, int] = {}
+    for m in memberships:
+        categories[m.cadre.category] = categories.get(m.cadre.category, 0) + 1
+    return TeamFacts(
+        member_count=len(memberships),
+        leader_count=len(leaders),
+        leader_is_first_secretary=leaders[0].first_secretary if leaders else None,
+        categories=categories,
+        leader_unit_id=leaders[0].cadre.dispatch_unit_id if leaders else None,
+        lead_unit_id=team.lead_unit_id,
+        member_unit_ids={u.id for u in team.member_units.all()},
+        units_present={m.cadre.dispatch_unit_id for m in memberships if m.role != Membership.Role.LEADER},
+    )
+
+
+def team_checks_now(team: Team, memberships: list[Membership], policy: Policy | None = None) -> list[Finding]:
+    policy = policy or policy_in_force(team.jurisdiction, timezone.localdate())
+    return team_checks(policy, team_facts(team, memberships))
+
+
+# ---- memberships ------------------------------------------------------------------------------
+
+def _candidate(cadre: Cadre, *, role: str, first_secretary: bool, on: date) -> Candidate:
+    return Candidate(party_status=cadre.party_status, party_joined_on=cadre.party_joined_on,
+                     work_started_on=cadre.work_started_on, birth_date=cadre.birth_date, rank=cadre.rank,
+                     reserve_cadre=cadre.reserve_cadre, category=cadre.category, dispatch_level=cadre.dispatch_level,
+                     role=role, first_secretary=first_secretary, on=on)
+
+
+def _require_team_manager(actor, team: Team) -> None:
+    require_manager(actor, team.jurisdiction, org_path=team.host_unit.path)
+
+
+@transaction.atomic
+def membership_add(*, actor, team: Team, cadre: Cadre, role: str, start_date: date, first_secretary: bool = False,
+                   village: OrgUnit | None = None, override_reason: str = "") -> tuple[Membership, list[Finding]]:
+    """Put a cadre on a team. Hard rules refuse; soft rules refuse unless a reason is given, which is kept."""
+    _require_team_manager(actor, team)
+    team = Team.objects.select_for_update().select_related("jurisdiction", "host_unit").get(pk=team.pk)
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
+    if cadre.jurisdiction_id != team.jurisdiction_id:
+        raise InvalidInput("干部与工作队不属于同一辖区。", code="cadre_other_jurisdiction")
+    if team.ended_on:
+        raise StateConflict("该工作队已撤队。", code="team_ended")
+    if start_date < team.term_start:
+        raise InvalidInput("到岗日期不能早于工作队任期开始日期。", code="start_before_term")
+    if team.term_end and start_date >= team.term_end:
+        raise InvalidInput("到岗日期不能晚于工作队任期结束日期。", code="start_after_term")
+    if first_secretary:
+        if village is None:
+            raise InvalidInput("第一书记须指定任职村。", code="village_required")
+    if village is not None:
+        if village.kind != OrgUnit.Kind.VILLAGE or not village.path.startswith(team.township.path):
+            raise InvalidInput("任职村须是工作队所在乡镇的村。", code="village_outside_team")
+
+    policy = policy_in_force(team.jurisdiction, start_date)
+    one = policy.get("team.one_active_assignment")
+    if Membership.objects.filter(cadre=cadre, end_date__isnull=True).exists():
+        raise RuleViolation(f"{cadre.name}已在其他工作队任职，一名干部只能有一个在岗任职。", code="cadre_already_assigned",
+                            rule_ref=one.rule_ref if one else None, overridable=False)
+    leader = policy.get("team.one_active_leader")
+    if role == Membership.Role.LEADER and Membership.objects.filter(
+            team=team, role=Membership.Role.LEADER, end_date__isnull=True).exists():
+        raise RuleViolation("该工作队已有队长。", code="team_has_leader",
+                            rule_ref=leader.rule_ref if leader else None, overridable=False)
+    if first_secretary and village is not None:
+        _refuse_second_team_in_village(policy, village, exclude_team_id=team.pk)
+
+    findings = selection_findings(policy, _candidate(cadre, role=role, first_secretary=first_secretary, on=start_date))
+    hard = [f for f in findings if f.severity == "hard"]
+    if hard:
+        raise RuleViolation(hard[0].detail, code=hard[0].code, rule_ref=hard[0].rule_ref, overridable=False,
+                            errors=[f.as_dict() for f in hard])
+    soft = [f for f in findings if f.severity == "soft"]
+    reason = (override_reason or "").strip()
+    if soft and not reason:
+        raise RuleViolation(soft[0].detail + "如确需选派，请填写理由（override_reason）。", code=soft[0].code,
+                            rule_ref=soft[0].rule_ref, overridable=True, errors=[f.as_dict() for f in soft])
+
+    term = policy.get("term.years")
+    planned_end = team.term_end or (add_years(start_date, term.value["years"]) if term else None)
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                team=team, cadre=cadre, role=role, first_secretary=first_secretary, village=village,
+                start_date=start_date, planned_end=planned_end, term_rule_ref=term.rule_ref if term else "",
+                policy_snapshot=policy.snapshot([pv.key for pv in policy.with_prefix("selection.")]),
+                created_by=actor if actor.pk else None,
+            )
+    except IntegrityError:
+        raise StateConflict("该干部或队长岗位刚被其他操作占用，请刷新后重试。", code="assignment_race") from None
+    for f in soft:
+        RuleOverride.objects.create(membership=membership, code=f.code, rule_ref=f.rule_ref, detail=f.detail,
+                                    reason=reason, overridden_by=actor)
+    cadre.station = village or team.host_unit
+    cadre.save(update_fields=["station"])
+    audit_record(actor=actor, action="membership.add", obj=membership, jurisdiction=team.jurisdiction,
+                 summary=f"{cadre.name}加入{team.name}（{membership.get_role_display()}）",
+                 data={"overrides": [f.as_dict() | {"reason": reason} for f in soft]})
+    return membership, soft
+
+
+def end_grounds(policy: Policy, kind: str) -> tuple[list[str], str | None]:
+    pv = policy.get(f"term.end_grounds.{kind}")
+    return (pv.value["grounds"], pv.rule_ref) if pv else ([], None)
+
+
+@transaction.atomic
+def membership_end(*, actor, membership: Membership, end_date: date, kind: str, ground: str,
+                   note: str = "") -> Membership:
+    """Rotation, adjustment, recall or term end; the grounds come from the policy's lists."""
+    membership = Membership.objects.select_for_update().select_related(
+        "team", "team__jurisdiction", "team__host_unit", "cadre").get(pk=membership.pk)
+    team = membership.team
+    _require_team_manager(actor, team)
+    if membership.end_date:
+        raise StateConflict("该任职已结束。", code="membership_ended")
+    if end_date < membership.start_date:
+        raise InvalidInput("离岗日期不能早于到岗日期。", code="end_before_start")
+    if kind not in Membership.EndKind.values:
+        raise InvalidInput("离岗方式无效。", code="bad_end_kind")
+    policy = policy_in_force(team.jurisdiction, end_date)
+    grounds, rule_ref = end_grounds(policy, kind)
+    if grounds and ground not in grounds:
+        raise InvalidInput("离岗事由须从规定的情形中选择：" + "；".join(grounds), code="bad_ground",
+                           errors={"ground": grounds})
+    keep = policy.get("team.keep_previous_member")
+    if keep and kind in keep.value["on"]:
+        # linfen art.4: on adjusting members keep at least one of the previous batch
+        peers = Membership.objects.filter(team=team, end_date__isnull=True,
+                                          start_date__lte=membership.start_date).exclude(pk=membership.pk)
+        if not peers.exists():
+            raise RuleViolation("调整队员时须保留至少1名原工作队队员。", code="keep_previous_member",
+                                rule_ref=keep.rule_ref, overridable=False)
+    membership.end_date = end_date
+    membership.end_kind = kind
+    membership.end_ground = ground
+    membership.end_rule_ref = rule_ref or ""
+    membership.end_note = note
+    membership.save()
+    cadre = membership.cadre
+    cadre.station = None
+    cadre.save(update_fields=["station"])
+    audit_record(actor=actor, action=f"membership.{kind}", obj=membership, jurisdiction=team.jurisdiction,
+                 summary=f"{cadre.name}离开{team.name}（{membership.get_end_kind_display()}：{ground}）",
+                 data={"rule_ref": rule_ref, "note": note})
+    return membership

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from . import apis, views
+
+api_urlpatterns = [
+    path("cadres/", apis.CadreListApi.as_view(), name="api-cadres"),
+    path("cadres/import/", apis.CadreImportApi.as_view(), name="api-cadres-import"),
+    path("cadres/<int:pk>/", apis.CadreDetailApi.as_view(), name="api-cadre"),
+    path("teams/", apis.TeamListApi.as_view(), name="api-teams"),
+    path("teams/<int:pk>/", apis.TeamDetailApi.as_view(), name="api-team"),
+    path("teams/<int:pk>/members/", apis.TeamMembersApi.as_view(), name="api-team-members"),
+    path("memberships/<int:pk>/end/", apis.MembershipEndApi.as_view(), name="api-membership-end"),
+    path("memberships/<int:pk>/grounds/", apis.CadreGroundsApi.as_view(), name="api-membership-grounds"),
+]
+
+urlpatterns = [
+    path("teams/", views.team_list, name="team-list"),
+    path("teams/new/", views.team_new, name="team-new"),
+    path("teams/<int:pk>/", views.team_detail, name="team-detail"),
+    path("teams/<int:pk>/members/new/", views.member_new, name="member-new"),
+    path("memberships/<int:pk>/end/", views.member_end, name="member-end"),
+    path("cadres/", views.cadre_list, name="cadre-list"),
+    path("cadres/new/", views.cadre_new, name="cadre-new"),
+    path("cadres/import/", views.cadre_import, name="cadre-import"),
+    path("cadres/<int:pk>/", views.cadre_detail, name="cadre-detail"),
+]
