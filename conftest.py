@@ -97,3 +97,20 @@ def api():
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def admin_of():
+    """admin_of(world) → a jurisdiction admin user for that world's jurisdiction."""
+
+    def make(w):
+        user = f.UserFactory(jurisdiction=w.jurisdiction)
+        f.grant(user, Role.JURISDICTION_ADMIN, jurisdiction=w.jurisdiction)
+        return user
+
+    return make
