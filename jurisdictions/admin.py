@@ -2,7 +2,17 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from guardian.admin import GuardedModelAdmin
 
-from .models import AuditEvent, CalendarDay, DispatchUnit, Jurisdiction, Notification, OrgUnit, PolicyRow, RoleGrant, User
+from .models import (
+    AuditEvent,
+    CalendarDay,
+    DispatchUnit,
+    Jurisdiction,
+    Notification,
+    OrgUnit,
+    PolicyRow,
+    RoleGrant,
+    User,
+)
 from .services import calendar_day_set, policy_row_add
 
 

@@ -96,7 +96,7 @@ def roster_import(*, actor, jurisdiction, upload) -> tuple[list[Cadre], list[dic
             break
         data, row_errors = parse_row(dict(zip(header, values, strict=False)), units)
         if not row_errors:
-            for field, msgs in services.cadre_problems(jurisdiction=jurisdiction, data=data).items():
+            for msgs in services.cadre_problems(jurisdiction=jurisdiction, data=data).values():
                 row_errors.extend(msgs)
         id_number = (data.get("id_number") or "").upper()
         if id_number:

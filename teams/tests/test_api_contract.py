@@ -11,6 +11,7 @@ from teams.idcard import with_check_digit
 from teams.models import Cadre, Membership
 from tests import factories as f
 
+
 def fresh(user):
     """A new user object, as each request has (the scope is cached per user object)."""
     return type(user).objects.get(pk=user.pk)
