@@ -1,6 +1,6 @@
 """Reads for cadres and teams. `access_*` fetches and authorizes in one step."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, Prefetch, Q, When
 
 from jurisdictions.scoping import Scope, get_in_scope, scope_for, scope_q
 
@@ -69,7 +69,7 @@ def active_memberships_prefetch() -> Prefetch:
         "memberships",
         queryset=Membership.objects.filter(end_date__isnull=True)
         .select_related("cadre", "cadre__dispatch_unit", "village")
-        .order_by("-role", "start_date", "id"),
+        .order_by(Case(When(role=Membership.Role.LEADER, then=0), default=1), "start_date", "id"),
         to_attr="active_memberships",
     )
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from jurisdictions.errors import PortalError
 from jurisdictions.models import DispatchUnit, OrgUnit
 from jurisdictions.policy import policy_in_force
+from jurisdictions.scoping import scope_for
 from jurisdictions.selectors import dispatch_unit_list, jurisdiction_list, org_unit_list
 
 from . import roster, selectors, services
@@ -52,6 +53,8 @@ def team_detail(request, pk):
         "villages": org_unit_list(user=request.user, jurisdiction=team.jurisdiction, kind="village")
         .filter(path__startswith=team.township.path),
         "today": timezone.localdate(),
+        "can_manage": scope_for(request.user).holds_any(services.MANAGER_ROLES, jurisdiction_id=team.jurisdiction_id,
+                                                        org_path=team.host_unit.path),
     })
 
 
