@@ -114,3 +114,10 @@ def admin_of():
         return user
 
     return make
+
+
+@pytest.fixture
+def seeded_transactional_db(transactional_db):
+    """For tests that commit (threads racing): the flush after each such test empties the policy table,
+    so seed it again first. pytest-django runs these tests after all the others."""
+    call_command("seed_policies", verbosity=0)
