@@ -16,22 +16,23 @@ def add(api, user, team, cadre, **extra):
     return api(user).post(f"/api/v1/teams/{team.id}/members/", body, format="json")
 
 
-@pytest.fixture
-def qujiang(db):
-    w = build_world("qujiang")
+def town_team_world(code):
+    """Qujiang and Xinfeng send town teams: team A sits in township A."""
+    w = build_world(code)
     w.team_a.kind = "town"
     w.team_a.host_unit = w.township_a
     w.team_a.save()
     return w
+
+
+@pytest.fixture
+def qujiang(db):
+    return town_team_world("qujiang")
 
 
 @pytest.fixture
 def xinfeng(db):
-    w = build_world("xinfeng")
-    w.team_a.kind = "town"
-    w.team_a.host_unit = w.township_a
-    w.team_a.save()
-    return w
+    return town_team_world("xinfeng")
 
 
 def test_qujiang_leader_who_is_a_probationary_member_is_refused_hard_art_5(api, qujiang, admin_of):
