@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import selectors
-from .models import Notification
+from .models import Notification, Role
 from .scoping import scope_for
 
 
@@ -28,7 +28,7 @@ def logout_view(request):
 def home(request):
     scope = scope_for(request.user)
     return render(request, "jurisdictions/home.html", {
-        "roles": sorted(scope.roles()),
+        "roles": sorted(Role(r).label for r in scope.roles()),
         "jurisdictions": selectors.jurisdiction_list(user=request.user),
         "scope": scope,
     })
