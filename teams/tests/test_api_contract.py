@@ -263,3 +263,34 @@ def test_the_audit_log_is_not_visible_to_township_staff(api, world, alice, admin
     f.MembershipFactory(team=world.team_a)
     api(admin_user).post("/api/v1/cadres/", cadre_body(world), format="json")
     assert api(alice).get("/api/v1/audit-events/").json()["count"] == 0
+
+
+def test_a_user_created_for_a_cadre_acts_as_that_cadre(api, world, admin_user):
+    cadre = f.MembershipFactory(team=world.team_a).cadre
+    r = api(admin_user).post("/api/v1/users/", {"username": "cadre1", "password": "longenough1",
+                                                "jurisdiction": "ganzhou", "cadre": cadre.id}, format="json")
+    assert r.status_code == 201
+    from jurisdictions.models import User
+
+    user = User.objects.get(username="cadre1")
+    assert user.cadre == cadre
+    assert api(user).get(f"/api/v1/cadres/{cadre.id}/").json()["has_login"] is True
+    again = api(admin_user).post("/api/v1/users/", {"username": "cadre2", "password": "longenough1",
+                                                    "jurisdiction": "ganzhou", "cadre": cadre.id}, format="json")
+    assert (again.status_code, again.json()["code"]) == (400, "cadre_has_user")
+    assert not User.objects.filter(username="cadre2").exists()
+
+
+def test_an_admin_cannot_link_a_user_to_another_jurisdictions_cadre(api, world, other_world, admin_user):
+    outsider = f.CadreFactory(jurisdiction=other_world.jurisdiction)
+    r = api(admin_user).post("/api/v1/users/", {"username": "x2", "password": "longenough1",
+                                                "jurisdiction": "ganzhou", "cadre": outsider.id}, format="json")
+    assert r.status_code == 404
+
+
+def test_org_units_of_another_jurisdiction_are_not_listed_nor_usable_as_parent(api, world, other_world, admin_user):
+    ids = {u["id"] for u in api(admin_user).get("/api/v1/org-units/?page_size=500").json()["results"]}
+    assert world.township_a.id in ids and other_world.township_a.id not in ids
+    r = api(admin_user).post("/api/v1/org-units/", {"jurisdiction": "ganzhou", "kind": "village", "name": "外村",
+                                                    "parent": other_world.township_a.id}, format="json")
+    assert r.status_code == 400 and "parent" in r.json()["errors"]
