@@ -13,7 +13,7 @@ from .models import (
     RoleGrant,
     User,
 )
-from .services import calendar_day_set, policy_row_add
+from .services import calendar_day_set, policy_row_add, role_grant_create, role_grant_revoke
 
 
 @admin.register(User)
@@ -83,6 +83,18 @@ class RoleGrantAdmin(admin.ModelAdmin):
     list_display = ("user", "role", "jurisdiction", "org_unit", "dispatch_unit", "granted_by", "created_at")
     list_filter = ("role", "jurisdiction")
     raw_id_fields = ("user", "org_unit", "dispatch_unit")
+    fields = ("user", "role", "jurisdiction", "org_unit", "dispatch_unit")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # a grant is given or revoked, never edited
+
+    def save_model(self, request, obj, form, change):
+        grant = role_grant_create(actor=request.user, user=obj.user, role=obj.role, jurisdiction=obj.jurisdiction,
+                                  org_unit=obj.org_unit, dispatch_unit=obj.dispatch_unit)
+        obj.pk = grant.pk
+
+    def delete_model(self, request, obj):
+        role_grant_revoke(actor=request.user, grant=obj)
 
 
 @admin.register(AuditEvent)

@@ -152,11 +152,18 @@ class TeamFacts:
     lead_unit_id: int | None
     member_unit_ids: set
     units_present: set
+    term_years: float | None = None  # the team's term as set, in years
+
+
 
 
 def team_checks(policy: Policy, facts: TeamFacts) -> list[Finding]:
     """Checks shown on a team (`checks` on GET teams/{id}/)."""
     out = []
+    term = policy.get("term.years")
+    if term and term.value.get("minimum") and facts.term_years is not None and facts.term_years < term.value["years"]:
+        out.append(Finding("term_short", term.rule_ref, term.value.get("severity", "hard"),
+                           f"任期一般不少于{term.value['years']}年。"))
     size = policy.get("team.size_min")
     if size and facts.member_count < size.value["min"]:
         out.append(_finding(size, f"工作队应不少于{size.value['min']}人（现{facts.member_count}人）。"))

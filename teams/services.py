@@ -146,7 +146,8 @@ def team_create(*, actor, jurisdiction: Jurisdiction, kind: str, name: str, host
         term_end = add_years(term_start, term.value["years"])
     if term_end is not None and term_end <= term_start:
         raise InvalidInput("任期结束日期应晚于开始日期。", code="bad_term")
-    if term and term.value.get("minimum") and term_end and term_end < add_years(term_start, term.value["years"]):
+    if (term and term.value.get("minimum") and term.value.get("severity", "hard") == "hard" and term_end
+            and term_end < add_years(term_start, term.value["years"])):
         raise RuleViolation(f"任期不少于{term.value['years']}年。", code="term_too_short", rule_ref=term.rule_ref,
                             overridable=False)
     team = Team.objects.create(jurisdiction=jurisdiction, kind=kind, name=name, host_unit=host_unit,
@@ -187,6 +188,7 @@ def team_facts(team: Team, memberships: list[Membership]) -> TeamFacts:
         lead_unit_id=team.lead_unit_id,
         member_unit_ids={u.id for u in team.member_units.all()},
         units_present={m.cadre.dispatch_unit_id for m in memberships if m.role != Membership.Role.LEADER},
+        term_years=(team.term_end - team.term_start).days / 365.25 if team.term_end else None,
     )
 
 

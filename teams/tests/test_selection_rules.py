@@ -225,3 +225,12 @@ def test_ending_a_membership_needs_a_ground_from_the_policy_list_ganzhou_art_22(
     assert (r.status_code, r.json()["end_rule_ref"]) == (200, "ganzhou art.22")
     m.cadre.refresh_from_db()
     assert m.cadre.station is None
+
+
+def test_a_ganzhou_team_with_an_18_month_term_shows_the_soft_term_check_art_18(api, world, admin_user):
+    r = api(admin_user).post("/api/v1/teams/", {
+        "jurisdiction": "ganzhou", "kind": "village", "name": "乙村驻村工作队", "host_unit": world.village_b.id,
+        "dispatch_level": "city", "term_start": "2026-03-01", "term_end": "2027-09-01"}, format="json")
+    assert r.status_code == 201
+    term = next(c for c in r.json()["checks"] if c["code"] == "term_short")
+    assert (term["rule_ref"], term["severity"]) == ("ganzhou art.18", "soft")
