@@ -137,16 +137,17 @@ def cadre_month_figures(*, user, cadre_id, month_raw):
                        starts=starts)[cadre.pk]
 
 
-def township_month(*, township, year: int, month: int):
+def township_month(*, township, year: int, month: int, with_records: bool = True):
     """The township's sheet for a month: memberships (rows), records by (cadre, day), figures per cadre and the
     sheet if confirmed. A fixed number of queries, whatever the number of cadres."""
     first, last = month_bounds(year, month)
     memberships = township_memberships(township=township, first=first, last=last)
     ids = [m.cadre_id for m in memberships]
     records = {}
-    for r in DailyRecord.objects.filter(cadre_id__in=ids, date__range=(first, last)).only(
-            "cadre_id", "date", "status", "note", "source", "latitude", "longitude"):
-        records[(r.cadre_id, r.date.day)] = r
+    if with_records:
+        for r in DailyRecord.objects.filter(cadre_id__in=ids, date__range=(first, last)).only(
+                "cadre_id", "date", "status", "note", "source", "latitude", "longitude"):
+            records[(r.cadre_id, r.date.day)] = r
     figures = figures_for(jurisdiction=township.jurisdiction, year=year, month=month, cadre_ids=ids,
                           starts={m.cadre_id: m.start_date for m in memberships})
     sheet = AttendanceSheet.objects.filter(township=township, month=first).select_related("confirmed_by").first()

@@ -6,6 +6,7 @@ api_urlpatterns = [
     path("attendance/", apis.RecordApi.as_view(), name="api-attendance"),
     path("attendance/check-in/", apis.CheckInApi.as_view(), name="api-attendance-check-in"),
     path("attendance/monthly/", apis.MonthlyApi.as_view(), name="api-attendance-monthly"),
+    path("attendance/monthly/township/", apis.TownshipMonthlyApi.as_view(), name="api-attendance-monthly-township"),
     path("attendance-sheets/", apis.SheetApi.as_view(), name="api-attendance-sheets"),
     path("inspections/", apis.InspectionApi.as_view(), name="api-inspections"),
     path("cadres/<int:pk>/flags/", apis.CadreFlagsApi.as_view(), name="api-cadre-flags"),

@@ -59,3 +59,21 @@ def township_team(w, name="甲镇驻乡工作队"):
 
 
 __all__ = ["place", "world_with_clerk", "township_team", "OrgUnit"]
+
+
+def mark(cadre, township, days, status="on_duty"):
+    """Write records directly (set-up only; the rules are exercised through the API)."""
+    from attendance.models import DailyRecord
+
+    DailyRecord.objects.bulk_create([DailyRecord(jurisdiction_id=cadre.jurisdiction_id, cadre=cadre,
+                                                 township=township, date=d, status=status) for d in days])
+
+
+@pytest.fixture
+def reseed(django_db_blocker):
+    """A transaction=True test ends with a flush of every table: put the seeded policy table back afterwards."""
+    yield
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("seed_policies", verbosity=0)
