@@ -24,6 +24,7 @@ from .models import DiaryEntry, Inspection, Status
 
 SYMBOLS = {"on_duty": "√", "official_business": "公", "leave": "假", "rest": "休", "absent": "×"}
 KEEPER_ROLES = {Role.ATTENDANCE_CLERK, Role.TOWNSHIP_SECRETARY}
+STATUS_OPTIONS = [(v, label, SYMBOLS[v]) for v, label in Status.choices]
 
 
 def _month_param(request, default: date) -> tuple[int, int]:
@@ -96,7 +97,7 @@ def _sheet_context(request, township, year, month):
     count_rule = policy.get("attendance.daily_township_count")
     return {"township": township, "year": year, "month": month, "month_str": f"{year:04d}-{month:02d}",
             "days": [{"date": d, "working": d in working, "weekday": "一二三四五六日"[d.weekday()]} for d in days],
-            "rows": rows, "sheet": sheet, "statuses": Status.choices, "symbols": SYMBOLS,
+            "rows": rows, "sheet": sheet, "statuses": STATUS_OPTIONS, "symbols": SYMBOLS,
             "daily": [daily[d.day] for d in days], "count_rule": count_rule,
             "calendar_warnings": cal.warnings, "interpretation": rules.INTERPRETATION,
             "required_rule": policy.get("attendance.required_days"),
@@ -150,7 +151,7 @@ def sheet_cell(request):
     cell = {"day": day.day, "date": day, "record": record, "status": record.status if record else "",
             "symbol": SYMBOLS.get(record.status, "") if record else "", "working": working}
     return render(request, "attendance/_cell.html", {"cell": cell, "cadre": cadre, "error": error, "fig": fig,
-                                                     "statuses": Status.choices, "oob": True, "locked": False})
+                                                     "statuses": STATUS_OPTIONS, "oob": True, "locked": False})
 
 
 @login_required

@@ -70,10 +70,9 @@ def mark(cadre, township, days, status="on_duty"):
 
 
 @pytest.fixture
-def reseed(django_db_blocker):
-    """A transaction=True test ends with a flush of every table: put the seeded policy table back afterwards."""
-    yield
+def reseed(transactional_db):
+    """A transaction=True test ends with a flush of every table, and pytest-django runs transactional tests last:
+    a transactional test therefore (re)seeds the policy table when it starts."""
     from django.core.management import call_command
 
-    with django_db_blocker.unblock():
-        call_command("seed_policies", verbosity=0)
+    call_command("seed_policies", verbosity=0)
