@@ -1,6 +1,8 @@
 """Thin API views for attendance (DESIGN.md contract: attendance/, attendance/monthly/, attendance-sheets/,
 diaries/, whereabouts/, inspections/, cadres/{id}/flags/)."""
 
+from datetime import date
+
 from django.http import Http404
 from django.utils import timezone
 from rest_framework import serializers, status
@@ -219,3 +221,43 @@ class TownshipMonthlyApi(APIView):
         response = paginator.get_paginated_response(page)
         response.data["confirmed"] = sheet is not None
         return response
+
+
+def _township_month_params(request):
+    p = request.query_params
+    if not str(p.get("org_unit", "")).isdigit():
+        raise InvalidInput("请指定乡镇（org_unit=ID）。", code="org_unit_required")
+    year, month = selectors.parse_month(p.get("month", ""))
+    return selectors.access_township(user=request.user, township_id=p["org_unit"]), year, month
+
+
+class DailyCountsApi(APIView):
+    """GET attendance/daily-counts/?org_unit=ID&month=YYYY-MM: the township's daily on-duty statistics."""
+
+    def get(self, request):
+        from jurisdictions.policy import policy_in_force
+
+        township, year, month = _township_month_params(request)
+        pv = policy_in_force(township.jurisdiction, date(year, month, 1)).get("attendance.daily_township_count")
+        return Response({"org_unit": township.id, "month": f"{year:04d}-{month:02d}",
+                         "rule_ref": pv.rule_ref if pv else None,
+                         "days": selectors.township_daily_counts(township=township, year=year, month=month)})
+
+
+class InspectionLogApi(APIView):
+    """GET inspections/log/?org_unit=ID&month=YYYY-MM: each cadre of the township and the month's inspections;
+    `missing` lists cadres not inspected where the policy asks for a monthly inspection of everyone."""
+
+    def get(self, request):
+        from jurisdictions.policy import policy_in_force
+
+        township, year, month = _township_month_params(request)
+        pv = policy_in_force(township.jurisdiction, date(year, month, 1)).get("inspection.county_monthly")
+        memberships, by_cadre = selectors.inspection_log(township=township, year=year, month=month)
+        rows = [{"cadre": m.cadre_id, "name": m.cadre.name,
+                 "inspections": [{"id": i.id, "date": i.date, "level": i.level, "result": i.result,
+                                  "reprimand": i.reprimand} for i in by_cadre.get(m.cadre_id, [])]}
+                for m in memberships]
+        return Response({"org_unit": township.id, "month": f"{year:04d}-{month:02d}",
+                         "rule_ref": pv.rule_ref if pv else None, "cadres": rows,
+                         "missing": [r["cadre"] for r in rows if not r["inspections"]] if pv else []})

@@ -286,3 +286,31 @@ def diary_list(*, user, cadre_id=None, month_raw=None, week_raw=None):
             raise InvalidInput("周的格式应为 YYYY-Www（例如 2026-W43）。", code="bad_week") from None
         qs = qs.filter(date__range=(monday, monday + timedelta(days=6)))
     return qs
+
+
+def township_daily_counts(*, township, year: int, month: int) -> list[dict]:
+    """Per day of the month: how many cadres of the township were in each status (linfen art.8: the township's
+    daily on-duty statistics). One query."""
+    from django.db.models.functions import ExtractDay
+
+    first, last = month_bounds(year, month)
+    rows = (DailyRecord.objects.filter(township=township, date__range=(first, last))
+            .annotate(d=ExtractDay("date")).values("d")
+            .annotate(**{s: Count("id", filter=Q(status=s)) for s in Status.values}))
+    by_day = {r["d"]: r for r in rows}
+    return [{"date": date(year, month, d).isoformat(), **{s: by_day.get(d, {}).get(s, 0) for s in Status.values}}
+            for d in range(1, last.day + 1)]
+
+
+def inspection_log(*, township, year: int, month: int):
+    """The month's inspection log of a township's cadres (linfen art.9(四): every cadre inspected monthly):
+    (memberships, inspections by cadre). Two queries."""
+    from .models import Inspection
+
+    first, last = month_bounds(year, month)
+    memberships = township_memberships(township=township, first=first, last=last)
+    by_cadre: dict[int, list] = {}
+    for i in Inspection.objects.filter(cadre_id__in=[m.cadre_id for m in memberships],
+                                       date__range=(first, last)).order_by("date", "id"):
+        by_cadre.setdefault(i.cadre_id, []).append(i)
+    return memberships, by_cadre
