@@ -80,4 +80,10 @@ def test_a_cadre_checks_in_on_a_phone_and_the_clerk_edits_a_grid_cell(live_serve
     assert "1/20" in page.inner_text(f"#fig-{cadre.pk}")  # the row's figures refreshed in place
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, "sheet_desktop.png"), full_page=True)
+    page.goto(f"{live_server.url}/attendance/sheet/print/?township={w.township_a.pk}&month=2026-10")
+    assert "盖章" in page.inner_text("body") and "公" in page.inner_text("table")
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, "sheet_print.png"), full_page=True)
+    page.goto(f"{live_server.url}/whereabouts/{w.village_a.pk}/")
+    assert "张驻村" in page.inner_text("#board")
     desk.close()

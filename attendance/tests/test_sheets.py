@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from jurisdictions.models import AuditEvent, Role
 from tests import factories as f
 
-from ..models import AttendanceSheet
+from ..models import AttendanceSheet, DailyRecord
 
 URL = "/api/v1/attendance-sheets/"
 
@@ -84,3 +84,49 @@ def test_two_clerks_confirming_at_once_give_one_sheet_and_one_409(reseed):
         t.join()
     assert sorted(codes) == [201, 409]
     assert AttendanceSheet.objects.filter(township=w.township_a, month=date(2026, 10, 1)).count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_record_racing_the_confirmation_lands_before_the_lock_or_gets_409(reseed):
+    """Both writes lock the township row: an edit is never saved into a month after it was confirmed."""
+    from conftest import build_world
+
+    from .conftest import place
+
+    w = build_world("ganzhou")
+    member = place(w.team_a)
+    clerks = []
+    for name in ("r1", "r2"):
+        u = f.UserFactory(username=name, jurisdiction=w.jurisdiction)
+        f.grant(u, Role.ATTENDANCE_CLERK, org_unit=w.township_a)
+        clerks.append(u)
+    for attempt in range(5):
+        barrier = threading.Barrier(2)
+        out = {}
+
+        def run(key, user, url, body, barrier=barrier, out=out):
+            client = APIClient()
+            client.force_authenticate(user=user)
+            barrier.wait()
+            try:
+                out[key] = client.post(url, body, format="json").status_code
+            finally:
+                connection.close()
+
+        month = f"2026-{attempt + 1:02d}"
+        threads = [
+            threading.Thread(target=run, args=("confirm", clerks[0], URL, {"org_unit": w.township_a.id,
+                                                                           "month": month})),
+            threading.Thread(target=run, args=("record", clerks[1], "/api/v1/attendance/",
+                                               {"cadre": member.id, "date": f"{month}-05", "status": "on_duty"})),
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert out["confirm"] == 201 and out["record"] in (200, 409)
+        sheet = AttendanceSheet.objects.get(township=w.township_a, month=date(2026, attempt + 1, 1))
+        rec = DailyRecord.objects.filter(cadre=member, date=date(2026, attempt + 1, 5)).first()
+        assert (rec is not None) == (out["record"] == 200)
+        if rec is not None:
+            assert rec.recorded_at <= sheet.confirmed_at
