@@ -69,3 +69,111 @@ class AttendanceSheet(models.Model):
 
     def __str__(self):
         return f"{self.township} {self.month:%Y-%m}"
+
+
+class Inspection(models.Model):
+    """督查/抽查 of one cadre on one day (POLICY.md §6)."""
+
+    class Level(models.TextChoices):
+        TOWNSHIP = "township", "乡镇"
+        COUNTY = "county", "县级"
+        CITY = "city", "市级"
+        PROVINCE = "province", "省级"
+
+    class Result(models.TextChoices):
+        PRESENT = "present", "在岗"
+        ABSENT_EXCUSED = "absent_excused", "有因离岗"
+        ABSENT_UNEXCUSED = "absent_unexcused", "无故脱岗"
+
+    class Reprimand(models.TextChoices):
+        NONE = "", "无"
+        SELF_CRITICISM = "self_criticism", "责令书面检查"
+        ADMONITION = "admonition", "诫勉谈话"
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="inspections")
+    date = models.DateField("督查日期")
+    level = models.CharField("督查层级", max_length=16, choices=Level.choices)
+    result = models.CharField("结果", max_length=20, choices=Result.choices)
+    reprimand = models.CharField("处理", max_length=20, choices=Reprimand.choices, blank=True, default="")
+    note = models.CharField("备注", max_length=255, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+    policy_snapshot = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "督查记录"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["cadre", "date"]), models.Index(fields=["jurisdiction", "date"])]
+
+    def __str__(self):
+        return f"{self.cadre} {self.date} {self.get_result_display()}"
+
+
+class Flag(models.Model):
+    """A consequence a rule raised: 通报 (notice) or 召回 candidate, with the article it came from.
+    `key` makes raising idempotent (one flag per inspection, one per cadre-year-ground for attendance)."""
+
+    class Kind(models.TextChoices):
+        NOTICE = "notice", "通报"
+        RECALL_CANDIDATE = "recall_candidate", "召回"
+
+    class Source(models.TextChoices):
+        INSPECTION = "inspection", "督查"
+        ATTENDANCE = "attendance", "考勤"
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="flags")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices)
+    rule_ref = models.CharField("依据条款", max_length=64)
+    source = models.CharField("来源", max_length=16, choices=Source.choices)
+    inspection = models.ForeignKey(Inspection, null=True, blank=True, on_delete=models.PROTECT, related_name="flags")
+    key = models.CharField(max_length=100)
+    detail = models.CharField("说明", max_length=255, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "通报与召回提示"
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["cadre", "kind", "key"], name="flag_once_per_key")]
+
+    def __str__(self):
+        return f"{self.cadre} {self.get_kind_display()} {self.rule_ref}"
+
+
+class DiaryEntry(models.Model):
+    """工作日志 entry, or the month's summary (qujiang art.17)."""
+
+    class Kind(models.TextChoices):
+        ENTRY = "entry", "日志"
+        MONTHLY_SUMMARY = "monthly_summary", "月度小结"
+
+    class DutyArea(models.TextChoices):
+        GROUP_STUDY = "group_study", "集中学习"
+        TEAM_MEETING = "team_meeting", "工作例会"
+        HOUSEHOLD_VISIT = "household_visit", "走访结对户"
+        PROJECT = "project", "项目与产业"
+        PARTY_BUILDING = "party_building", "基层党建"
+        GOVERNANCE = "governance", "乡村治理"
+        REPORT = "report", "调研与报告"
+        TRAINING = "training", "培训"
+        OTHER = "other", "其他"
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="diary_entries")
+    date = models.DateField("日期")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.ENTRY)
+    duty_area = models.CharField("工作类别", max_length=20, choices=DutyArea.choices, default=DutyArea.OTHER)
+    content = models.TextField("内容")
+    photo = models.FileField("照片", upload_to="diary/%Y/%m/", blank=True)
+    created_at = models.DateTimeField("填写时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作日志"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["cadre", "date"]), models.Index(fields=["jurisdiction", "date"])]
+        constraints = [models.UniqueConstraint(fields=["cadre", "date"], condition=models.Q(kind="monthly_summary"),
+                                               name="diary_one_summary_per_month")]
+
+    def __str__(self):
+        return f"{self.cadre} {self.date}"

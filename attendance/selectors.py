@@ -26,3 +26,291 @@ def month_status_counts(*, jurisdiction, year: int, month: int, township_ids=Non
         qs = qs.filter(township_id__in=township_ids)
     rows = qs.values("cadre_id").annotate(**{s: Count("id", filter=Q(status=s)) for s in Status.values})
     return {r["cadre_id"]: {s: r[s] for s in Status.values} for r in rows}
+
+
+# ---- scope and figures ---------------------------------------------------------------------------
+
+def parse_month(raw) -> tuple[int, int]:
+    """'YYYY-MM' → (year, month); anything else is a 400 in Chinese."""
+    from jurisdictions.errors import InvalidInput
+
+    try:
+        year, month = (int(x) for x in str(raw).split("-"))
+        date(year, month, 1)
+        if len(str(raw)) != 7 or year < 2000:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise InvalidInput("月份格式应为 YYYY-MM（例如 2026-10）。", code="bad_month") from None
+    return year, month
+
+
+def memberships_on(cadre_ids, first: date, last: date):
+    """Memberships overlapping [first, last], with their team and places. One query."""
+    from teams.models import Membership
+
+    return (Membership.objects.filter(cadre_id__in=cadre_ids, start_date__lte=last)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+            .select_related("team", "team__host_unit", "team__host_unit__parent", "village", "cadre")
+            .order_by("cadre_id", "-start_date"))
+
+
+def membership_on(cadre, day: date):
+    return memberships_on([cadre.pk], day, day).first()
+
+
+def township_memberships(*, township, first: date, last: date):
+    """Who the township keeps in a month: memberships of teams hosted in the township or in one of its villages,
+    overlapping the month, one per cadre (the latest). One query."""
+    from teams.models import Membership
+
+    rows = (Membership.objects.filter(Q(team__host_unit=township) | Q(team__host_unit__parent=township),
+                                      start_date__lte=last)
+            .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+            .select_related("team", "team__host_unit", "cadre", "village")
+            .order_by("cadre_id", "-start_date"))
+    seen, out = set(), []
+    for m in rows:
+        if m.cadre_id not in seen:
+            seen.add(m.cadre_id)
+            out.append(m)
+    out.sort(key=lambda m: (m.team_id, {"leader": 0}.get(m.role, 1), not m.first_secretary, m.cadre_id))
+    return out
+
+
+def _year_counted(cadre_ids, *, year: int, month: int, counted_statuses, starts: dict) -> dict[int, list[int]]:
+    """cadre_id → counted days per month from January (or the month the cadre arrived that year) to `month`.
+    One query."""
+    from django.db.models.functions import ExtractMonth
+
+    rows = (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(date(year, 1, 1), month_bounds(year,
+                                                                                                     month)[1]),
+                                       status__in=list(counted_statuses))
+            .annotate(m=ExtractMonth("date")).values("cadre_id", "m").annotate(n=Count("id")))
+    by = {}
+    for r in rows:
+        by.setdefault(r["cadre_id"], {})[r["m"]] = r["n"]
+    out = {}
+    for cid in cadre_ids:
+        start = starts.get(cid)
+        first_month = start.month if start and start.year == year else 1
+        first_month = min(first_month, month)
+        out[cid] = [by.get(cid, {}).get(m, 0) for m in range(first_month, month + 1)]
+    return out
+
+
+def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], starts: dict | None = None) -> dict:
+    """cadre_id → MonthFigures for one month, for any number of cadres of one jurisdiction, in a fixed number of
+    queries: policy (1), calendar (1–2), status counts (1), and the yearly average (1, where the rule is one)."""
+    from jurisdictions.calendar import month_calendar
+    from jurisdictions.policy import policy_in_force
+
+    from . import rules
+
+    first, last = month_bounds(year, month)
+    policy = policy_in_force(jurisdiction, first)
+    cal = month_calendar(year, month)
+    counts = {}
+    if cadre_ids:
+        rows = (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(first, last)).values("cadre_id")
+                .annotate(**{s: Count("id", filter=Q(status=s)) for s in Status.values}))
+        counts = {r["cadre_id"]: {s: r[s] for s in Status.values} for r in rows}
+    required = rules.required_days(policy, working_days=cal.working_day_count, days_in_month=cal.days_in_month)
+    yearly = {}
+    if required.yearly_average and cadre_ids:
+        counted, _ = rules.status_set(policy, "attendance.counted_statuses")
+        yearly = _year_counted(cadre_ids, year=year, month=month, counted_statuses=counted, starts=starts or {})
+    return {cid: rules.month_figures(policy, cadre_id=cid, month=f"{year:04d}-{month:02d}", counts=counts.get(cid, {}),
+                                     days_in_month=cal.days_in_month, working_days=cal.working_day_count,
+                                     calendar_warnings=cal.warnings, year_counted=yearly.get(cid))
+            for cid in cadre_ids}
+
+
+def cadre_month_figures(*, user, cadre_id, month_raw):
+    from teams.selectors import access_cadre
+
+    year, month = parse_month(month_raw)
+    cadre = access_cadre(user=user, cadre_id=cadre_id)
+    first, last = month_bounds(year, month)
+    m = memberships_on([cadre.pk], date(year, 1, 1), last).first()
+    starts = {cadre.pk: m.start_date} if m else {}
+    return figures_for(jurisdiction=cadre.jurisdiction, year=year, month=month, cadre_ids=[cadre.pk],
+                       starts=starts)[cadre.pk]
+
+
+def township_month(*, township, year: int, month: int, with_records: bool = True):
+    """The township's sheet for a month: memberships (rows), records by (cadre, day), figures per cadre and the
+    sheet if confirmed. A fixed number of queries, whatever the number of cadres."""
+    first, last = month_bounds(year, month)
+    memberships = township_memberships(township=township, first=first, last=last)
+    ids = [m.cadre_id for m in memberships]
+    records = {}
+    if with_records:
+        for r in DailyRecord.objects.filter(cadre_id__in=ids, date__range=(first, last)).only(
+                "cadre_id", "date", "status", "note", "source", "latitude", "longitude"):
+            records[(r.cadre_id, r.date.day)] = r
+    figures = figures_for(jurisdiction=township.jurisdiction, year=year, month=month, cadre_ids=ids,
+                          starts={m.cadre_id: m.start_date for m in memberships})
+    sheet = AttendanceSheet.objects.filter(township=township, month=first).select_related("confirmed_by").first()
+    return memberships, records, figures, sheet
+
+
+def access_township(*, user, township_id):
+    """A township (or street) the user can see; others 404."""
+    from jurisdictions.models import OrgUnit
+    from jurisdictions.scoping import get_in_scope, scope_for, scope_q
+
+    scope = scope_for(user)
+    qs = OrgUnit.objects.filter(scope_q(scope, jurisdiction="jurisdiction_id", org_path="path"),
+                                kind__in=[OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.STREET]).select_related("jurisdiction")
+    return get_in_scope(qs, township_id)
+
+
+def townships_held(*, user, roles):
+    """Townships where the user holds one of `roles` (for the clerk's pages)."""
+    from jurisdictions.models import OrgUnit
+    from jurisdictions.scoping import scope_for
+
+    scope = scope_for(user)
+    qs = OrgUnit.objects.filter(kind__in=[OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.STREET]).select_related("jurisdiction")
+    if scope.is_superuser:
+        return qs.order_by("path")
+    q = Q(pk__in=[])
+    for g in scope.grants:
+        if g.role in roles and g.org_unit_id:
+            q |= Q(path__startswith=g.org_unit.path)
+        elif g.role in roles and not g.dispatch_unit_id:
+            q |= Q(jurisdiction_id=g.jurisdiction_id)
+    return qs.filter(q).order_by("path")
+
+
+# ---- flags, inspections ---------------------------------------------------------------------------
+
+def cadre_flags(*, user, cadre_id):
+    from teams.selectors import access_cadre
+
+    from .models import Flag
+
+    cadre = access_cadre(user=user, cadre_id=cadre_id)
+    return Flag.objects.filter(cadre=cadre).select_related("inspection").order_by("-created_at", "-id")
+
+
+def inspection_list(*, user, month_raw=None, cadre_id=None):
+    from jurisdictions.scoping import scope_for
+    from teams.models import Cadre
+    from teams.selectors import cadre_scope_q
+
+    from .models import Inspection
+
+    scope = scope_for(user)
+    qs = (Inspection.objects.filter(cadre__in=Cadre.objects.filter(cadre_scope_q(scope)))
+          .select_related("cadre", "recorded_by").prefetch_related("flags").order_by("-date", "-id"))
+    if month_raw:
+        year, month = parse_month(month_raw)
+        qs = qs.filter(date__range=month_bounds(year, month))
+    if cadre_id:
+        qs = qs.filter(cadre_id=cadre_id)
+    return qs
+
+
+# ---- whereabouts board, diaries -------------------------------------------------------------------
+
+def whereabouts(*, village_id, day: date):
+    """The public board of a village (linfen art.9(二), fengdu art.8): who is stationed there, phone, today's status
+    or leave until when. Four queries, whatever the number of cadres."""
+    from datetime import timedelta
+
+    from django.http import Http404
+
+    from jurisdictions.models import OrgUnit
+    from jurisdictions.policy import policy_in_force
+    from teams.models import Membership
+
+    try:
+        village = OrgUnit.objects.select_related("jurisdiction").get(pk=int(village_id), kind=OrgUnit.Kind.VILLAGE)
+    except (OrgUnit.DoesNotExist, TypeError, ValueError):
+        raise Http404 from None
+    members = list(Membership.objects.filter(Q(village=village) | Q(team__host_unit=village), start_date__lte=day)
+                   .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+                   .select_related("cadre", "team").order_by("-role", "-first_secretary", "cadre_id"))
+    ids = [m.cadre_id for m in members]
+    ahead: dict[int, dict] = {}
+    for r in DailyRecord.objects.filter(cadre_id__in=ids, date__range=(day, day + timedelta(days=90))).values(
+            "cadre_id", "date", "status"):
+        ahead.setdefault(r["cadre_id"], {})[r["date"]] = r["status"]
+    board, seen = [], set()
+    for m in members:
+        if m.cadre_id in seen:
+            continue
+        seen.add(m.cadre_id)
+        days = ahead.get(m.cadre_id, {})
+        status = days.get(day, "unrecorded")
+        until = None
+        if status == Status.LEAVE:
+            until = day
+            while days.get(until + timedelta(days=1)) == Status.LEAVE:
+                until += timedelta(days=1)
+        role = "第一书记" if m.first_secretary else m.get_role_display()
+        board.append({"cadre": m.cadre_id, "name": m.cadre.name, "role": role, "phone": m.cadre.phone,
+                      "status": status, "status_label": STATUS_LABELS.get(status, "未登记"), "until": until})
+    pv = policy_in_force(village.jurisdiction, day).get("attendance.whereabouts_board")
+    return village, board, (pv.rule_ref if pv else "")
+
+
+STATUS_LABELS = dict(Status.choices)
+
+
+def diary_list(*, user, cadre_id=None, month_raw=None, week_raw=None):
+    """A cadre sees its own entries; its team leader, township and county see their scope (teams' cadre scope)."""
+    from datetime import timedelta
+
+    from jurisdictions.errors import InvalidInput
+    from jurisdictions.scoping import scope_for
+    from teams.models import Cadre
+    from teams.selectors import cadre_scope_q
+
+    from .models import DiaryEntry
+
+    scope = scope_for(user)
+    qs = (DiaryEntry.objects.filter(cadre__in=Cadre.objects.filter(cadre_scope_q(scope)))
+          .select_related("cadre").order_by("-date", "-id"))
+    if cadre_id:
+        qs = qs.filter(cadre_id=cadre_id)
+    if month_raw:
+        year, month = parse_month(month_raw)
+        qs = qs.filter(date__range=month_bounds(year, month))
+    if week_raw:
+        try:
+            year, week = str(week_raw).split("-W")
+            monday = date.fromisocalendar(int(year), int(week), 1)
+        except (ValueError, TypeError):
+            raise InvalidInput("周的格式应为 YYYY-Www（例如 2026-W43）。", code="bad_week") from None
+        qs = qs.filter(date__range=(monday, monday + timedelta(days=6)))
+    return qs
+
+
+def township_daily_counts(*, township, year: int, month: int) -> list[dict]:
+    """Per day of the month: how many cadres of the township were in each status (linfen art.8: the township's
+    daily on-duty statistics). One query."""
+    from django.db.models.functions import ExtractDay
+
+    first, last = month_bounds(year, month)
+    rows = (DailyRecord.objects.filter(township=township, date__range=(first, last))
+            .annotate(d=ExtractDay("date")).values("d")
+            .annotate(**{s: Count("id", filter=Q(status=s)) for s in Status.values}))
+    by_day = {r["d"]: r for r in rows}
+    return [{"date": date(year, month, d).isoformat(), **{s: by_day.get(d, {}).get(s, 0) for s in Status.values}}
+            for d in range(1, last.day + 1)]
+
+
+def inspection_log(*, township, year: int, month: int):
+    """The month's inspection log of a township's cadres (linfen art.9(四): every cadre inspected monthly):
+    (memberships, inspections by cadre). Two queries."""
+    from .models import Inspection
+
+    first, last = month_bounds(year, month)
+    memberships = township_memberships(township=township, first=first, last=last)
+    by_cadre: dict[int, list] = {}
+    for i in Inspection.objects.filter(cadre_id__in=[m.cadre_id for m in memberships],
+                                       date__range=(first, last)).order_by("date", "id"):
+        by_cadre.setdefault(i.cadre_id, []).append(i)
+    return memberships, by_cadre

@@ -1,12 +1,21 @@
 """Writes on attendance. Leave approval marks days as `leave` through `records_mark_leave`."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from jurisdictions.audit import audit_record
+from jurisdictions.errors import InvalidInput, NotPermitted, StateConflict
+from jurisdictions.models import CITY_ROLES, COUNTY_ROLES, OrgUnit, Role
+from jurisdictions.policy import policy_in_force
+from jurisdictions.scoping import scope_for
 
-from .models import AttendanceSheet, DailyRecord, Status
+from . import rules
+from .models import AttendanceSheet, DailyRecord, DiaryEntry, Flag, Inspection, Status
+from .selectors import membership_on, month_bounds
 
 
 def _days(start: date, end: date):
@@ -54,3 +63,275 @@ def records_release_leave(*, actor, cadre, start: date, end: date, leave_request
         audit_record(actor=actor, action="attendance.leave_released", obj=cadre,
                      summary=f"{cadre.name} {start}至{end} 请假记录撤销", data={"leave_request": leave_request_id})
     return len(released)
+
+
+# ---- daily records, check-in, the monthly sheet ---------------------------------------------------
+
+TOWNSHIP_KEEPERS = {Role.ATTENDANCE_CLERK, Role.TOWNSHIP_SECRETARY}
+STATUS_LABELS = dict(Status.choices)
+
+
+def _lock_open_month(township: OrgUnit, day: date) -> None:
+    """Lock the township row (record writes and the confirmation serialize on it) and refuse a confirmed month."""
+    OrgUnit.objects.select_for_update().filter(pk=township.pk).first()
+    if month_is_confirmed(township_id=township.pk, day=day):
+        raise StateConflict(f"{township.name}{day.year}年{day.month}月考勤表已确认锁定，不能再修改。",
+                            code="month_confirmed")
+
+
+def _placement(cadre, day: date):
+    membership = membership_on(cadre, day)
+    if membership is None:
+        raise InvalidInput(f"{cadre.name}在{day:%Y-%m-%d}没有在岗任职，不能记录考勤。", code="no_membership")
+    return membership, membership.team.township
+
+
+def recorder_check(*, actor, membership, township, policy) -> tuple[str, str]:
+    """POLICY.md §4 'who keeps attendance': (source, rule_ref) if the actor may record this cadre, else 403."""
+    post = rules.recorder_post(role=membership.role, first_secretary=membership.first_secretary,
+                               team_kind=membership.team.kind)
+    who, ref = rules.recorder_for(policy, post)
+    scope = scope_for(actor)
+    if scope.is_superuser:
+        return DailyRecord.Source.CLERK, ref
+    if who == "township" and scope.holds_any(TOWNSHIP_KEEPERS, jurisdiction_id=township.jurisdiction_id,
+                                             org_path=township.path):
+        return DailyRecord.Source.CLERK, ref
+    if who == "team_leader" and membership.team_id in scope.led_team_ids:
+        return DailyRecord.Source.TEAM_LEADER, ref
+    if who == "first_secretary" and scope.cadre_id and scope.member_team_id == membership.team_id:
+        from teams.models import Membership
+
+        if Membership.objects.filter(cadre_id=scope.cadre_id, team_id=membership.team_id, first_secretary=True,
+                                     end_date__isnull=True).exists():
+            return DailyRecord.Source.FIRST_SECRETARY, ref
+    names = {"township": "乡镇考勤员或党委书记", "team_leader": "本队队长", "first_secretary": "本村第一书记"}
+    raise NotPermitted(f"该干部的考勤由{names.get(who, who)}负责记录（{ref or '系统默认'}）。", code="not_recorder",
+                       rule_ref=ref or None)
+
+
+@transaction.atomic
+def record_upsert(*, actor, cadre, day: date, status: str, note: str = "") -> DailyRecord:
+    """POST attendance/: one cadre, one day, by whoever the policy says keeps that cadre's attendance."""
+    if status not in Status.values:
+        raise InvalidInput(f"未知的考勤状态：{status}。", code="bad_status")
+    if day > timezone.localdate():
+        raise InvalidInput("不能登记今天以后的考勤。", code="future_date")
+    membership, township = _placement(cadre, day)
+    policy = policy_in_force(cadre.jurisdiction, day)
+    source, _ = recorder_check(actor=actor, membership=membership, township=township, policy=policy)
+    _lock_open_month(township, day)
+    previous = DailyRecord.objects.filter(cadre=cadre, date=day).values_list("status", flat=True).first()
+    record, _ = DailyRecord.objects.update_or_create(
+        cadre=cadre, date=day,
+        defaults={"jurisdiction_id": cadre.jurisdiction_id, "township": township, "status": status, "note": note,
+                  "source": source, "recorded_by": actor, "leave_request_id": None},
+    )
+    audit_record(actor=actor, action="attendance.record", obj=record, jurisdiction=cadre.jurisdiction,
+                 summary=f"{cadre.name} {day} {STATUS_LABELS[status]}", data={"previous": previous, "status": status})
+    if Status.ABSENT in (status, previous):
+        attendance_flags_raise(actor=actor, cadre=cadre, year=day.year, policy=policy)
+    return record
+
+
+@transaction.atomic
+def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
+    """The cadre taps 在岗 on the phone: today becomes on_duty, with the browser's location if given."""
+    from teams.models import Cadre
+
+    cadre = Cadre.objects.filter(user=actor).select_related("jurisdiction").first()
+    if cadre is None:
+        raise NotPermitted("只有驻村干部本人可以打卡。", code="not_a_cadre")
+    day = timezone.localdate()
+    _, township = _placement(cadre, day)
+    for value, bound, label in ((latitude, 90, "纬度"), (longitude, 180, "经度")):
+        if value is not None and not (-bound <= Decimal(str(value)) <= bound):
+            raise InvalidInput(f"{label}超出范围。", code="bad_location")
+    _lock_open_month(township, day)
+    existing = DailyRecord.objects.filter(cadre=cadre, date=day).first()
+    if existing and existing.status == Status.LEAVE:
+        raise StateConflict("今天登记为请假，请先办理销假再打卡。", code="on_leave")
+    q = Decimal("0.000001")
+    record, _ = DailyRecord.objects.update_or_create(
+        cadre=cadre, date=day,
+        defaults={"jurisdiction_id": cadre.jurisdiction_id, "township": township, "status": Status.ON_DUTY,
+                  "source": DailyRecord.Source.CHECK_IN, "recorded_by": actor, "note": "本人打卡",
+                  "latitude": Decimal(str(latitude)).quantize(q) if latitude is not None else None,
+                  "longitude": Decimal(str(longitude)).quantize(q) if longitude is not None else None},
+    )
+    audit_record(actor=actor, action="attendance.check_in", obj=record, jurisdiction=cadre.jurisdiction,
+                 summary=f"{cadre.name} {day} 打卡在岗",
+                 data={"located": latitude is not None and longitude is not None})
+    return record
+
+
+@transaction.atomic
+def sheet_confirm(*, actor, township: OrgUnit, year: int, month: int) -> AttendanceSheet:
+    """POST attendance-sheets/: the township confirms (locks) its month. Two clerks racing: one wins, one 409."""
+    if township.kind not in (OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.STREET):
+        raise InvalidInput("只有乡镇（街道）可以确认月度考勤表。", code="not_a_township")
+    if not scope_for(actor).holds_any(TOWNSHIP_KEEPERS, jurisdiction_id=township.jurisdiction_id,
+                                      org_path=township.path):
+        raise NotPermitted("只有本乡镇考勤员或党委书记可以确认考勤表。", code="not_township_keeper")
+    first, last = month_bounds(year, month)
+    if last > timezone.localdate():
+        raise InvalidInput(f"{year}年{month}月尚未结束，不能确认。", code="month_not_over")
+    OrgUnit.objects.select_for_update().filter(pk=township.pk).first()
+    if AttendanceSheet.objects.filter(township=township, month=first).exists():
+        raise StateConflict(f"{township.name}{year}年{month}月考勤表已确认。", code="already_confirmed")
+    policy = policy_in_force(township.jurisdiction, first)
+    sheet = AttendanceSheet.objects.create(
+        jurisdiction_id=township.jurisdiction_id, township=township, month=first, confirmed_by=actor,
+        policy_snapshot=policy.snapshot([k for k, _ in policy.items() if k.startswith("attendance.")]))
+    audit_record(actor=actor, action="attendance.sheet_confirm", obj=sheet, jurisdiction=township.jurisdiction,
+                 summary=f"确认{township.name}{year}年{month}月考勤表")
+    return sheet
+
+
+# ---- flags from attendance (linfen art.9(五)4) -----------------------------------------------------
+
+def attendance_flags_raise(*, actor, cadre, year: int, policy) -> list[Flag]:
+    """Unexcused absence (status `absent`) of more than N consecutive days or more than M days in a year raises a
+    recall candidate, once per cadre, year and ground."""
+    pv = rules.absence_rule(policy)
+    if pv is None:
+        return []
+    days = list(DailyRecord.objects.filter(cadre=cadre, status=Status.ABSENT,
+                                           date__range=(date(year, 1, 1) - timedelta(days=62), date(year, 12, 31)))
+                .values_list("date", flat=True))
+    in_year = [d for d in days if d.year == year]
+    raised = []
+    consecutive, total = rules.longest_run(days), len(in_year)
+    checks = (("consecutive", consecutive, pv.value["consecutive_more_than"], "连续无故脱岗{n}天，超过{lim}天"),
+              ("yearly", total, pv.value["yearly_more_than"], "全年累计无故脱岗{n}天，超过{lim}天"))
+    for ground, n, limit, text in checks:
+        if n > limit and in_year:
+            flag, created = Flag.objects.get_or_create(
+                cadre=cadre, kind=Flag.Kind.RECALL_CANDIDATE, key=f"attendance:{year}:{ground}",
+                defaults={"jurisdiction_id": cadre.jurisdiction_id, "rule_ref": pv.rule_ref,
+                          "source": Flag.Source.ATTENDANCE, "detail": text.format(n=n, lim=limit) + "，列为召回对象"})
+            if created:
+                raised.append(flag)
+                audit_record(actor=actor, action="flag.raise", obj=flag, jurisdiction=cadre.jurisdiction,
+                             summary=f"{cadre.name}：{flag.detail}（{pv.rule_ref}）")
+    return raised
+
+
+# ---- inspections (POLICY.md §6) -------------------------------------------------------------------
+
+CITY_LEVEL = CITY_ROLES | {Role.JURISDICTION_ADMIN}
+COUNTY_LEVEL = COUNTY_ROLES | CITY_LEVEL
+INSPECTORS = {"township": {Role.TOWNSHIP_SECRETARY}, "county": COUNTY_LEVEL, "city": CITY_LEVEL,
+              "province": CITY_LEVEL}
+
+
+@transaction.atomic
+def inspection_record(*, actor, cadre, day: date, level: str, result: str, reprimand: str = "",
+                      note: str = "") -> tuple[Inspection, list[Flag]]:
+    """POST inspections/: the finding, and the notices or recall flags the policy attaches to it."""
+    from teams.models import Cadre
+
+    if level not in Inspection.Level.values:
+        raise InvalidInput(f"未知的督查层级：{level}。", code="bad_level")
+    if result not in Inspection.Result.values:
+        raise InvalidInput(f"未知的督查结果：{result}。", code="bad_result")
+    if day > timezone.localdate():
+        raise InvalidInput("督查日期不能晚于今天。", code="future_date")
+    membership, township = _placement(cadre, day)
+    if not scope_for(actor).holds_any(INSPECTORS[level], jurisdiction_id=cadre.jurisdiction_id,
+                                      org_path=township.path):
+        raise NotPermitted(f"您不能录入{Inspection.Level(level).label}督查结果。", code="not_inspector")
+    Cadre.objects.select_for_update().filter(pk=cadre.pk).first()  # count this cadre's findings one at a time
+    policy = policy_in_force(cadre.jurisdiction, day)
+    inspection = Inspection.objects.create(
+        jurisdiction_id=cadre.jurisdiction_id, cadre=cadre, date=day, level=level, result=result,
+        reprimand=reprimand, note=note, recorded_by=actor,
+        policy_snapshot=policy.snapshot([k for k, _ in policy.items() if k.startswith("inspection.")]))
+    flags = []
+    if result == Inspection.Result.ABSENT_UNEXCUSED:
+        flags += _unexcused_flags(actor, cadre, inspection, policy, membership)
+    if reprimand:
+        flags += _reprimand_flags(actor, cadre, inspection, policy, membership)
+    audit_record(actor=actor, action="inspection.record", obj=inspection, jurisdiction=cadre.jurisdiction,
+                 summary=f"{cadre.name} {day} {inspection.get_level_display()}督查：{inspection.get_result_display()}",
+                 data={"flags": [f.kind for f in flags]})
+    return inspection, flags
+
+
+def _window_start(window: str | None, day: date, membership) -> date:
+    if window == "year":
+        return date(day.year, 1, 1)
+    if window == "term":
+        return membership.start_date
+    return date(1900, 1, 1)
+
+
+def _unexcused_flags(actor, cadre, inspection, policy, membership) -> list[Flag]:
+    pv = policy.get("inspection.unexcused_absence")
+    if pv is None:
+        return []
+    min_level = pv.value.get("min_level")
+    levels = [lv for lv, r in rules.LEVEL_RANK.items() if not min_level or r >= rules.LEVEL_RANK[min_level]]
+    count = Inspection.objects.filter(
+        cadre=cadre, result=Inspection.Result.ABSENT_UNEXCUSED, level__in=levels,
+        date__range=(_window_start(pv.value.get("window"), inspection.date, membership), inspection.date),
+    ).filter(Q(date__lt=inspection.date) | Q(pk__lte=inspection.pk)).count()
+    found = rules.unexcused_absence_consequence(policy, level=inspection.level, count=count)
+    if not found:
+        return []
+    kind, ref = found
+    window = {"year": "一年内", "term": "任期内"}.get(pv.value.get("window"), "")
+    detail = f"{window}第{count}次被{'、'.join(Inspection.Level(lv).label for lv in levels)}督查发现无故脱岗"
+    return [_flag(actor, cadre, inspection, kind, ref, detail)]
+
+
+def _reprimand_flags(actor, cadre, inspection, policy, membership) -> list[Flag]:
+    pv = policy.get("inspection.reprimand_recall")
+    if pv is None:
+        return []
+    count = Inspection.objects.filter(cadre=cadre, date__gte=membership.start_date).exclude(reprimand="").count()
+    if count < pv.value["count"]:
+        return []
+    return [_flag(actor, cadre, inspection, Flag.Kind.RECALL_CANDIDATE, pv.rule_ref,
+                  f"督查中被责令书面检查或诫勉谈话累计{count}次")]
+
+
+def _flag(actor, cadre, inspection, kind, ref, detail) -> Flag:
+    flag = Flag.objects.create(jurisdiction_id=cadre.jurisdiction_id, cadre=cadre, kind=kind, rule_ref=ref,
+                               source=Flag.Source.INSPECTION, inspection=inspection,
+                               key=f"inspection:{inspection.pk}:{ref}", detail=detail)
+    audit_record(actor=actor, action="flag.raise", obj=flag, jurisdiction=cadre.jurisdiction,
+                 summary=f"{cadre.name}：{detail}，{flag.get_kind_display()}（{ref}）")
+    return flag
+
+
+# ---- work diaries (POLICY.md §10) -----------------------------------------------------------------
+
+@transaction.atomic
+def diary_create(*, actor, day: date, content: str, duty_area: str = DiaryEntry.DutyArea.OTHER,
+                 kind: str = DiaryEntry.Kind.ENTRY, photo=None) -> DiaryEntry:
+    """The cadre writes its own diary; the author is always the caller."""
+    from teams.models import Cadre
+
+    cadre = Cadre.objects.filter(user=actor).select_related("jurisdiction").first()
+    if cadre is None:
+        raise NotPermitted("只有驻村干部本人可以填写工作日志。", code="not_a_cadre")
+    if day > timezone.localdate():
+        raise InvalidInput("日志日期不能晚于今天。", code="future_date")
+    if not content.strip():
+        raise InvalidInput("日志内容不能为空。", code="empty_content")
+    if duty_area not in DiaryEntry.DutyArea.values:
+        raise InvalidInput(f"未知的工作类别：{duty_area}。", code="bad_duty_area")
+    if kind == DiaryEntry.Kind.MONTHLY_SUMMARY:
+        day = day.replace(day=1)
+        if DiaryEntry.objects.filter(cadre=cadre, kind=kind, date=day).exists():
+            raise StateConflict(f"{day.year}年{day.month}月的月度小结已填写。", code="summary_exists")
+    if photo is not None:
+        name = (getattr(photo, "name", "") or "").lower()
+        if not name.endswith((".jpg", ".jpeg", ".png", ".webp", ".heic")) or photo.size > 8 * 1024 * 1024:
+            raise InvalidInput("照片应为 jpg/png/webp/heic 格式，且不超过 8MB。", code="bad_photo")
+    entry = DiaryEntry.objects.create(jurisdiction_id=cadre.jurisdiction_id, cadre=cadre, date=day, kind=kind,
+                                      duty_area=duty_area, content=content.strip(), photo=photo or "")
+    audit_record(actor=actor, action="diary.create", obj=entry, jurisdiction=cadre.jurisdiction,
+                 summary=f"{cadre.name} {day} {entry.get_kind_display()}")
+    return entry

@@ -1,4 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-api_urlpatterns: list = []
-urlpatterns: list = []
+from . import apis, views
+
+api_urlpatterns = [
+    path("attendance/", apis.RecordApi.as_view(), name="api-attendance"),
+    path("attendance/check-in/", apis.CheckInApi.as_view(), name="api-attendance-check-in"),
+    path("attendance/monthly/", apis.MonthlyApi.as_view(), name="api-attendance-monthly"),
+    path("attendance/monthly/township/", apis.TownshipMonthlyApi.as_view(), name="api-attendance-monthly-township"),
+    path("attendance/daily-counts/", apis.DailyCountsApi.as_view(), name="api-attendance-daily-counts"),
+    path("inspections/log/", apis.InspectionLogApi.as_view(), name="api-inspection-log"),
+    path("attendance-sheets/", apis.SheetApi.as_view(), name="api-attendance-sheets"),
+    path("inspections/", apis.InspectionApi.as_view(), name="api-inspections"),
+    path("cadres/<int:pk>/flags/", apis.CadreFlagsApi.as_view(), name="api-cadre-flags"),
+    path("whereabouts/", apis.WhereaboutsApi.as_view(), name="api-whereabouts"),
+    path("diaries/", apis.DiaryApi.as_view(), name="api-diaries"),
+]
+
+urlpatterns = [
+    path("attendance/check-in/", views.check_in_page, name="attendance-check-in"),
+    path("attendance/sheet/", views.sheet_page, name="attendance-sheet"),
+    path("attendance/sheet/cell/", views.sheet_cell, name="attendance-sheet-cell"),
+    path("attendance/sheet/confirm/", views.sheet_confirm_page, name="attendance-sheet-confirm"),
+    path("attendance/sheet/print/", views.sheet_print, name="attendance-sheet-print"),
+    path("whereabouts/<int:village_id>/", views.whereabouts_page, name="whereabouts-public"),
+    path("diaries/", views.diary_page, name="diary-page"),
+    path("inspections/", views.inspection_page, name="inspection-page"),
+]

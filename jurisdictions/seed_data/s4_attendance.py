@@ -8,6 +8,8 @@ from . import Row
 
 TOWNSHIP_KEEPS = {"default": "township"}
 ON_DUTY = {"statuses": ["on_duty"]}
+BOARD_DEFAULT = {"fields": ["name", "phone", "status"]}
+BOARD_NOTE = "文件未规定去向牌；系统默认按村公示姓名、联系电话、当日去向（参照临汾第九条（二））"
 
 ROWS = {
     "qujiang": [
@@ -16,6 +18,7 @@ ROWS = {
         Row("attendance.counted_statuses", ON_DUTY, "qujiang art.13"),
         Row("attendance.paid_statuses", ON_DUTY, "qujiang art.21", "伙食补助按实际驻镇（村）天数"),
         Row("attendance.recorder", TOWNSHIP_KEEPS, "qujiang art.13"),
+        Row("attendance.whereabouts_board", BOARD_DEFAULT, "qujiang default", BOARD_NOTE, default=True),
     ],
     "ganzhou": [
         Row("attendance.required_days", {"method": "fixed", "days": 20, "yearly_average": True, "severity": "hard"},
@@ -24,6 +27,7 @@ ROWS = {
         Row("attendance.paid_statuses", ON_DUTY, "ganzhou art.27", "生活补助按实际驻村天数，凭乡镇盖章考勤表"),
         Row("attendance.recorder", TOWNSHIP_KEEPS, "ganzhou art.14"),
         Row("attendance.county_monthly_check", {"by": "county_office"}, "ganzhou art.14"),
+        Row("attendance.whereabouts_board", BOARD_DEFAULT, "ganzhou default", BOARD_NOTE, default=True),
     ],
     "linfen": [
         Row("attendance.required_days", {"method": "statutory_working_days", "severity": "hard"}, "linfen art.8",
@@ -42,11 +46,12 @@ ROWS = {
         Row("attendance.counted_statuses", ON_DUTY, "xinfeng default", default=True),
         Row("attendance.paid_statuses", ON_DUTY, "xinfeng default", default=True),
         Row("attendance.recorder", TOWNSHIP_KEEPS, "xinfeng default", "文件未规定考勤主体；默认由乡镇考勤", default=True),
+        Row("attendance.whereabouts_board", BOARD_DEFAULT, "xinfeng default", BOARD_NOTE, default=True),
     ],
     "fengdu": [
         Row("attendance.required_days", {"method": "fraction_of_month", "numerator": 2, "denominator": 3,
                                          "severity": "soft"}, "fengdu art.9",
-            "原则上每月2/3以上时间在乡村：本系统取 ceil(2/3×当月天数)"),
+            "原则上每月2/3以上时间在乡村（软性规定，按时间计）：本系统解释为 ceil(2/3×当月天数) 个在岗日，未达标须记录原因"),
         Row("attendance.counted_statuses", ON_DUTY, "fengdu art.9"),
         Row("attendance.paid_statuses", ON_DUTY, "fengdu art.20", "按出勤天数100元/天"),
         Row("attendance.recorder", {"default": "township", "leader": "township", "first_secretary": "township",

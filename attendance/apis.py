@@ -1,0 +1,263 @@
+"""Thin API views for attendance (DESIGN.md contract: attendance/, attendance/monthly/, attendance-sheets/,
+diaries/, whereabouts/, inspections/, cadres/{id}/flags/)."""
+
+from datetime import date
+
+from django.http import Http404
+from django.utils import timezone
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jurisdictions.errors import InvalidInput
+from teams.selectors import access_cadre
+
+from . import selectors, services
+from .models import DailyRecord, DiaryEntry, Flag, Inspection, Status
+
+
+def cadre_in_scope(*, user, cadre_id):
+    """A `cadre` in a request body: not visible to the caller is a 400 (bad field), never a leak."""
+    try:
+        return access_cadre(user=user, cadre_id=cadre_id)
+    except Http404:
+        raise InvalidInput("干部不存在或不在您的管理范围内。", code="invalid_cadre",
+                           errors={"cadre": ["干部不存在或不在您的管理范围内。"]}) from None
+
+
+class RecordIn(serializers.Serializer):
+    cadre = serializers.IntegerField()
+    date = serializers.DateField()
+    status = serializers.ChoiceField(choices=Status.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+
+
+class RecordOut(serializers.ModelSerializer):
+    class Meta:
+        model = DailyRecord
+        fields = ["id", "cadre", "date", "status", "note", "source", "township", "latitude", "longitude",
+                  "recorded_at"]
+
+
+class RecordApi(APIView):
+    def post(self, request):
+        data = RecordIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        cadre = cadre_in_scope(user=request.user, cadre_id=v["cadre"])
+        record = services.record_upsert(actor=request.user, cadre=cadre, day=v["date"], status=v["status"],
+                                        note=v["note"])
+        return Response(RecordOut(record).data, status=status.HTTP_200_OK)
+
+
+class CheckInApi(APIView):
+    class Input(serializers.Serializer):
+        latitude = serializers.DecimalField(max_digits=12, decimal_places=8, required=False, allow_null=True,
+                                            default=None)
+        longitude = serializers.DecimalField(max_digits=12, decimal_places=8, required=False, allow_null=True,
+                                             default=None)
+
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = services.check_in(actor=request.user, **data.validated_data)
+        return Response(RecordOut(record).data, status=status.HTTP_200_OK)
+
+
+class MonthlyApi(APIView):
+    def get(self, request):
+        cadre_id = request.query_params.get("cadre")
+        month = request.query_params.get("month")
+        if not cadre_id or not str(cadre_id).isdigit():
+            raise InvalidInput("请指定干部（cadre=ID）。", code="cadre_required")
+        if not month:
+            raise InvalidInput("请指定月份（month=YYYY-MM）。", code="month_required")
+        figures = selectors.cadre_month_figures(user=request.user, cadre_id=cadre_id, month_raw=month)
+        return Response(figures.as_dict())
+
+
+class SheetApi(APIView):
+    class Input(serializers.Serializer):
+        org_unit = serializers.IntegerField()
+        month = serializers.CharField(max_length=7)
+
+    def post(self, request):
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        year, month = selectors.parse_month(data.validated_data["month"])
+        try:
+            township = selectors.access_township(user=request.user, township_id=data.validated_data["org_unit"])
+        except Http404:
+            raise InvalidInput("乡镇不存在或不在您的管理范围内。", code="invalid_org_unit",
+                               errors={"org_unit": ["乡镇不存在或不在您的管理范围内。"]}) from None
+        sheet = services.sheet_confirm(actor=request.user, township=township, year=year, month=month)
+        return Response({"id": sheet.id, "org_unit": township.id, "month": f"{year:04d}-{month:02d}",
+                         "confirmed_by": sheet.confirmed_by_id, "confirmed_at": sheet.confirmed_at},
+                        status=status.HTTP_201_CREATED)
+
+
+class InspectionIn(serializers.Serializer):
+    cadre = serializers.IntegerField()
+    date = serializers.DateField()
+    level = serializers.ChoiceField(choices=Inspection.Level.choices)
+    result = serializers.ChoiceField(choices=Inspection.Result.choices)
+    reprimand = serializers.ChoiceField(choices=Inspection.Reprimand.choices, required=False, default="",
+                                        allow_blank=True)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
+
+
+class InspectionOut(serializers.ModelSerializer):
+    consequences = serializers.SerializerMethodField()
+    cadre_name = serializers.CharField(source="cadre.name")
+
+    class Meta:
+        model = Inspection
+        fields = ["id", "cadre", "cadre_name", "date", "level", "result", "reprimand", "note", "recorded_by",
+                  "created_at", "consequences"]
+
+    def get_consequences(self, obj) -> list:
+        return [{"kind": f.kind, "rule_ref": f.rule_ref, "detail": f.detail} for f in obj.flags.all()]
+
+
+class InspectionApi(ListAPIView):
+    serializer_class = InspectionOut
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return selectors.inspection_list(user=self.request.user, month_raw=p.get("month"), cadre_id=p.get("cadre"))
+
+    def post(self, request):
+        data = InspectionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        cadre = cadre_in_scope(user=request.user, cadre_id=v.pop("cadre"))
+        inspection, _ = services.inspection_record(actor=request.user, cadre=cadre, day=v.pop("date"), **v)
+        return Response(InspectionOut(inspection).data, status=status.HTTP_201_CREATED)
+
+
+class FlagOut(serializers.ModelSerializer):
+    class Meta:
+        model = Flag
+        fields = ["id", "kind", "rule_ref", "created_at", "source", "detail", "inspection"]
+
+
+class CadreFlagsApi(ListAPIView):
+    serializer_class = FlagOut
+
+    def get_queryset(self):
+        return selectors.cadre_flags(user=self.request.user, cadre_id=self.kwargs["pk"])
+
+
+class WhereaboutsApi(APIView):
+    """Public (no login), as the regulation requires the board to be posted in the village."""
+
+    permission_classes = [AllowAny]
+
+    def get(self, request):
+        village_id = request.query_params.get("village")
+        if not village_id:
+            raise InvalidInput("请指定村（village=ID）。", code="village_required")
+        _, board, _ = selectors.whereabouts(village_id=village_id, day=timezone.localdate())
+        rows = [{"name": b["name"], "role": b["role"], "phone": b["phone"], "status": b["status"],
+                 "until": b["until"]} for b in board]
+        return Response({"count": len(rows), "next": None, "previous": None, "results": rows})
+
+
+class DiaryIn(serializers.Serializer):
+    date = serializers.DateField()
+    content = serializers.CharField(max_length=5000)
+    duty_area = serializers.ChoiceField(choices=DiaryEntry.DutyArea.choices, required=False,
+                                        default=DiaryEntry.DutyArea.OTHER)
+    kind = serializers.ChoiceField(choices=DiaryEntry.Kind.choices, required=False, default=DiaryEntry.Kind.ENTRY)
+    photo = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class DiaryOut(serializers.ModelSerializer):
+    cadre_name = serializers.CharField(source="cadre.name")
+
+    class Meta:
+        model = DiaryEntry
+        fields = ["id", "cadre", "cadre_name", "date", "kind", "duty_area", "content", "photo", "created_at"]
+
+
+class DiaryApi(ListAPIView):
+    serializer_class = DiaryOut
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        p = self.request.query_params
+        return selectors.diary_list(user=self.request.user, cadre_id=p.get("cadre"), month_raw=p.get("month"),
+                                    week_raw=p.get("week"))
+
+    def post(self, request):
+        data = DiaryIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        entry = services.diary_create(actor=request.user, day=v["date"], content=v["content"],
+                                      duty_area=v["duty_area"], kind=v["kind"], photo=v["photo"])
+        return Response(DiaryOut(entry).data, status=status.HTTP_201_CREATED)
+
+
+class TownshipMonthlyApi(APIView):
+    """GET attendance/monthly/township/?org_unit=ID&month=YYYY-MM: every cadre the township keeps, with the same
+    figures as attendance/monthly/ (paginated), in a number of queries that does not grow with the cadres."""
+
+    def get(self, request):
+        from jurisdictions.api_common import Pagination
+
+        p = request.query_params
+        if not str(p.get("org_unit", "")).isdigit():
+            raise InvalidInput("请指定乡镇（org_unit=ID）。", code="org_unit_required")
+        year, month = selectors.parse_month(p.get("month", ""))
+        township = selectors.access_township(user=request.user, township_id=p["org_unit"])
+        memberships, _, figures, sheet = selectors.township_month(township=township, year=year, month=month,
+                                                                  with_records=False)
+        rows = [figures[m.cadre_id].as_dict() | {"name": m.cadre.name} for m in memberships]
+        paginator = Pagination()
+        page = paginator.paginate_queryset(rows, request, view=self)
+        response = paginator.get_paginated_response(page)
+        response.data["confirmed"] = sheet is not None
+        return response
+
+
+def _township_month_params(request):
+    p = request.query_params
+    if not str(p.get("org_unit", "")).isdigit():
+        raise InvalidInput("请指定乡镇（org_unit=ID）。", code="org_unit_required")
+    year, month = selectors.parse_month(p.get("month", ""))
+    return selectors.access_township(user=request.user, township_id=p["org_unit"]), year, month
+
+
+class DailyCountsApi(APIView):
+    """GET attendance/daily-counts/?org_unit=ID&month=YYYY-MM: the township's daily on-duty statistics."""
+
+    def get(self, request):
+        from jurisdictions.policy import policy_in_force
+
+        township, year, month = _township_month_params(request)
+        pv = policy_in_force(township.jurisdiction, date(year, month, 1)).get("attendance.daily_township_count")
+        return Response({"org_unit": township.id, "month": f"{year:04d}-{month:02d}",
+                         "rule_ref": pv.rule_ref if pv else None,
+                         "days": selectors.township_daily_counts(township=township, year=year, month=month)})
+
+
+class InspectionLogApi(APIView):
+    """GET inspections/log/?org_unit=ID&month=YYYY-MM: each cadre of the township and the month's inspections;
+    `missing` lists cadres not inspected where the policy asks for a monthly inspection of everyone."""
+
+    def get(self, request):
+        from jurisdictions.policy import policy_in_force
+
+        township, year, month = _township_month_params(request)
+        pv = policy_in_force(township.jurisdiction, date(year, month, 1)).get("inspection.county_monthly")
+        memberships, by_cadre = selectors.inspection_log(township=township, year=year, month=month)
+        rows = [{"cadre": m.cadre_id, "name": m.cadre.name,
+                 "inspections": [{"id": i.id, "date": i.date, "level": i.level, "result": i.result,
+                                  "reprimand": i.reprimand} for i in by_cadre.get(m.cadre_id, [])]}
+                for m in memberships]
+        return Response({"org_unit": township.id, "month": f"{year:04d}-{month:02d}",
+                         "rule_ref": pv.rule_ref if pv else None, "cadres": rows,
+                         "missing": [r["cadre"] for r in rows if not r["inspections"]] if pv else []})

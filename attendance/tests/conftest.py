@@ -1,0 +1,78 @@
+"""Attendance fixtures: cadres placed in team A (village A, township A) and the township's attendance clerk."""
+
+from datetime import date
+
+import pytest
+
+from jurisdictions.models import OrgUnit, Role
+from teams.models import Membership, Team
+from tests import factories as f
+
+
+def place(team, *, role=Membership.Role.MEMBER, first_secretary=False, village=None, user=None, **cadre_kw):
+    """A cadre with an active membership in `team` since 2025-01-01 (stationed where the team works)."""
+    cadre = f.CadreFactory(jurisdiction=team.jurisdiction, user=user, **cadre_kw)
+    f.MembershipFactory(team=team, cadre=cadre, role=role, first_secretary=first_secretary, village=village,
+                        start_date=date(2025, 1, 1))
+    return cadre
+
+
+@pytest.fixture
+def member(world):
+    return place(world.team_a)
+
+
+@pytest.fixture
+def clerk(world):
+    """Attendance clerk of township A."""
+    user = f.UserFactory(username="clerk_a", jurisdiction=world.jurisdiction)
+    f.grant(user, Role.ATTENDANCE_CLERK, org_unit=world.township_a)
+    return user
+
+
+@pytest.fixture
+def county_office(world):
+    user = f.UserFactory(username="county_gz", jurisdiction=world.jurisdiction)
+    f.grant(user, Role.COUNTY_OFFICE, jurisdiction=world.jurisdiction)
+    return user
+
+
+@pytest.fixture
+def city_office(world):
+    user = f.UserFactory(username="city_gz", jurisdiction=world.jurisdiction)
+    f.grant(user, Role.CITY_OFFICE, jurisdiction=world.jurisdiction)
+    return user
+
+
+def world_with_clerk(code: str):
+    """build_world(code) plus its township-A clerk and one member of team A."""
+    from conftest import build_world
+
+    w = build_world(code)
+    clerk = f.UserFactory(username=f"clerk_{code}", jurisdiction=w.jurisdiction)
+    f.grant(clerk, Role.ATTENDANCE_CLERK, org_unit=w.township_a)
+    return w, clerk, place(w.team_a)
+
+
+def township_team(w, name="甲镇驻乡工作队"):
+    return f.TeamFactory(jurisdiction=w.jurisdiction, host_unit=w.township_a, kind=Team.Kind.TOWNSHIP, name=name)
+
+
+__all__ = ["place", "world_with_clerk", "township_team", "OrgUnit"]
+
+
+def mark(cadre, township, days, status="on_duty"):
+    """Write records directly (set-up only; the rules are exercised through the API)."""
+    from attendance.models import DailyRecord
+
+    DailyRecord.objects.bulk_create([DailyRecord(jurisdiction_id=cadre.jurisdiction_id, cadre=cadre,
+                                                 township=township, date=d, status=status) for d in days])
+
+
+@pytest.fixture
+def reseed(transactional_db):
+    """A transaction=True test ends with a flush of every table, and pytest-django runs transactional tests last:
+    a transactional test therefore (re)seeds the policy table when it starts."""
+    from django.core.management import call_command
+
+    call_command("seed_policies", verbosity=0)

@@ -1,0 +1,89 @@
+"""Headless Chromium (Debian's package) through Playwright: a cadre checks in on a phone-sized screen, and the
+township clerk edits a cell of the monthly grid in a desktop-sized browser."""
+
+import os
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from jurisdictions.models import Role
+from tests import factories as f
+
+from ..models import DailyRecord
+from .conftest import place
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SHOTS = os.environ.get("BROWSER_SHOTS")  # a folder to keep screenshots in, for a person to look at
+
+
+def _session_cookie(user, base_url):
+    c = Client()
+    c.force_login(user)
+    return {"name": "sessionid", "value": c.cookies["sessionid"].value, "url": base_url}
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_cadre_checks_in_on_a_phone_and_the_clerk_edits_a_grid_cell(live_server, browser, reseed):
+    from conftest import build_world
+
+    w = build_world("ganzhou")
+    cadre_user = f.UserFactory(username="phone", jurisdiction=w.jurisdiction)
+    cadre = place(w.team_a, user=cadre_user, name="张驻村")
+    clerk = f.UserFactory(username="clerk", jurisdiction=w.jurisdiction)
+    f.grant(clerk, Role.ATTENDANCE_CLERK, org_unit=w.township_a)
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                geolocation={"latitude": 25.83, "longitude": 114.93}, permissions=["geolocation"],
+                                locale="zh-CN")
+    phone.add_cookies([_session_cookie(cadre_user, live_server.url)])
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/attendance/check-in/")
+    button = page.locator("#checkin-button")
+    box = button.bounding_box()
+    assert box["width"] > 300  # a thumb-sized button across the phone's width
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    button.click()
+    page.wait_for_selector("#checked-in")
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, "check_in_phone.png"), full_page=True)
+    rec = DailyRecord.objects.get(cadre=cadre, date=timezone.localdate())
+    assert rec.status == "on_duty" and rec.latitude is not None
+    phone.close()
+
+    desk = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    desk.add_cookies([_session_cookie(clerk, live_server.url)])
+    page = desk.new_page()
+    page.goto(f"{live_server.url}/attendance/sheet/?month=2026-10")
+    cell = f"#cell-{cadre.pk}-12"
+    with page.expect_response(lambda r: "/attendance/sheet/cell/" in r.url):
+        page.select_option(f"{cell} select", "official_business")
+    page.wait_for_function(f"document.querySelector('{cell}').dataset.status === 'official_business'")
+    assert DailyRecord.objects.get(cadre=cadre, date=date(2026, 10, 12)).status == "official_business"
+    assert "1/20" in page.inner_text(f"#fig-{cadre.pk}")  # the row's figures refreshed in place
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, "sheet_desktop.png"), full_page=True)
+    page.goto(f"{live_server.url}/attendance/sheet/print/?township={w.township_a.pk}&month=2026-10")
+    assert "盖章" in page.inner_text("body") and "公" in page.inner_text("table")
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, "sheet_print.png"), full_page=True)
+    page.goto(f"{live_server.url}/whereabouts/{w.village_a.pk}/")
+    assert "张驻村" in page.inner_text("#board")
+    desk.close()

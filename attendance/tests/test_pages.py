@@ -1,0 +1,116 @@
+"""Pages: check-in, the clerk's grid (htmx cell edit), confirm, print view, diaries, inspections."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from tests import factories as f
+
+from ..models import AttendanceSheet, DailyRecord
+from .conftest import place
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cadre_user(world):
+    user = f.UserFactory(username="phone_cadre", jurisdiction=world.jurisdiction)
+    return user, place(world.team_a, user=user, name="李驻村")
+
+
+def test_the_check_in_page_marks_today_on_duty_with_the_location(client, cadre_user):
+    user, cadre = cadre_user
+    client.force_login(user)
+    page = client.get("/attendance/check-in/")
+    assert page.status_code == 200 and "在岗打卡" in page.content.decode()
+    client.post("/attendance/check-in/", {"latitude": "25.831234", "longitude": "114.933456"})
+    rec = DailyRecord.objects.get(cadre=cadre, date=timezone.localdate())
+    assert (rec.status, rec.source, rec.latitude) == ("on_duty", "check_in", Decimal("25.831234"))
+    html = client.get("/attendance/check-in/").content.decode()
+    assert "今日已在岗" in html and "ganzhou art.16" in html
+
+
+def test_the_check_in_api_works_without_a_location_and_refuses_a_non_cadre(api, cadre_user, alice):
+    user, cadre = cadre_user
+    r = api(user).post("/api/v1/attendance/check-in/", {}, format="json")
+    assert r.status_code == 200 and r.data["status"] == "on_duty" and r.data["latitude"] is None
+    assert api(alice).post("/api/v1/attendance/check-in/", {}, format="json").status_code == 403
+    r = api(user).post("/api/v1/attendance/check-in/", {"latitude": "95", "longitude": "1"}, format="json")
+    assert r.status_code == 400
+
+
+def test_the_check_in_on_a_leave_day_asks_to_cancel_the_leave_first(api, cadre_user, world):
+    user, cadre = cadre_user
+    DailyRecord.objects.create(jurisdiction=world.jurisdiction, cadre=cadre, township=world.township_a,
+                               date=timezone.localdate(), status="leave")
+    r = api(user).post("/api/v1/attendance/check-in/", {}, format="json")
+    assert r.status_code == 409 and r.data["code"] == "on_leave"
+
+
+def test_the_clerk_grid_shows_the_cadres_and_a_cell_edit_saves_through_the_service(client, clerk, member, world):
+    client.force_login(clerk)
+    page = client.get("/attendance/sheet/", {"month": "2026-10"})
+    html = page.content.decode()
+    assert page.status_code == 200 and member.name in html and "ganzhou art.16" in html
+    r = client.post("/attendance/sheet/cell/", {"cadre": member.id, "date": "2026-10-10", "status": "on_duty"},
+                    HTTP_HX_REQUEST="true")
+    assert r.status_code == 200 and 'selected' in r.content.decode() and 'hx-swap-oob' in r.content.decode()
+    assert DailyRecord.objects.get(cadre=member, date=date(2026, 10, 10)).status == "on_duty"
+
+
+def test_a_locked_month_shows_no_selects_and_a_cell_post_shows_the_409_reason(client, clerk, member, world):
+    client.force_login(clerk)
+    r = client.post("/attendance/sheet/confirm/", {"township": world.township_a.id, "month": "2026-10"})
+    assert r.status_code == 302 and AttendanceSheet.objects.count() == 1
+    html = client.get("/attendance/sheet/", {"month": "2026-10"}).content.decode()
+    assert "已确认锁定" in html and "<select" not in html.split('id="sheet"')[1]
+    r = client.post("/attendance/sheet/cell/", {"cadre": member.id, "date": "2026-10-10", "status": "on_duty"})
+    assert "已确认锁定" in r.content.decode()
+    assert not DailyRecord.objects.exists()
+
+
+def test_the_print_view_looks_like_the_paper_sheet(client, clerk, member, world):
+    DailyRecord.objects.create(jurisdiction=world.jurisdiction, cadre=member, township=world.township_a,
+                               date=date(2026, 10, 9), status="on_duty")
+    client.force_login(clerk)
+    html = client.get("/attendance/sheet/print/", {"township": world.township_a.id, "month": "2026-10"}
+                      ).content.decode()
+    assert "驻村干部考勤表" in html and "盖章" in html and "√" in html and member.name in html
+
+
+def test_bob_cannot_open_township_a_sheet_or_print_it(client, bob, world):
+    client.force_login(bob)
+    assert client.get("/attendance/sheet/", {"township": world.township_a.id}).status_code == 404
+    assert client.get("/attendance/sheet/print/", {"township": world.township_a.id}).status_code == 404
+
+
+def test_a_user_without_a_township_role_sees_a_clear_message(client, charlie):
+    client.force_login(charlie)
+    r = client.get("/attendance/sheet/")
+    assert r.status_code == 404 and "没有乡镇考勤员" in r.content.decode()
+
+
+def test_linfen_print_view_has_the_daily_count_and_the_monthly_evaluation_art_8(client):
+    from .conftest import world_with_clerk
+
+    w, clerk, cadre = world_with_clerk("linfen")
+    DailyRecord.objects.create(jurisdiction=w.jurisdiction, cadre=cadre, township=w.township_a,
+                               date=date(2026, 10, 9), status="on_duty")
+    client.force_login(clerk)
+    html = client.get("/attendance/sheet/print/", {"township": w.township_a.id, "month": "2026-10"}).content.decode()
+    assert "当日在岗人数" in html and "月度评价" in html and "linfen art.8" in html
+
+
+def test_the_diary_and_inspection_pages_render_and_save(client, world, city_office, member):
+    user = f.UserFactory(username="dp", jurisdiction=world.jurisdiction)
+    place(world.team_a, user=user)
+    client.force_login(user)
+    client.post("/diaries/", {"date": "2026-10-12", "content": "页面日志", "duty_area": "project", "kind": "entry"})
+    assert "页面日志" in client.get("/diaries/", {"view": "month", "month": "2026-10"}).content.decode()
+    client.force_login(city_office)
+    client.post("/inspections/", {"cadre": member.id, "date": "2026-10-12", "level": "city",
+                                  "result": "absent_unexcused"})
+    html = client.get("/inspections/", {"month": "2026-10"}).content.decode()
+    assert "ganzhou art.21" in html and "通报" in html

@@ -1,0 +1,250 @@
+"""Pages: check-in (phone first), the clerk's monthly grid, its print view (the paper 考勤表), the public
+whereabouts board (去向牌), work diaries and inspections. Every write goes through the same services as the API."""
+
+import calendar as pycal
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jurisdictions.calendar import month_calendar
+from jurisdictions.errors import PortalError
+from jurisdictions.models import Role
+from jurisdictions.policy import policy_in_force
+from teams.models import Cadre
+from teams.selectors import access_cadre
+
+from . import rules, selectors, services
+from .models import DiaryEntry, Inspection, Status
+
+SYMBOLS = {"on_duty": "√", "official_business": "公", "leave": "假", "rest": "休", "absent": "×"}
+KEEPER_ROLES = {Role.ATTENDANCE_CLERK, Role.TOWNSHIP_SECRETARY}
+STATUS_OPTIONS = [(v, label, SYMBOLS[v]) for v, label in Status.choices]
+
+
+def _month_param(request, default: date) -> tuple[int, int]:
+    raw = request.GET.get("month") or request.POST.get("month")
+    if not raw:
+        return default.year, default.month
+    try:
+        return selectors.parse_month(raw)
+    except PortalError:
+        return default.year, default.month
+
+
+# ---- check-in -----------------------------------------------------------------------------------
+
+@login_required
+def check_in_page(request):
+    cadre = Cadre.objects.filter(user=request.user).select_related("jurisdiction").first()
+    today = timezone.localdate()
+    if request.method == "POST":
+        try:
+            services.check_in(actor=request.user, latitude=request.POST.get("latitude") or None,
+                              longitude=request.POST.get("longitude") or None)
+            messages.success(request, f"{today:%m月%d日} 已打卡：在岗。")
+        except PortalError as e:
+            messages.error(request, e.detail)
+        return redirect("attendance-check-in")
+    ctx = {"cadre": cadre, "today": today}
+    if cadre is not None:
+        first, last = selectors.month_bounds(today.year, today.month)
+        membership = selectors.membership_on(cadre, today)
+        fig = selectors.figures_for(jurisdiction=cadre.jurisdiction, year=today.year, month=today.month,
+                                    cadre_ids=[cadre.pk],
+                                    starts={cadre.pk: membership.start_date} if membership else {})[cadre.pk]
+        recs = {r.date: r for r in cadre.attendance.filter(date__range=(first, last))}
+        cal = month_calendar(today.year, today.month)
+        working = set(cal.working_days)
+        days = []
+        d = first
+        while d <= last:
+            r = recs.get(d)
+            days.append({"date": d, "status": r.status if r else "", "symbol": SYMBOLS.get(r.status, "") if r else "",
+                         "working": d in working, "today": d == today, "future": d > today})
+            d += timedelta(days=1)
+        ctx |= {"figures": fig.as_dict(), "shortfall": max(fig.required.days - fig.counted_days, 0),
+                "days": days, "today_record": recs.get(today), "membership": membership,
+                "lead_blanks": range(first.weekday()), "interpretation": rules.INTERPRETATION}
+    return render(request, "attendance/check_in.html", ctx)
+
+
+# ---- the township's monthly sheet -----------------------------------------------------------------
+
+def _sheet_context(request, township, year, month):
+    memberships, records, figures, sheet = selectors.township_month(township=township, year=year, month=month)
+    cal = month_calendar(year, month)
+    working = set(cal.working_days)
+    ndays = pycal.monthrange(year, month)[1]
+    days = [date(year, month, d) for d in range(1, ndays + 1)]
+    policy = policy_in_force(township.jurisdiction, days[0])
+    rows = []
+    daily = {d.day: {s: 0 for s in Status.values} for d in days}
+    for m in memberships:
+        cells = []
+        for d in days:
+            r = records.get((m.cadre_id, d.day))
+            if r:
+                daily[d.day][r.status] += 1
+            cells.append({"day": d.day, "date": d, "record": r, "status": r.status if r else "",
+                          "symbol": SYMBOLS.get(r.status, "") if r else "", "working": d in working})
+        rows.append({"m": m, "cells": cells, "fig": figures[m.cadre_id].as_dict()})
+    count_rule = policy.get("attendance.daily_township_count")
+    return {"township": township, "year": year, "month": month, "month_str": f"{year:04d}-{month:02d}",
+            "days": [{"date": d, "working": d in working, "weekday": "一二三四五六日"[d.weekday()]} for d in days],
+            "rows": rows, "sheet": sheet, "statuses": STATUS_OPTIONS, "symbols": SYMBOLS,
+            "daily": [daily[d.day] for d in days], "count_rule": count_rule,
+            "calendar_warnings": cal.warnings, "interpretation": rules.INTERPRETATION,
+            "required_rule": policy.get("attendance.required_days"),
+            "prev": f"{(days[0] - timedelta(days=1)):%Y-%m}", "next": f"{(days[-1] + timedelta(days=1)):%Y-%m}"}
+
+
+def _township_for(request):
+    held = list(selectors.townships_held(user=request.user, roles=KEEPER_ROLES))
+    raw = request.GET.get("township") or request.POST.get("township")
+    if raw:
+        chosen = selectors.access_township(user=request.user, township_id=raw)
+    elif held:
+        chosen = held[0]
+    else:
+        raise Http404
+    return chosen, held
+
+
+@login_required
+def sheet_page(request):
+    try:
+        township, held = _township_for(request)
+    except Http404:
+        return render(request, "attendance/sheet_none.html", status=404)
+    today = timezone.localdate()
+    year, month = _month_param(request, today)
+    ctx = _sheet_context(request, township, year, month) | {"held": held}
+    return render(request, "attendance/sheet.html", ctx)
+
+
+@login_required
+@require_POST
+def sheet_cell(request):
+    """htmx: one cell of the grid changed. Answers the cell (and, out of band, the row's figures)."""
+    try:
+        cadre = access_cadre(user=request.user, cadre_id=request.POST.get("cadre"))
+        day = date.fromisoformat(request.POST.get("date", ""))
+    except (Http404, ValueError):
+        return HttpResponse("参数有误", status=400)
+    error = None
+    record = None
+    try:
+        record = services.record_upsert(actor=request.user, cadre=cadre, day=day, status=request.POST.get("status", ""),
+                                        note=request.POST.get("note", ""))
+    except PortalError as e:
+        error = e.detail
+        record = cadre.attendance.filter(date=day).first()
+    fig = selectors.figures_for(jurisdiction=cadre.jurisdiction, year=day.year, month=day.month,
+                                cadre_ids=[cadre.pk])[cadre.pk].as_dict()
+    working = day in set(month_calendar(day.year, day.month).working_days)
+    cell = {"day": day.day, "date": day, "record": record, "status": record.status if record else "",
+            "symbol": SYMBOLS.get(record.status, "") if record else "", "working": working}
+    return render(request, "attendance/_cell.html", {"cell": cell, "cadre": cadre, "error": error, "fig": fig,
+                                                     "statuses": STATUS_OPTIONS, "oob": True, "locked": False})
+
+
+@login_required
+@require_POST
+def sheet_confirm_page(request):
+    township = selectors.access_township(user=request.user, township_id=request.POST.get("township"))
+    year, month = _month_param(request, timezone.localdate())
+    try:
+        services.sheet_confirm(actor=request.user, township=township, year=year, month=month)
+        messages.success(request, f"{township.name}{year}年{month}月考勤表已确认并锁定。")
+    except PortalError as e:
+        messages.error(request, e.detail)
+    return redirect(f"{reverse('attendance-sheet')}?township={township.pk}&month={year:04d}-{month:02d}")
+
+
+@login_required
+def sheet_print(request):
+    township = selectors.access_township(user=request.user, township_id=request.GET.get("township"))
+    year, month = _month_param(request, timezone.localdate())
+    return render(request, "attendance/sheet_print.html", _sheet_context(request, township, year, month))
+
+
+# ---- whereabouts board (public) --------------------------------------------------------------------
+
+def whereabouts_page(request, village_id):
+    today = timezone.localdate()
+    village, board, rule_ref = selectors.whereabouts(village_id=village_id, day=today)
+    return render(request, "attendance/whereabouts.html", {"village": village, "board": board, "today": today,
+                                                           "rule_ref": rule_ref})
+
+
+# ---- diaries ----------------------------------------------------------------------------------------
+
+@login_required
+def diary_page(request):
+    cadre = Cadre.objects.filter(user=request.user).select_related("jurisdiction").first()
+    if request.method == "POST":
+        try:
+            services.diary_create(actor=request.user, day=date.fromisoformat(request.POST.get("date", "")),
+                                  content=request.POST.get("content", ""),
+                                  duty_area=request.POST.get("duty_area", "other"),
+                                  kind=request.POST.get("kind", "entry"), photo=request.FILES.get("photo"))
+            messages.success(request, "日志已保存。")
+        except ValueError:
+            messages.error(request, "日期格式有误。")
+        except PortalError as e:
+            messages.error(request, e.detail)
+        return redirect("diary-page")
+    today = timezone.localdate()
+    view = request.GET.get("view", "week")
+    if view == "month":
+        year, month = _month_param(request, today)
+        entries = selectors.diary_list(user=request.user, cadre_id=request.GET.get("cadre"),
+                                       month_raw=f"{year:04d}-{month:02d}")
+        title = f"{year}年{month}月"
+    else:
+        try:
+            anchor = date.fromisoformat(request.GET.get("date", ""))
+        except ValueError:
+            anchor = today
+        iso = anchor.isocalendar()
+        entries = selectors.diary_list(user=request.user, cadre_id=request.GET.get("cadre"),
+                                       week_raw=f"{iso.year}-W{iso.week:02d}")
+        monday = anchor - timedelta(days=anchor.weekday())
+        title = f"{monday:%Y年%m月%d日}—{monday + timedelta(days=6):%m月%d日}"
+    duty = policy_in_force(cadre.jurisdiction, today).get("duties.diary") if cadre else None
+    return render(request, "attendance/diary.html", {
+        "cadre": cadre, "entries": entries[:200], "view": view, "title": title, "today": today,
+        "areas": DiaryEntry.DutyArea.choices, "kinds": DiaryEntry.Kind.choices, "duty": duty})
+
+
+# ---- inspections ------------------------------------------------------------------------------------
+
+@login_required
+def inspection_page(request):
+    if request.method == "POST":
+        try:
+            cadre = access_cadre(user=request.user, cadre_id=request.POST.get("cadre"))
+            inspection, flags = services.inspection_record(
+                actor=request.user, cadre=cadre, day=date.fromisoformat(request.POST.get("date", "")),
+                level=request.POST.get("level", ""), result=request.POST.get("result", ""),
+                reprimand=request.POST.get("reprimand", ""), note=request.POST.get("note", ""))
+            text = "；".join(f"{f.get_kind_display()}（{f.rule_ref}）" for f in flags)
+            messages.success(request, f"督查结果已录入。{('后果：' + text) if text else ''}")
+        except (Http404, ValueError):
+            messages.error(request, "干部或日期有误。")
+        except PortalError as e:
+            messages.error(request, e.detail)
+        return redirect("inspection-page")
+    today = timezone.localdate()
+    year, month = _month_param(request, today)
+    items = selectors.inspection_list(user=request.user, month_raw=f"{year:04d}-{month:02d}")
+    return render(request, "attendance/inspections.html", {
+        "items": items[:300], "month_str": f"{year:04d}-{month:02d}", "today": today,
+        "levels": Inspection.Level.choices, "results": Inspection.Result.choices,
+        "reprimands": Inspection.Reprimand.choices})
