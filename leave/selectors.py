@@ -102,9 +102,10 @@ def approver_users(*, request: LeaveRequest, role: str) -> list:
 
 def cadre_month_days(*, cadre_ids, year: int, month: int) -> dict[int, dict[str, int]]:
     """cadre_id → {status: days} this month, from attendance. One query."""
+    from django.db.models import Count
+
     from attendance.models import DailyRecord, Status
     from attendance.selectors import month_bounds
-    from django.db.models import Count
 
     first, last = month_bounds(year, month)
     rows = (DailyRecord.objects.filter(cadre_id__in=list(cadre_ids), date__range=(first, last))

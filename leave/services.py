@@ -89,8 +89,9 @@ def leave_request_submit(*, actor, cadre: Cadre, kind: str, start_date: date, en
         start_date__lte=end_date, end_date__gte=start_date) if r.leave_end >= start_date]
     if overlapping:
         other = overlapping[0]
-        raise InvalidInput(f"与已有请假（{other.start_date}至{other.leave_end}，{other.get_status_display()}）日期重叠。",
-                           code="overlapping_request", errors={"overlaps": [r.pk for r in overlapping]})
+        raise InvalidInput(f"与已有请假（{other.start_date}至{other.leave_end}，"
+                           f"{other.get_status_display()}）日期重叠。", "overlapping_request",
+                           errors={"overlaps": [r.pk for r in overlapping]})
 
     days = rules.leave_days(start_date, end_date)
     is_leader = membership.role == Membership.Role.LEADER
@@ -170,8 +171,8 @@ def _finish_approved(actor, leave_request: LeaveRequest) -> None:
                      summary=f"报{ROLE_LABELS.get(filing.role, filing.role)}备案",
                      data={"role": filing.role, "rule_ref": filing.rule_ref})
     if leave_request.cadre.user_id:
-        notify(user=leave_request.cadre.user, message=f"您的请假（{leave_request.start_date}至{leave_request.end_date}）"
-                                                       "已批准", link=request_link(leave_request))
+        notify(user=leave_request.cadre.user, link=request_link(leave_request),
+               message=f"您的请假（{leave_request.start_date}至{leave_request.end_date}）已批准")
 
 
 @transaction.atomic
@@ -226,8 +227,8 @@ def leave_request_reject(*, actor, leave_request_id: int, comment: str) -> Leave
                  summary=f"{ROLE_LABELS.get(approval.role, approval.role)}不同意：{comment.strip()}",
                  data={"approval": approval.pk, "role": approval.role, "stage": approval.stage, "comment": comment})
     if leave_request.cadre.user_id:
-        notify(user=leave_request.cadre.user, message=f"您的请假（{leave_request.start_date}至{leave_request.end_date}）"
-                                                       f"未获批准：{comment.strip()}", link=request_link(leave_request))
+        notify(user=leave_request.cadre.user, link=request_link(leave_request),
+               message=f"您的请假（{leave_request.start_date}至{leave_request.end_date}）未获批准：{comment.strip()}")
     return leave_request
 
 
@@ -257,7 +258,8 @@ def leave_request_cancel(*, actor, leave_request_id: int) -> LeaveRequest:
     leave_request.save(update_fields=["status", "decided_at"])
     leave_request.approvals.filter(status__in=[LeaveApproval.Status.PENDING, LeaveApproval.Status.WAITING]).update(
         status=LeaveApproval.Status.CLOSED)
-    audit_record(actor=actor, action="leave.cancel", obj=leave_request, summary=f"{leave_request.cadre.name}撤回请假申请")
+    audit_record(actor=actor, action="leave.cancel", obj=leave_request,
+                 summary=f"{leave_request.cadre.name}撤回请假申请")
     return leave_request
 
 
@@ -307,5 +309,6 @@ def leave_request_file_written_form(*, actor, leave_request_id: int) -> LeaveReq
     leave_request.written_followup_due = None
     leave_request.save(update_fields=["written_form_filed_at", "written_form_filed_by", "written_followup_due"])
     audit_record(actor=actor, action="leave.written_form", obj=leave_request,
-                 summary=f"{leave_request.cadre.name}补办书面请假手续", data={"rule_ref": leave_request.followup_rule_ref})
+                 summary=f"{leave_request.cadre.name}补办书面请假手续",
+                 data={"rule_ref": leave_request.followup_rule_ref})
     return leave_request

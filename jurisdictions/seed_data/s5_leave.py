@@ -33,7 +33,8 @@ ROWS = {
         Row(key, value, "qujiang art.14", "队员由队长审批，队长由驻地镇党委书记审批并报区委组织部和乡村振兴部门备案")
         for key, value in QUJIANG_LIKE
     ] + [
-        Row("leave.official_business_needs_request", {"enabled": True}, "qujiang art.14", "因公外出、休假同样履行审批手续"),
+        Row("leave.official_business_needs_request", {"enabled": True}, "qujiang art.14",
+            "因公外出、休假同样履行审批手续"),
     ],
     "ganzhou": [
         Row("leave.route.01_1_3", route([["township_secretary"]], max_days=3, label="3天（含）以内由乡镇党委批准"),
@@ -41,9 +42,11 @@ ROWS = {
         Row("leave.route.02_4_7", route([["county_office"]], min_days=4, max_days=7,
                                         label="4—7天（含）由县驻村工作领导小组办公室批准"), "ganzhou art.17",
             "4—7天（含）由县驻村工作领导小组办公室批准"),
-        Row("leave.route.03_8_plus", route([["county_group"]], min_days=8, label="8天（含）以上由县驻村工作领导小组批准"),
+        Row("leave.route.03_8_plus", route([["county_group"]], min_days=8,
+                                           label="8天（含）以上由县驻村工作领导小组批准"),
             "ganzhou art.17", "8天以上由县驻村工作领导小组批准"),
-        Row("leave.replacement_required", {"min_days": 15, "label": "请假15天（含）以上，派出单位须安排符合条件的人员接替工作或视情调整人员"},
+        Row("leave.replacement_required",
+            {"min_days": 15, "label": "请假15天（含）以上，派出单位须安排符合条件的人员接替工作或视情调整人员"},
             "ganzhou art.17", "请假15天以上，派出单位安排接替或视情调整"),
         Row("leave.emergency_channels", {"channels": ["phone", "sms"], "written_followup": True, "followup_days": 3,
                                          "label": "特殊情况经电话或短信请假后，应及时补办书面请假手续"},
@@ -76,7 +79,8 @@ ROWS = {
     "fengdu": [
         Row("leave.route.01_1_3", route([["township_secretary"]], max_days=3, filings=["county_rr_bureau"],
                                         label="3天（含）以下由乡镇（街道）党（工）委书记审批并备案（备案去向文件未写，默认县乡村振兴局）"),
-            "fengdu art.9", "3天（含）以下由乡镇（街道）党（工）委书记审批并备案（备案去向文件未写，默认县乡村振兴局）"),
+            "fengdu art.9",
+            "3天（含）以下由乡镇（街道）党（工）委书记审批并备案（备案去向文件未写，默认县乡村振兴局）"),
         Row("leave.route.02_4_plus", route([["county_org_dept", "dispatch_unit"]], min_days=4,
                                            label="超过3天由县委组织部和派出单位共同审批"),
             "fengdu art.9", "超过3天由县委组织部和派出单位共同审批"),
