@@ -90,7 +90,7 @@ def leave_request_submit(*, actor, cadre: Cadre, kind: str, start_date: date, en
     if overlapping:
         other = overlapping[0]
         raise InvalidInput(f"与已有请假（{other.start_date}至{other.leave_end}，"
-                           f"{other.get_status_display()}）日期重叠。", "overlapping_request",
+                           f"{other.get_status_display()}）日期重叠。", code="overlapping_request",
                            errors={"overlaps": [r.pk for r in overlapping]})
 
     days = rules.leave_days(start_date, end_date)
