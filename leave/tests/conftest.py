@@ -55,13 +55,27 @@ def gz(db):
     return build_leave_world("ganzhou")
 
 
-@pytest.fixture
-def reseed(django_db_blocker):
-    """Transactional tests flush every table afterwards: put the seeded policy table back for later tests.
-    Request it BEFORE `transactional_db` so its teardown runs after the flush."""
-    yield
+def _seed_if_flushed(django_db_blocker):
+    from jurisdictions.models import Jurisdiction
+
     with django_db_blocker.unblock():
-        call_command("seed_policies", verbosity=0)
+        if not Jurisdiction.objects.exists():
+            call_command("seed_policies", verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def _reseed_after_module(django_db_blocker):
+    """Module teardown runs after the last test's flush: put the seeded policy table back for later tests."""
+    yield
+    _seed_if_flushed(django_db_blocker)
+
+
+@pytest.fixture
+def reseed(_reseed_after_module, django_db_blocker):
+    """Transactional tests (threads, live_server) flush every table afterwards. Seed again before each such test
+    when an earlier one flushed, and after the module for the tests that follow."""
+    _seed_if_flushed(django_db_blocker)
+    yield
 
 
 @pytest.fixture(autouse=True)
