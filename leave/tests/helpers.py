@@ -1,6 +1,10 @@
-from datetime import date, timedelta
+from datetime import timedelta
 
-START = date(2026, 12, 1)
+from django.utils import timezone
+
+TODAY = timezone.localdate()
+START = TODAY + timedelta(days=7)  # in advance (ganzhou art.17 须提前请假)
+PAST = TODAY - timedelta(days=20)  # for returns (a return date is never in the future)
 
 
 def submit(api, user, cadre, days, *, start=START, kind="personal", channel=None, reason="家中有事"):

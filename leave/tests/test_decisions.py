@@ -1,12 +1,12 @@
 """Approve, reject, joint stages, filings, 409 on a decided request, cancel and return (销假), attendance."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from attendance.models import DailyRecord
 from jurisdictions.models import AuditEvent, Notification, Role
 from leave.models import LeaveRequest
 
-from .helpers import stages, submit
+from .helpers import PAST, START, stages, submit
 
 
 def url(pk, action=""):
@@ -21,7 +21,7 @@ def test_ganzhou_art_17_township_secretary_approves_a_two_day_leave_and_attendan
     assert out["status"] == "approved" and out["approvals"][0]["status"] == "approved"
     assert out["approvals"][0]["comment"] == "同意"
     days = DailyRecord.objects.filter(cadre=gz.member, leave_request_id=body["id"]).order_by("date")
-    assert [d.date for d in days] == [date(2026, 12, 1), date(2026, 12, 2)] and {d.status for d in days} == {"leave"}
+    assert [d.date for d in days] == [START, START + timedelta(days=1)] and {d.status for d in days} == {"leave"}
     actions = list(AuditEvent.objects.filter(object_type="leave.leaverequest", object_id=body["id"])
                    .values_list("action", "actor__username"))
     assert ("leave.submit", "ganzhou_member") in actions and ("leave.approve", "ganzhou_township_secretary") in actions
@@ -116,36 +116,39 @@ def test_the_cadre_cancels_a_pending_request_but_not_a_decided_one(api, gz):
 
 
 def test_an_early_return_gives_days_back_to_attendance(api, gz):
-    start = date(2026, 11, 10)
-    body = submit(api, gz.member.user, gz.member, 10, start=start).json()  # 10–19 Nov
+    # by phone: a past start is allowed only for phone/SMS leave (ganzhou art.17)
+    body = submit(api, gz.member.user, gz.member, 10, start=PAST, channel="phone").json()
     api(gz.users[Role.COUNTY_GROUP]).post(url(body["id"], "approve"))
     assert DailyRecord.objects.filter(cadre=gz.member, status="leave").count() == 10
-    r = api(gz.member.user).post(url(body["id"], "return"), {"returned_on": "2026-11-15"}, format="json")
+    back = (PAST + timedelta(days=5)).isoformat()
+    r = api(gz.member.user).post(url(body["id"], "return"), {"returned_on": back}, format="json")
     assert r.status_code == 200, r.json()
-    assert r.json()["returned_on"] == "2026-11-15" and r.json()["actual_days"] == 5
+    assert r.json()["returned_on"] == (PAST + timedelta(days=5)).isoformat() and r.json()["actual_days"] == 5
     kept = DailyRecord.objects.filter(cadre=gz.member, status="leave").values_list("date", flat=True)
-    assert sorted(kept) == [date(2026, 11, d) for d in range(10, 15)]
-    assert api(gz.member.user).post(url(body["id"], "return"), {"returned_on": "2026-11-16"},
+    assert sorted(kept) == [PAST + timedelta(days=d) for d in range(5)]
+    assert api(gz.member.user).post(url(body["id"], "return"), {"returned_on": (PAST + timedelta(days=6)).isoformat()},
                                     format="json").status_code == 409
     assert AuditEvent.objects.filter(action="leave.return", object_id=body["id"]).exists()
 
 
 def test_return_is_only_for_approved_leave_and_not_before_it_starts(api, gz):
-    body = submit(api, gz.member.user, gz.member, 3, start=date(2026, 11, 1)).json()
-    assert api(gz.member.user).post(url(body["id"], "return"), {"returned_on": "2026-11-02"},
+    body = submit(api, gz.member.user, gz.member, 3, start=PAST, channel="sms").json()
+    assert api(gz.member.user).post(url(body["id"], "return"), {"returned_on": (PAST + timedelta(days=1)).isoformat()},
                                     format="json").status_code == 409
     api(gz.users[Role.TOWNSHIP_SECRETARY]).post(url(body["id"], "approve"))
-    r = api(gz.member.user).post(url(body["id"], "return"), {"returned_on": "2026-10-30"}, format="json")
+    before = (PAST - timedelta(days=1)).isoformat()
+    r = api(gz.member.user).post(url(body["id"], "return"), {"returned_on": before}, format="json")
     assert r.status_code == 400 and r.json()["code"] == "return_before_start"
 
 
 def test_overlapping_requests_end_before_start_and_dates_outside_the_membership_are_400(api, gz):
     first = submit(api, gz.member.user, gz.member, 5)
     assert first.status_code == 201
-    overlap = submit(api, gz.member.user, gz.member, 2, start=date(2026, 12, 5))
+    overlap = submit(api, gz.member.user, gz.member, 2, start=START + timedelta(days=4))
     assert overlap.status_code == 400 and overlap.json()["code"] == "overlapping_request"
     back = api(gz.member.user).post("/api/v1/leave-requests/", {
-        "cadre": gz.member.pk, "kind": "personal", "start_date": "2026-12-20", "end_date": "2026-12-19",
+        "cadre": gz.member.pk, "kind": "personal", "start_date": (START + timedelta(days=20)).isoformat(),
+        "end_date": (START + timedelta(days=19)).isoformat(),
         "reason": "x"}, format="json")
     assert back.status_code == 400 and back.json()["code"] == "end_before_start"
     early = submit(api, gz.member.user, gz.member, 2, start=date(2024, 12, 30))

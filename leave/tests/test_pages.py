@@ -1,6 +1,6 @@
 """The township's inbox in the browser (server side): list, approve/reject in place with htmx, history, form."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
@@ -8,7 +8,7 @@ from django.test import Client
 from jurisdictions.models import Notification, Role
 from tests import factories as f
 
-from .helpers import submit
+from .helpers import PAST, START, submit
 
 
 def login(user):
@@ -66,7 +66,8 @@ def test_the_fengdu_form_says_cadres_in_principle_take_no_leave(lw):
 
 def test_the_cadre_submits_through_the_form(gz):
     r = login(gz.member.user).post("/leave/new/", {"cadre": gz.member.pk, "kind": "sick", "channel": "written",
-                                                   "start_date": "2026-12-01", "end_date": "2026-12-03",
+                                                   "start_date": START.isoformat(),
+                                                   "end_date": (START + timedelta(days=2)).isoformat(),
                                                    "reason": "感冒"})
     assert r.status_code == 302
     assert Notification.objects.filter(user=gz.users[Role.TOWNSHIP_SECRETARY], message__contains="待审批").exists()
@@ -80,12 +81,13 @@ def test_a_default_route_is_marked_on_the_page(api, lw):
 
 
 def test_history_and_detail_show_who_did_what(api, gz):
-    body = submit(api, gz.member.user, gz.member, 3, start=date(2026, 11, 1)).json()
+    body = submit(api, gz.member.user, gz.member, 3, start=PAST, channel="phone").json()
     api(gz.users[Role.TOWNSHIP_SECRETARY]).post(f"/api/v1/leave-requests/{body['id']}/approve/")
     c = login(gz.member.user)
-    assert c.post(f"/leave/{body['id']}/", {"action": "return", "returned_on": "2026-11-03"}).status_code == 302
+    assert c.post(f"/leave/{body['id']}/", {"action": "return",
+                                           "returned_on": (PAST + timedelta(days=2)).isoformat()}).status_code == 302
     detail = c.get(f"/leave/{body['id']}/").content.decode()
-    assert "2026-11-03 返岗" in detail and "实际请假 2 天" in detail and "销假" in detail
+    assert f"{PAST + timedelta(days=2):%Y-%m-%d} 返岗" in detail and "实际请假 2 天" in detail and "销假" in detail
     history = login(gz.users[Role.TOWNSHIP_SECRETARY]).get(f"/leave/cadres/{gz.member.pk}/").content.decode()
     assert "已批准请假合计 2 天" in history
 

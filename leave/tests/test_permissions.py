@@ -1,14 +1,14 @@
 """Who may see and act: out of scope is 404 (bob of township B, charlie of Fengdu), in scope with the wrong role
 is 403; the approver inbox lists only what the caller may decide, in a fixed number of queries."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from jurisdictions.models import Role
 from tests import factories as f
 
-from .helpers import submit
+from .helpers import START, submit
 
 
 @pytest.fixture
@@ -25,7 +25,7 @@ def pending(api, gz):
 
 
 ACTIONS = [("approve", {}), ("reject", {"comment": "不同意"}), ("cancel", {}),
-           ("return", {"returned_on": "2026-12-02"}),
+           ("return", {"returned_on": START.isoformat()}),
            ("written-form", {})]
 
 
@@ -91,7 +91,7 @@ def test_list_shows_requests_in_scope_only(api, gz, pending, bob_b, charlie):
 
 
 def test_mine_approver_lists_only_the_callers_pending_approvals(api, gz, pending, bob_b, charlie):
-    long = submit(api, gz.member.user, gz.member, 5, start=date(2027, 1, 4)).json()
+    long = submit(api, gz.member.user, gz.member, 5, start=START + timedelta(days=30)).json()
     sec = api(gz.users[Role.TOWNSHIP_SECRETARY]).get("/api/v1/leave-requests/?mine=approver").json()
     assert [r["id"] for r in sec["results"]] == [pending["id"]] and set(sec) >= {"count", "next", "previous"}
     office = api(gz.users[Role.COUNTY_OFFICE]).get("/api/v1/leave-requests/?mine=approver").json()

@@ -7,7 +7,7 @@ from jurisdictions.models import DispatchUnit
 from jurisdictions.policy import policy_in_force
 from leave import rules
 
-from .helpers import stages, submit
+from .helpers import START, stages, submit
 
 
 def test_days_are_calendar_days_with_both_ends_included():
@@ -135,22 +135,23 @@ def test_fengdu_art_9_routes_and_says_cadres_in_principle_take_no_leave(api, lw,
 def test_the_route_is_a_pure_function_of_policy_rows(db):
     from jurisdictions.models import Jurisdiction
 
-    policy = policy_in_force(Jurisdiction.objects.get(code="ganzhou"), __import__("datetime").date(2026, 12, 1))
+    policy = policy_in_force(Jurisdiction.objects.get(code="ganzhou"), START)
     routing = rules.route_leave(policy, days=15, is_leader=False, dispatch_level="county", channel="sms")
     assert routing.route.key == "leave.route.03_8_plus"
     assert routing.replacement is not None and routing.followup is not None
 
 
 def test_a_route_row_change_does_not_rewrite_a_submitted_request(api, gz):
-    from datetime import date
+    from datetime import timedelta
 
     from jurisdictions.models import PolicyRow
 
     body = submit(api, gz.member.user, gz.member, 5).json()
-    PolicyRow.objects.create(jurisdiction=gz.w.jurisdiction, key="leave.route.02_4_7", effective_from=date(2026, 1, 1),
+    PolicyRow.objects.create(jurisdiction=gz.w.jurisdiction, key="leave.route.02_4_7",
+                             effective_from=START + timedelta(days=20),
                              rule_ref="ganzhou art.17", value={"applies_to": {}, "min_days": 4, "max_days": 7,
                                                               "stages": [["county_group"]], "filings": []})
     again = api(gz.member.user).get(f"/api/v1/leave-requests/{body['id']}/").json()
     assert stages(again) == [["county_office"]]
-    newer = submit(api, gz.member.user, gz.member, 5, start=date(2027, 1, 10)).json()
+    newer = submit(api, gz.member.user, gz.member, 5, start=START + timedelta(days=30)).json()
     assert stages(newer) == [["county_group"]]
