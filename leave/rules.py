@@ -14,6 +14,7 @@ REPLACEMENT_KEY = "leave.replacement_required"
 EMERGENCY_KEY = "leave.emergency_channels"
 NOTICE_KEY = "leave.in_principle_none"
 OFFICIAL_KEY = "leave.official_business_needs_request"
+IN_ADVANCE_KEY = "leave.in_advance"
 
 
 def leave_days(start: date, end: date) -> int:
@@ -80,6 +81,15 @@ def route_leave(policy: Policy, *, days: int, is_leader: bool, dispatch_level: s
     return Routing(route=pv, stages=[list(s) for s in pv.value.get("stages", [])],
                    filings=list(pv.value.get("filings", [])), replacement=replacement, followup=followup,
                    followup_days=followup.value.get("followup_days") if followup else None, notices=notices)
+
+
+def late_request(policy: Policy, *, start: date, today: date, channel: str) -> PolicyValue | None:
+    """The hard rule broken when leave must be asked in advance (赣州 art.17 须提前请假) and the start has passed;
+    phone/SMS leave in a special case may be entered afterwards. None when allowed."""
+    pv = policy.get(IN_ADVANCE_KEY)
+    if pv is None or start >= today or channel in pv.value.get("exempt_channels", []):
+        return None
+    return pv
 
 
 def followup_due(submitted_on: date, days: int | None) -> date:

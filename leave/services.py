@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from attendance.services import records_mark_leave, records_release_leave
 from jurisdictions.audit import audit_record
-from jurisdictions.errors import InvalidInput, NotPermitted, StateConflict
+from jurisdictions.errors import InvalidInput, NotPermitted, RuleViolation, StateConflict
 from jurisdictions.models import Role
 from jurisdictions.policy import policy_in_force
 from jurisdictions.scoping import scope_for
@@ -93,14 +93,18 @@ def leave_request_submit(*, actor, cadre: Cadre, kind: str, start_date: date, en
                            f"{other.get_status_display()}）日期重叠。", code="overlapping_request",
                            errors={"overlaps": [r.pk for r in overlapping]})
 
+    today = timezone.localdate()
+    policy = policy_in_force(cadre.jurisdiction, start_date)
+    late = rules.late_request(policy, start=start_date, today=today, channel=channel)
+    if late is not None:
+        raise RuleViolation("须提前请假：书面请假的开始日期不能早于今天（特殊情况可电话、短信请假后补办书面手续）。",
+                            code="not_in_advance", rule_ref=late.rule_ref, overridable=False)
     days = rules.leave_days(start_date, end_date)
     is_leader = membership.role == Membership.Role.LEADER
-    policy = policy_in_force(cadre.jurisdiction, start_date)
     routing = rules.route_leave(policy, days=days, is_leader=is_leader, dispatch_level=cadre.dispatch_level,
                                 channel=channel)
     if routing is None:
         raise InvalidInput("本辖区政策表中没有适用于该请假的审批规则，请联系辖区管理员。", code="no_route")
-    today = timezone.localdate()
     snapshot = routing.route.as_dict() | {"key": routing.route.key, "notices": routing.notices,
                                           "rows": policy.snapshot(routing.keys)}
     leave_request = LeaveRequest.objects.create(

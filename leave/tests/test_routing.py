@@ -155,3 +155,21 @@ def test_a_route_row_change_does_not_rewrite_a_submitted_request(api, gz):
     assert stages(again) == [["county_office"]]
     newer = submit(api, gz.member.user, gz.member, 5, start=START + timedelta(days=30)).json()
     assert stages(newer) == [["county_group"]]
+
+
+def test_ganzhou_art_17_written_leave_must_be_asked_in_advance(api, gz, lw):
+    """ganzhou art.17 须提前请假 (hard): a written request starting before today is refused; phone/SMS leave in a
+    special case may be entered afterwards; a jurisdiction without the row accepts it."""
+    from datetime import timedelta
+
+    from .helpers import TODAY
+
+    late = submit(api, gz.member.user, gz.member, 2, start=TODAY - timedelta(days=1))
+    assert late.status_code == 400
+    assert late.json() | {"detail": ""} == {"code": "not_in_advance", "detail": "", "rule_ref": "ganzhou art.17",
+                                            "overridable": False}
+    assert submit(api, gz.member.user, gz.member, 2, start=TODAY).status_code == 201
+    assert submit(api, gz.member.user, gz.member, 2, start=TODAY - timedelta(days=3), channel="phone").status_code \
+        == 201
+    fd = lw("fengdu")
+    assert submit(api, fd.member.user, fd.member, 2, start=TODAY - timedelta(days=1)).status_code == 201
