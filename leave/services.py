@@ -142,7 +142,8 @@ def _actionable(actor, leave_request: LeaveRequest, approvals) -> LeaveApproval:
     """The pending approval this actor decides, or 409 (already decided) / 403 (not an approver)."""
     scope = scope_for(actor)
     if leave_request.status != LeaveRequest.Status.PENDING:
-        raise StateConflict(f"该请假申请已{leave_request.get_status_display()}，不能再审批。", code="already_decided")
+        raise StateConflict(f"该请假申请当前状态为“{leave_request.get_status_display()}”，不能再审批。",
+                            code="already_decided")
     mine = [a for a in approvals if may_act_as(scope, a.role, leave_request)]
     if any(a.decided_by_id == actor.pk for a in approvals):
         if not scope.is_superuser:
@@ -255,7 +256,7 @@ def leave_request_cancel(*, actor, leave_request_id: int) -> LeaveRequest:
         "cadre", "township").get(pk=leave_request_id)
     _require_keeper(actor, leave_request, roles=CLERK_ROLES, leader=False)
     if leave_request.status != LeaveRequest.Status.PENDING:
-        raise StateConflict(f"该请假申请已{leave_request.get_status_display()}，只能撤回待审批的申请；"
+        raise StateConflict(f"该请假申请当前状态为“{leave_request.get_status_display()}”，只能撤回待审批的申请；"
                             "已批准的请假请在返岗时销假。", code="not_pending")
     leave_request.status = LeaveRequest.Status.CANCELLED
     leave_request.decided_at = timezone.now()
