@@ -252,12 +252,18 @@ def _require_keeper(actor, leave_request: LeaveRequest, *, roles=KEEPER_ROLES, l
 
 @transaction.atomic
 def leave_request_cancel(*, actor, leave_request_id: int) -> LeaveRequest:
+    """撤回: a pending request, or an approved one that has not started yet (its days are given back)."""
     leave_request = LeaveRequest.objects.select_for_update(of=("self",)).select_related(
         "cadre", "township").get(pk=leave_request_id)
     _require_keeper(actor, leave_request, roles=CLERK_ROLES, leader=False)
-    if leave_request.status != LeaveRequest.Status.PENDING:
-        raise StateConflict(f"该请假申请当前状态为“{leave_request.get_status_display()}”，只能撤回待审批的申请；"
-                            "已批准的请假请在返岗时销假。", code="not_pending")
+    not_started = leave_request.status == LeaveRequest.Status.APPROVED and \
+        leave_request.start_date > timezone.localdate()
+    if leave_request.status != LeaveRequest.Status.PENDING and not not_started:
+        raise StateConflict(f"该请假申请当前状态为“{leave_request.get_status_display()}”，"
+                            "只能撤回待审批或尚未开始的申请；已开始的请假请在返岗时销假。", code="not_cancellable")
+    if not_started:
+        records_release_leave(actor=actor, cadre=leave_request.cadre, start=leave_request.start_date,
+                              end=leave_request.end_date, leave_request_id=leave_request.pk)
     leave_request.status = LeaveRequest.Status.CANCELLED
     leave_request.decided_at = timezone.now()
     leave_request.save(update_fields=["status", "decided_at"])

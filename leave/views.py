@@ -155,6 +155,7 @@ def leave_cadre_history(request, cadre_id):
     cadre = access_cadre(user=request.user, cadre_id=cadre_id)
     qs = selectors.leave_request_list(user=request.user, cadre_id=cadre.pk)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
-    approved_days = sum(r.actual_days if r.actual_days is not None else r.days
-                        for r in qs if r.status == LeaveRequest.Status.APPROVED)
+    approved = LeaveRequest.objects.filter(cadre=cadre, status=LeaveRequest.Status.APPROVED).only(
+        "days", "start_date", "end_date", "returned_on")
+    approved_days = sum(r.days if r.actual_days is None else r.actual_days for r in approved)
     return render(request, "leave/history.html", {"cadre": cadre, "page": page, "approved_days": approved_days})

@@ -115,6 +115,15 @@ def test_the_cadre_cancels_a_pending_request_but_not_a_decided_one(api, gz):
     assert api(gz.member.user).post(url(body["id"], "cancel")).status_code == 409
 
 
+def test_an_approved_leave_not_yet_started_can_be_withdrawn_and_its_days_are_given_back(api, gz):
+    body = submit(api, gz.member.user, gz.member, 2).json()
+    api(gz.users[Role.TOWNSHIP_SECRETARY]).post(url(body["id"], "approve"))
+    assert DailyRecord.objects.filter(leave_request_id=body["id"]).count() == 2
+    r = api(gz.member.user).post(url(body["id"], "cancel"))
+    assert r.status_code == 200 and r.json()["status"] == "cancelled"
+    assert not DailyRecord.objects.filter(leave_request_id=body["id"]).exists()
+
+
 def test_an_early_return_gives_days_back_to_attendance(api, gz):
     # by phone: a past start is allowed only for phone/SMS leave (ganzhou art.17)
     body = submit(api, gz.member.user, gz.member, 10, start=PAST, channel="phone").json()

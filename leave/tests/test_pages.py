@@ -92,6 +92,19 @@ def test_history_and_detail_show_who_did_what(api, gz):
     assert "已批准请假合计 2 天" in history
 
 
+@pytest.mark.parametrize("n", [1, 4])
+def test_the_cadre_history_page_takes_a_fixed_number_of_queries(api, gz, django_assert_num_queries, n):
+    for i in range(n):
+        submit(api, gz.member.user, gz.member, 1, start=START + timedelta(days=3 * i))
+    client = login(gz.users[Role.TOWNSHIP_SECRETARY])
+    client.get(f"/leave/cadres/{gz.member.pk}/")
+    # session, user, role grants, caller's cadre, the cadre (access), count, page, approvals, filings,
+    # approved days, unread notifications (top bar)
+    with django_assert_num_queries(11):
+        r = client.get(f"/leave/cadres/{gz.member.pk}/")
+    assert r.content.decode().count("详情") == n
+
+
 @pytest.mark.parametrize("n", [1, 5])
 def test_the_inbox_page_takes_a_fixed_number_of_queries(api, gz, django_assert_num_queries, n):
     for i in range(n):
