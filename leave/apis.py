@@ -1,0 +1,148 @@
+"""Thin API views for leave requests (DESIGN.md contract: /api/v1/leave-requests/...)."""
+
+from rest_framework import serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from jurisdictions.errors import InvalidInput
+from teams.selectors import access_cadre
+
+from . import selectors, services
+from .models import LeaveApproval, LeaveFiling, LeaveRequest
+
+
+class ApprovalOut(serializers.ModelSerializer):
+    role_label = serializers.CharField(source="get_role_display")
+    decided_by = serializers.CharField(source="decided_by.__str__", default=None)
+
+    class Meta:
+        model = LeaveApproval
+        fields = ["id", "stage", "role", "role_label", "status", "decided_by", "decided_at", "comment"]
+
+
+class FilingOut(serializers.ModelSerializer):
+    role_label = serializers.CharField(source="get_role_display")
+
+    class Meta:
+        model = LeaveFiling
+        fields = ["role", "role_label", "rule_ref", "filed_at"]
+
+
+class LeaveRequestOut(serializers.ModelSerializer):
+    cadre_name = serializers.CharField(source="cadre.name")
+    township_name = serializers.CharField(source="township.name")
+    approvals = ApprovalOut(many=True, read_only=True)
+    filings = FilingOut(many=True, read_only=True)
+    route_label = serializers.CharField()
+    route_interpretation = serializers.CharField()
+    notices = serializers.ListField()
+    actual_days = serializers.IntegerField(allow_null=True)
+    written_form_required = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LeaveRequest
+        fields = ["id", "cadre", "cadre_name", "team", "township", "township_name", "cadre_is_leader", "kind",
+                  "channel", "start_date", "end_date", "days", "reason", "status", "approvals", "filings",
+                  "replacement_required", "replacement_rule_ref", "written_followup_due", "written_form_required",
+                  "written_form_filed_at", "followup_rule_ref", "rule_ref", "route_key", "route_is_default",
+                  "route_label", "route_interpretation", "notices", "returned_on", "actual_days", "created_at",
+                  "decided_at"]
+
+    def get_written_form_required(self, obj) -> bool:
+        return bool(obj.followup_rule_ref)
+
+
+class LeaveRequestIn(serializers.Serializer):
+    cadre = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=LeaveRequest.Kind.choices)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    reason = serializers.CharField(max_length=2000)
+    channel = serializers.ChoiceField(choices=LeaveRequest.Channel.choices, required=False,
+                                      default=LeaveRequest.Channel.WRITTEN)
+
+
+def _out(request, leave_request_id) -> Response:
+    return Response(LeaveRequestOut(selectors.access_leave_request(user=request.user,
+                                                                   leave_request_id=leave_request_id)).data)
+
+
+class LeaveRequestListApi(ListAPIView):
+    serializer_class = LeaveRequestOut
+
+    def get_queryset(self):
+        p = self.request.query_params
+        if p.get("mine") == "approver":
+            return selectors.approver_inbox(user=self.request.user)
+        cadre = p.get("cadre")
+        if cadre is not None and not cadre.isdigit():
+            raise InvalidInput("cadre 应为整数。", code="bad_cadre")
+        return selectors.leave_request_list(user=self.request.user, cadre_id=int(cadre) if cadre else None,
+                                            status=p.get("status") or None)
+
+    def post(self, request):
+        data = LeaveRequestIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["cadre"] = access_cadre(user=request.user, cadre_id=values["cadre"])
+        leave_request = services.leave_request_submit(actor=request.user, **values)
+        response = _out(request, leave_request.pk)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+
+class LeaveRequestDetailApi(APIView):
+    def get(self, request, pk):
+        return _out(request, pk)
+
+
+class CommentIn(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class ApproveApi(APIView):
+    def post(self, request, pk):
+        selectors.access_leave_request(user=request.user, leave_request_id=pk)  # 404 outside scope
+        data = CommentIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.leave_request_approve(actor=request.user, leave_request_id=int(pk), **data.validated_data)
+        return _out(request, pk)
+
+
+class RejectApi(APIView):
+    class Input(serializers.Serializer):
+        comment = serializers.CharField(max_length=2000)
+
+    def post(self, request, pk):
+        selectors.access_leave_request(user=request.user, leave_request_id=pk)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.leave_request_reject(actor=request.user, leave_request_id=int(pk), **data.validated_data)
+        return _out(request, pk)
+
+
+class CancelApi(APIView):
+    def post(self, request, pk):
+        selectors.access_leave_request(user=request.user, leave_request_id=pk)
+        services.leave_request_cancel(actor=request.user, leave_request_id=int(pk))
+        return _out(request, pk)
+
+
+class ReturnApi(APIView):
+    class Input(serializers.Serializer):
+        returned_on = serializers.DateField()
+
+    def post(self, request, pk):
+        selectors.access_leave_request(user=request.user, leave_request_id=pk)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.leave_request_return(actor=request.user, leave_request_id=int(pk), **data.validated_data)
+        return _out(request, pk)
+
+
+class WrittenFormApi(APIView):
+    def post(self, request, pk):
+        selectors.access_leave_request(user=request.user, leave_request_id=pk)
+        services.leave_request_file_written_form(actor=request.user, leave_request_id=int(pk))
+        return _out(request, pk)

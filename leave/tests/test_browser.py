@@ -1,0 +1,59 @@
+"""Headless Chromium (Debian's package) driven by Playwright: a township secretary logs in, sees the request in
+her inbox with its rule, and approves it in place (htmx)."""
+
+import os
+
+import pytest
+from rest_framework.test import APIClient
+
+from jurisdictions.models import Notification, Role
+from leave.models import LeaveRequest
+
+from .conftest import build_leave_world
+from .helpers import submit
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _api(user=None):
+    client = APIClient()
+    client.force_authenticate(user=user)
+    return client
+
+
+@pytest.mark.browser
+def test_a_township_secretary_logs_in_sees_the_request_and_approves_it(reseed, live_server, settings):
+    from playwright.sync_api import sync_playwright
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    gz = build_leave_world("ganzhou")
+    secretary = gz.users[Role.TOWNSHIP_SECRETARY]
+    body = submit(_api, gz.member.user, gz.member, 3).json()
+    assert Notification.objects.filter(user=secretary, read_at__isnull=True).exists()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page()
+            page.goto(f"{live_server.url}/login/")
+            page.fill("input[name=username]", secretary.username)
+            page.fill("input[name=password]", "pass-1234")
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{live_server.url}/")
+            assert page.locator("#unread-count").inner_text() == "1"  # told in the portal, not by phone
+            page.goto(f"{live_server.url}/leave/inbox/")
+            row = page.locator(f"#leave-row-{body['id']}")
+            assert "队员乙" in row.inner_text() and "ganzhou art.17" in row.inner_text()
+            row.locator("textarea[name=comment]").fill("同意，注意安全")
+            row.locator("button[value=approve]").click()
+            page.locator(f"#leave-row-{body['id']} .result").wait_for()
+            assert "已批准" in page.locator(f"#leave-row-{body['id']}").inner_text()
+            assert page.url == f"{live_server.url}/leave/inbox/"  # decided without leaving the page
+        finally:
+            browser.close()
+    leave_request = LeaveRequest.objects.get(pk=body["id"])
+    assert leave_request.status == "approved"
+    assert leave_request.approvals.get().decided_by == secretary
