@@ -216,6 +216,15 @@ def trip_lines(policy: Policy, trips: list[TripFact]) -> list[LineOut]:
                     trip_ids=(t.trip_id,)) for t in paid]
 
 
+def late_trip_lines(policy: Policy, trips: list[TripFact], month: date) -> list[LineOut]:
+    """Trips of earlier months reported after their month: paid now as adjustments for their month."""
+    pv = policy.get("subsidy.trips")
+    ref = pv.rule_ref if pv else ""
+    return [LineOut("adjustment", 1, money(t.amount), money(t.amount), ref, f"{t.date:%Y-%m-%d} 往返交通（迟报，补发）",
+                    "transport", t.date.replace(day=1), (t.trip_id,))
+            for t in sorted(trips, key=lambda t: (t.date, t.trip_id)) if t.date < month]
+
+
 def trip_amount(policy: Policy, *, km: Decimal | None, receipt: Decimal | None) -> Decimal:
     """The reimbursable amount of one round trip: 2 × one-way km × rate, or the receipt."""
     v = policy.require("subsidy.trips").value

@@ -271,12 +271,7 @@ def _compute(run: SubsidyRun, chunk: int) -> None:
             lines: list[rules.LineOut] = []
             if cid in counts:
                 lines += rules.statement_lines(policy, facts(cid, counts[cid], first), first)
-                for t in sorted(trips.get(cid, []), key=lambda t: t.date):  # trips reported after their month
-                    if t.date < first:
-                        lines.append(rules.LineOut(
-                            "adjustment", 1, rules.money(t.amount), rules.money(t.amount),
-                            policy.get("subsidy.trips").rule_ref if policy.get("subsidy.trips") else "",
-                            f"{t.date:%Y-%m-%d} 往返交通（迟报，补发）", "transport", first_of_month(t.date), (t.id,)))
+                lines += rules.late_trip_lines(policy, trips.get(cid, []), first)
             for m, (m_policy, m_counts) in past.items():
                 expected = rules.statement_lines(m_policy, facts(cid, m_counts.get(cid, {}), m), m) \
                     if cid in m_counts else []
