@@ -41,7 +41,7 @@ def _setup(ws, title: str, widths, columns: int):
     for i, w in enumerate(widths):
         ws.column_dimensions[chr(65 + i)].width = w
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.paperSize = "9"  # A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
