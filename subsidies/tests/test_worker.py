@@ -27,8 +27,8 @@ def seeded(transactional_db):
 
 @pytest.mark.celery_worker
 def test_a_run_posted_through_the_api_is_computed_by_a_real_celery_worker(seeded, api):
-    from config.celery import app
     import subsidies.tasks  # noqa: F401  (registers the task with the app)
+    from config.celery import app
 
     w = build_world("fengdu")
     c = cadre_in_post(w)
