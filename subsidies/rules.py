@@ -82,16 +82,16 @@ def paid_days(policy: Policy, status_days: dict[str, int]) -> int:
 
 def days_in_post(stints: list[Stint], first: date, last: date, *, not_before: date | None = None) -> int:
     """Calendar days of the month covered by a membership (optionally only from `not_before`)."""
-    covered: set[date] = set()
     lo_bound = max(first, not_before) if not_before else first
-    for s in stints:
-        lo = max(s.start, lo_bound)
-        hi = min(s.end or last, last)
-        d = lo
-        while d <= hi:
-            covered.add(d)
-            d += timedelta(days=1)
-    return len(covered)
+    spans = sorted((max(s.start, lo_bound), min(s.end or last, last)) for s in stints)
+    total, reach = 0, None
+    for lo, hi in spans:  # merge overlapping memberships so no day counts twice
+        if reach is not None and lo <= reach:
+            lo = reach + timedelta(days=1)
+        if hi >= lo:
+            total += (hi - lo).days + 1
+            reach = hi if reach is None else max(reach, hi)
+    return total
 
 
 def service_start(stints: list[Stint], on: date, *, continuity: bool) -> date | None:

@@ -177,3 +177,17 @@ def test_computing_a_run_issues_a_constant_number_of_queries_whatever_the_number
     # July re-checks issued June (policy, confirmed sheets, counts: +3) and sums paid lines (+1)
     assert big == small + 4
     assert Statement.objects.filter(month=JULY).count() == 7
+
+
+def test_a_run_that_cannot_be_computed_ends_failed_with_its_error_and_issues_nothing(make_world, confirmer):
+    w = make_world("ganzhou")
+    c = cadre_in_post(w)
+    f.attendance_days(c, w.township_a, days(JUNE, 20))
+    f.confirm_sheet(w.township_a, JUNE, confirmer)
+    policy_row(w, "subsidy.living_per_day", {"note": "rate forgotten"}, JUNE, "ganzhou art.27")  # a broken row
+    run = services.subsidy_run_create(actor=finance_of(w), jurisdiction=w.jurisdiction, month=JUNE)
+    with pytest.raises(KeyError):
+        services.subsidy_run_execute(run_id=run.id)
+    run.refresh_from_db()
+    assert run.status == "failed" and "KeyError" in run.error
+    assert not Statement.objects.filter(cadre=c).exists()
