@@ -118,3 +118,22 @@ def grant(user: User, role: str, *, jurisdiction=None, org_unit=None, dispatch_u
     g = RoleGrant.objects.create(user=user, role=role, jurisdiction=j, org_unit=org_unit, dispatch_unit=dispatch_unit)
     assign_perm(f"jurisdictions.{role}", user, org_unit or dispatch_unit or j)
     return g
+
+
+# ---- attendance rows for allowance tests (subsidies) ------------------------------------------------
+
+def attendance_days(cadre, township, days, status="on_duty"):
+    """Create one DailyRecord per day (a list of dates) for the cadre in the township."""
+    from attendance.models import DailyRecord
+
+    return DailyRecord.objects.bulk_create([
+        DailyRecord(jurisdiction_id=cadre.jurisdiction_id, cadre=cadre, township=township, date=d, status=status)
+        for d in days])
+
+
+def confirm_sheet(township, month, user):
+    """A confirmed (locked) attendance sheet for the township's month (first day)."""
+    from attendance.models import AttendanceSheet
+
+    return AttendanceSheet.objects.create(jurisdiction_id=township.jurisdiction_id, township=township, month=month,
+                                          confirmed_by=user)

@@ -1,0 +1,202 @@
+"""Benchmark: one month's allowance run and its Excel export for a jurisdiction of 20,000 cadres.
+
+Not a test. `make bench` runs it with DATABASE_URL pointing at the PostgreSQL server; the script works in
+its own database (`zhucuntong_bench`, dropped and re-created each time), builds the data with set-based SQL,
+then times (1) the run service and (2) the export, and prints seconds, peak RSS and the peak of Python
+allocations (tracemalloc, measured in a second pass because tracing slows everything down).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhucuntong python bench/subsidy_run.py [--cadres 20000]
+"""
+
+import argparse
+import os
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from urllib.parse import urlparse, urlunparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+BENCH_DB = "zhucuntong_bench"
+
+
+def bench_url() -> str:
+    url = urlparse(os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/zhucuntong")
+    if not url.scheme.startswith("postgres"):
+        sys.exit("DATABASE_URL must point at PostgreSQL")
+    return urlunparse(url._replace(path=f"/{BENCH_DB}"))
+
+
+def recreate_database(url: str) -> None:
+    import psycopg2
+
+    u = urlparse(url)
+    conn = psycopg2.connect(host=u.hostname, port=u.port or 5432, user=u.username, password=u.password,
+                            dbname="postgres")
+    conn.autocommit = True
+    with conn.cursor() as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}"')
+        c.execute(f'CREATE DATABASE "{BENCH_DB}"')
+    conn.close()
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def build(cadres: int, year: int, month: int):
+    """Ganzhou (seeded policy): 1 county, 50 townships, 8 villages each, 100 dispatch units, teams of 10."""
+    from datetime import date
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from jurisdictions.models import Jurisdiction, OrgUnit
+
+    j = Jurisdiction.objects.get(code="ganzhou")
+    county = OrgUnit.objects.create(jurisdiction=j, kind="county", name="基准县")
+    county.path = f"/{county.id}/"
+    county.save(update_fields=["path"])
+    first = date(year, month, 1)
+    with connection.cursor() as c:
+        c.execute("""
+            INSERT INTO jurisdictions_orgunit (jurisdiction_id, kind, name, parent_id, path, town_type)
+            SELECT %s, 'township', '基准镇' || g, %s, '', '' FROM generate_series(1, 50) g""", [j.id, county.id])
+        c.execute("UPDATE jurisdictions_orgunit SET path = %s || id || '/' WHERE parent_id = %s",
+                  [county.path, county.id])
+        c.execute("""
+            INSERT INTO jurisdictions_orgunit (jurisdiction_id, kind, name, parent_id, path, town_type)
+            SELECT %s, 'village', t.name || '村' || g, t.id, t.path, '' FROM jurisdictions_orgunit t,
+                   generate_series(1, 8) g WHERE t.parent_id = %s""", [j.id, county.id])
+        c.execute("UPDATE jurisdictions_orgunit v SET path = v.path || v.id || '/' WHERE v.kind = 'village' "
+                  "AND v.jurisdiction_id = %s", [j.id])
+        c.execute("""
+            INSERT INTO jurisdictions_dispatchunit (jurisdiction_id, name, level)
+            SELECT %s, '基准派出单位' || g, CASE WHEN g %% 4 = 0 THEN 'county' ELSE 'city' END
+            FROM generate_series(1, 100) g""", [j.id])
+        teams = cadres // 10
+        c.execute("""
+            INSERT INTO teams_team (jurisdiction_id, kind, name, host_unit_id, dispatch_level, term_start,
+                                    term_rule_ref, created_at)
+            SELECT %s, 'village', '基准工作队' || g,
+                   (SELECT id FROM jurisdictions_orgunit WHERE kind = 'village' AND jurisdiction_id = %s
+                    ORDER BY id OFFSET (g %% 400) LIMIT 1), 'city', %s, '', now()
+            FROM generate_series(1, %s) g""", [j.id, j.id, date(year - 1, 1, 1), teams])
+        c.execute("""
+            WITH units AS (SELECT id, level, row_number() OVER (ORDER BY id) - 1 AS n FROM jurisdictions_dispatchunit
+                           WHERE name LIKE '基准派出单位%%'),
+                 ts AS (SELECT id, host_unit_id, row_number() OVER (ORDER BY id) - 1 AS n FROM teams_team
+                        WHERE name LIKE '基准工作队%%')
+            INSERT INTO teams_cadre (jurisdiction_id, name, gender, birth_date, id_number, party_status, rank,
+                                     reserve_cadre, category, dispatch_unit_id, dispatch_level, phone, self_driving,
+                                     station_id, created_at)
+            SELECT %s, '干部' || g, 'male', DATE '1985-06-15', '', 'member', 'section', false, 'civil_servant',
+                   u.id, u.level, '', false, t.host_unit_id, now()
+            FROM generate_series(0, %s - 1) g
+            JOIN units u ON u.n = g %% 100
+            JOIN ts t ON t.n = g / 10""", [j.id, cadres])
+        # memberships: most from last year (township allowance due), some arriving this month (prorated)
+        c.execute("""
+            INSERT INTO teams_membership (team_id, cadre_id, role, first_secretary, start_date, term_rule_ref,
+                                          end_kind, end_ground, end_rule_ref, end_note, policy_snapshot, created_at)
+            SELECT t.id, c.id, 'member', false,
+                   CASE WHEN c.id %% 20 = 0 THEN %s::date + 10 ELSE DATE %s END, '', '', '', '', '', '{}', now()
+            FROM teams_cadre c JOIN teams_team t ON t.host_unit_id = c.station_id
+                 AND t.name = '基准工作队' || ((c.id - (SELECT min(id) FROM teams_cadre)) / 10 + 1)
+            WHERE c.jurisdiction_id = %s""", [first, f"{year - 1}-01-01", j.id])
+        # a month of attendance: on duty except Sundays (rest) and a few leave days
+        c.execute("""
+            INSERT INTO attendance_dailyrecord (jurisdiction_id, cadre_id, township_id, date, status, note, source,
+                                                recorded_at)
+            SELECT %s, c.id, v.parent_id, d::date,
+                   CASE WHEN extract(dow FROM d) = 0 THEN 'rest'
+                        WHEN (c.id + extract(day FROM d)::int) %% 17 = 0 THEN 'leave' ELSE 'on_duty' END,
+                   '', 'clerk', now()
+            FROM teams_cadre c JOIN jurisdictions_orgunit v ON v.id = c.station_id,
+                 generate_series(%s::date, (%s::date + interval '1 month' - interval '1 day'), interval '1 day') d
+            WHERE c.jurisdiction_id = %s""", [j.id, first, first, j.id])
+        user = get_user_model().objects.create(username="bench_finance", jurisdiction=j, is_superuser=True)
+        # every township confirms its sheet except one (it shows up in missing_sheets)
+        c.execute("""
+            INSERT INTO attendance_attendancesheet (jurisdiction_id, township_id, month, confirmed_by_id,
+                                                    confirmed_at, policy_snapshot)
+            SELECT %s, id, %s, %s, now(), '{}' FROM jurisdictions_orgunit
+            WHERE parent_id = %s ORDER BY id OFFSET 1""", [j.id, first, user.id, county.id])
+        c.execute("ANALYZE")
+    from attendance.models import DailyRecord
+
+    return j, user, first, DailyRecord.objects.filter(jurisdiction=j).count()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cadres", type=int, default=20000)
+    parser.add_argument("--year", type=int, default=2025)
+    parser.add_argument("--month", type=int, default=6)
+    args = parser.parse_args()
+
+    url = bench_url()
+    recreate_database(url)
+    os.environ["DATABASE_URL"] = url
+    os.environ["CELERY_BROKER_URL"] = ""  # the run is called in-process; nothing is queued
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import transaction
+
+    call_command("migrate", verbosity=0)
+    call_command("seed_policies", verbosity=0)
+    t0 = time.perf_counter()
+    j, user, first, records = build(args.cadres, args.year, args.month)
+    print(f"data: {args.cadres} cadres, {records} attendance rows built in {time.perf_counter() - t0:.1f}s")
+
+    from subsidies import export, services
+    from subsidies.models import Line, Statement, SubsidyRun
+
+    def one_run(trace: bool):
+        run = SubsidyRun.objects.create(jurisdiction=j, month=first, created_by=user)
+        if trace:
+            tracemalloc.start()
+        t = time.perf_counter()
+        run = services.subsidy_run_execute(run_id=run.id)
+        run_s = time.perf_counter() - t
+        run_peak = tracemalloc.get_traced_memory()[1] if trace else None
+        if trace:
+            tracemalloc.reset_peak()
+        t = time.perf_counter()
+        f = export.write_workbook(run=run)
+        size = f.seek(0, 2)
+        f.close()
+        export_s = time.perf_counter() - t
+        export_peak = tracemalloc.get_traced_memory()[1] if trace else None
+        if trace:
+            tracemalloc.stop()
+        return run, run_s, export_s, size, run_peak, export_peak
+
+    rss0 = rss_mb()
+    run, run_s, export_s, size, _, _ = one_run(trace=False)
+    rss1 = rss_mb()
+    lines = Line.objects.filter(statement__run=run).count()
+    print(f"run:    {run_s:.1f}s  status={run.status} statements={run.statement_count} lines={lines} "
+          f"total={run.total} missing_sheets={len(run.missing_sheets)}")
+    print(f"export: {export_s:.1f}s  {size / 1024 / 1024:.1f} MiB .xlsx")
+    print(f"peak RSS of the process: {rss1:.0f} MiB (before the run: {rss0:.0f} MiB)")
+
+    with transaction.atomic():  # second pass with tracemalloc, on the same data
+        from subsidies.models import Trip
+
+        Trip.objects.update(statement=None)
+        Line.objects.all().delete()
+        Statement.objects.all().delete()
+        SubsidyRun.objects.all().delete()
+    _, run_t, export_t, _, run_peak, export_peak = one_run(trace=True)
+    print(f"tracemalloc peak: run {run_peak / 1024 / 1024:.0f} MiB, export {export_peak / 1024 / 1024:.0f} MiB "
+          f"(traced pass took {run_t:.1f}s + {export_t:.1f}s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+"""The finance workbook: a summary sheet and one sheet per dispatch unit, written with openpyxl's
+write-only mode into a temporary file (rows are streamed from the database, never held together)."""
+
+import re
+import tempfile
+from itertools import groupby
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+from . import selectors
+from .models import LineKind, SubsidyRun
+
+MONEY = '#,##0.00'
+HEADERS = ["序号", "姓名", "派出单位", "乡镇", "驻村天数", "项目", "数量", "标准", "金额", "依据条款", "说明"]
+WIDTHS = [6, 10, 24, 12, 9, 14, 7, 11, 12, 16, 48]
+SUMMARY_HEADERS = ["序号", "派出单位", "人数", "金额"]
+KIND = dict(LineKind.choices)
+_thin = Side(style="thin", color="999999")
+BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
+HEAD_FONT = Font(bold=True)
+HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def _cell(ws, value, *, money=False, bold=False, header=False):
+    c = WriteOnlyCell(ws, value=value)
+    c.border = BORDER
+    if money:
+        c.number_format = MONEY
+    if bold or header:
+        c.font = HEAD_FONT
+    if header:
+        c.fill = HEAD_FILL
+        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    return c
+
+
+def _setup(ws, title: str, widths, columns: int):
+    ws.freeze_panes = "A3"  # title row + header row stay visible
+    for i, w in enumerate(widths):
+        ws.column_dimensions[chr(65 + i)].width = w
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:2"
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.append([_cell(ws, title, bold=True)] + [None] * (columns - 1))
+
+
+def _sheet_title(name: str, used: set) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "_", name)[:28] or "派出单位"
+    title, n = base, 1
+    while title in used:
+        n += 1
+        title = f"{base[:26]}({n})"
+    used.add(title)
+    return title
+
+
+def write_workbook(*, run: SubsidyRun, dispatch_unit_ids=None):
+    """→ an open temporary file holding the .xlsx (deleted when closed)."""
+    units = selectors.export_units(run=run, dispatch_unit_ids=dispatch_unit_ids)
+    names = {u["dispatch_unit_id"]: u["dispatch_unit__name"] for u in units}
+    month = f"{run.month:%Y年%m月}"
+    wb = Workbook(write_only=True)
+
+    ws = wb.create_sheet("汇总")
+    _setup(ws, f"{run.jurisdiction.name} {month} 驻村干部补贴发放汇总表", [6, 36, 8, 14], len(SUMMARY_HEADERS))
+    ws.append([_cell(ws, h, header=True) for h in SUMMARY_HEADERS])
+    grand, people = 0, 0
+    for i, u in enumerate(units, 1):
+        ws.append([_cell(ws, i), _cell(ws, u["dispatch_unit__name"]), _cell(ws, u["cadres"]),
+                   _cell(ws, u["total"], money=True)])
+        grand += u["total"]
+        people += u["cadres"]
+    ws.append([_cell(ws, "合计", bold=True), _cell(ws, ""), _cell(ws, people, bold=True),
+               _cell(ws, grand, money=True, bold=True)])
+    if run.missing_sheets:
+        ws.append([])
+        ws.append([_cell(ws, "未确认考勤、本月未发放的乡镇：" + "、".join(m["name"] for m in run.missing_sheets))])
+
+    used = {"汇总"}
+    rows = selectors.export_rows(run=run, dispatch_unit_ids=dispatch_unit_ids).iterator(chunk_size=2000)
+    for unit_id, unit_rows in groupby(rows, key=lambda r: r[0]):
+        unit_name = names.get(unit_id, "")
+        ws = wb.create_sheet(_sheet_title(unit_name, used))
+        _setup(ws, f"{unit_name} {month} 驻村干部补贴发放明细", WIDTHS, len(HEADERS))
+        ws.append([_cell(ws, h, header=True) for h in HEADERS])
+        unit_total, n = 0, 0
+        for _cadre_id, cadre_rows in groupby(unit_rows, key=lambda r: r[1]):
+            n += 1
+            for r in cadre_rows:
+                _, _, name, township, days, _total, kind, qty, rate, amount, rule_ref, note = r
+                ws.append([_cell(ws, n), _cell(ws, name), _cell(ws, unit_name), _cell(ws, township or ""),
+                           _cell(ws, days), _cell(ws, KIND.get(kind, kind)), _cell(ws, qty),
+                           _cell(ws, rate, money=True), _cell(ws, amount, money=True), _cell(ws, rule_ref),
+                           _cell(ws, note)])
+                unit_total += amount
+        ws.append([_cell(ws, "合计", bold=True), _cell(ws, f"{n}人", bold=True)] + [_cell(ws, "") for _ in range(6)]
+                  + [_cell(ws, unit_total, money=True, bold=True), _cell(ws, ""), _cell(ws, "")])
+    out = tempfile.TemporaryFile(suffix=".xlsx")
+    wb.save(out)
+    out.seek(0)
+    return out
+
+
+def filename(run: SubsidyRun) -> str:
+    return f"{run.jurisdiction.code}-subsidy-{run.month:%Y-%m}-run{run.id}.xlsx"

@@ -1,0 +1,321 @@
+"""Every write of the allowance domain (POLICY.md §8): trips, runs, statements."""
+
+from collections import defaultdict
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Count, Sum
+from django.utils import timezone
+
+from attendance.models import DailyRecord
+from attendance.selectors import confirmed_township_ids, month_status_counts
+from jurisdictions.audit import audit_record
+from jurisdictions.errors import InvalidInput, NotPermitted, RuleViolation
+from jurisdictions.models import Jurisdiction, OrgUnit, Role
+from jurisdictions.policy import Policy, policy_in_force
+from jurisdictions.scoping import scope_for
+from teams.models import Cadre, Membership
+
+from . import rules
+from .models import CadreAllowanceProfile, Line, Statement, SubsidyRun, Trip
+
+CHUNK = 2000  # statements written per transaction; progress is committed after each chunk
+LOOKBACK_MONTHS = 3  # issued months re-checked by each run; differences become adjustment lines
+RUN_ROLES = {Role.FINANCE, Role.JURISDICTION_ADMIN}
+TRIP_ROLES = {Role.FINANCE, Role.DISPATCH_UNIT, Role.JURISDICTION_ADMIN}
+
+
+def first_of_month(day: date) -> date:
+    return day.replace(day=1)
+
+
+def policy_for_month(jurisdiction: Jurisdiction, month: date) -> Policy:
+    """The rates of a month are those in force on its first day (stated in the UI and the README)."""
+    return policy_in_force(jurisdiction, first_of_month(month))
+
+
+def _snapshot(policy: Policy) -> dict:
+    keys = [pv.key for pv in policy.with_prefix("subsidy.")] + ["attendance.paid_statuses"]
+    return policy.snapshot(keys)
+
+
+# ---- trips --------------------------------------------------------------------------------------
+
+def _trip_refusal_ref(policy: Policy) -> str:
+    living = policy.get("subsidy.living_per_day")
+    if living and living.value.get("exclusive"):
+        return living.rule_ref
+    return f"{policy.jurisdiction.code} default"
+
+
+@transaction.atomic
+def trip_create(*, actor, cadre: Cadre, day: date, amount: Decimal | None = None) -> Trip:
+    """Record one round trip home (往返一次). Caps and eligibility come from `subsidy.trips`."""
+    scope = scope_for(actor)
+    if not (scope.cadre_id == cadre.id or scope.holds_any(
+            TRIP_ROLES, jurisdiction_id=cadre.jurisdiction_id, dispatch_unit_id=cadre.dispatch_unit_id)):
+        raise NotPermitted("只有本人、派出单位或财务人员可以登记往返交通。")
+    if day > timezone.localdate():
+        raise InvalidInput("不能登记未来日期的往返交通。", code="trip_in_future")
+    cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)  # serializes the monthly cap per cadre
+    policy = policy_in_force(cadre.jurisdiction, day)
+    pv = policy.get("subsidy.trips")
+    if pv is None:
+        raise RuleViolation("本辖区政策未规定由本系统报销往返交通。", code="trips_not_provided",
+                            rule_ref=_trip_refusal_ref(policy), overridable=False)
+    v = pv.value
+    ref = pv.rule_ref
+    levels = v.get("dispatch_levels")
+    if levels and cadre.dispatch_level not in levels:
+        raise RuleViolation("往返交通补助仅限市派单位干部。", code="trip_dispatch_level", rule_ref=ref,
+                            overridable=False)
+    if v.get("self_driving_only") and not cadre.self_driving:
+        raise RuleViolation("往返交通补助仅限自行驾车往返的干部。", code="trip_not_self_driving", rule_ref=ref,
+                            overridable=False)
+    profile = CadreAllowanceProfile.objects.filter(cadre=cadre).first()
+    if v.get("not_with_transport_allowance") and profile and profile.transport_allowance_paid:
+        raise RuleViolation("已享受交通补贴的，不再报销往返交通。", code="trip_transport_allowance_paid", rule_ref=ref,
+                            overridable=False)
+    month_first = first_of_month(day)
+    month_last = rules.month_last(month_first)
+    membership = (Membership.objects.filter(cadre=cadre, start_date__lte=day).exclude(end_date__lt=day)
+                  .select_related("team").order_by("-start_date").first())
+    if membership is None:
+        raise InvalidInput("该日期干部不在驻村任职期内。", code="trip_not_in_post")
+    team = membership.team
+    cap = int(v.get("max_per_month", 0))
+    used = Trip.objects.filter(cadre=cadre, date__range=(month_first, month_last)).count()
+    if cap and used >= cap:
+        raise RuleViolation(f"往返交通每月不超过{cap}次，本月已登记{used}次。", code="trip_cap", rule_ref=ref,
+                            overridable=False)
+    if v.get("one_car_per_team"):
+        type(team).objects.select_for_update().filter(pk=team.pk).first()
+        other = Trip.objects.filter(team=team, date__range=(month_first, month_last)).exclude(cadre=cadre).first()
+        if other is not None:
+            raise RuleViolation("一个工作队只报销一辆车的往返交通，本月已由同队其他干部登记。", code="one_car_per_team",
+                                rule_ref=ref, overridable=False)
+    km = None
+    if v.get("basis") == "per_km":
+        if not cadre.commute_km:
+            raise InvalidInput("请先在干部信息中填写单程里程。", code="commute_km_required")
+        km = cadre.commute_km
+        value = rules.trip_amount(policy, km=km, receipt=None)
+    else:
+        if amount is None or amount <= 0:
+            raise InvalidInput("按票据报销，请填写票据金额。", code="receipt_amount_required")
+        value = rules.trip_amount(policy, km=None, receipt=amount)
+    trip = Trip.objects.create(jurisdiction=cadre.jurisdiction, cadre=cadre, team=team, date=day,
+                               basis=v.get("basis", ""), km=km, amount=value, rule_ref=ref,
+                               created_by=actor if actor.pk else None)
+    audit_record(actor=actor, action="subsidy.trip_create", obj=trip,
+                 summary=f"{cadre.name} {day} 往返交通 {value}", data={"rule_ref": ref, "amount": str(value)})
+    return trip
+
+
+@transaction.atomic
+def allowance_profile_set(*, actor, cadre: Cadre, communication_paid_by_unit: bool | None = None,
+                          transport_allowance_paid: bool | None = None, note: str = "") -> CadreAllowanceProfile:
+    if not scope_for(actor).holds_any(TRIP_ROLES, jurisdiction_id=cadre.jurisdiction_id,
+                                      dispatch_unit_id=cadre.dispatch_unit_id):
+        raise NotPermitted("只有派出单位或财务人员可以修改补贴信息。")
+    profile, _ = CadreAllowanceProfile.objects.select_for_update().get_or_create(cadre=cadre)
+    if communication_paid_by_unit is not None:
+        profile.communication_paid_by_unit = communication_paid_by_unit
+    if transport_allowance_paid is not None:
+        profile.transport_allowance_paid = transport_allowance_paid
+    profile.note = note or profile.note
+    profile.save()
+    audit_record(actor=actor, action="subsidy.profile_set", obj=profile, jurisdiction=cadre.jurisdiction,
+                 summary=f"{cadre.name} 补贴信息",
+                 data={"communication_paid_by_unit": profile.communication_paid_by_unit,
+                       "transport_allowance_paid": profile.transport_allowance_paid})
+    return profile
+
+
+# ---- runs ---------------------------------------------------------------------------------------
+
+@transaction.atomic
+def subsidy_run_create(*, actor, jurisdiction: Jurisdiction, month: date) -> SubsidyRun:
+    """Queue the month's run (after commit). Finance or the jurisdiction admin only."""
+    if not scope_for(actor).holds_any(RUN_ROLES, jurisdiction_id=jurisdiction.id):
+        raise NotPermitted("只有辖区财务或管理员可以发起补贴核算。")
+    month = first_of_month(month)
+    if month > first_of_month(timezone.localdate()):
+        raise InvalidInput("不能核算未来月份。", code="month_in_future")
+    run = SubsidyRun.objects.create(jurisdiction=jurisdiction, month=month, created_by=actor if actor.pk else None)
+    audit_record(actor=actor, action="subsidy.run_create", obj=run,
+                 summary=f"{jurisdiction.name} {month:%Y-%m} 补贴核算")
+
+    from .tasks import subsidy_run_task
+
+    transaction.on_commit(lambda: subsidy_run_task.delay(run.id))
+    return run
+
+
+@contextmanager
+def _month_lock(run: SubsidyRun):
+    """One run per jurisdiction and month at a time (a session advisory lock: no township row is locked)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    key = (run.jurisdiction_id, run.month.year * 100 + run.month.month)
+    with connection.cursor() as c:
+        c.execute("SELECT pg_advisory_lock(%s, %s)", key)
+    try:
+        yield
+    finally:
+        with connection.cursor() as c:
+            c.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
+def subsidy_run_fail(*, run_id: int, error: str) -> None:
+    SubsidyRun.objects.filter(pk=run_id).update(status=SubsidyRun.Status.FAILED, error=error[:4000],
+                                                finished_at=timezone.now())
+
+
+def subsidy_run_execute(*, run_id: int, chunk: int = CHUNK) -> SubsidyRun:
+    """Compute a run. Not one transaction: statements are written and committed chunk by chunk so that
+    progress is visible; a cadre who already has a statement for the month is never touched, so a failed
+    run resumes where it stopped and a re-run of an issued month changes nothing."""
+    run = SubsidyRun.objects.select_related("jurisdiction").get(pk=run_id)
+    if run.status == SubsidyRun.Status.DONE:
+        return run
+    with _month_lock(run):
+        SubsidyRun.objects.filter(pk=run.pk).update(status=SubsidyRun.Status.RUNNING, started_at=timezone.now(),
+                                                    attempts=run.attempts + 1, progress=0, error="")
+        try:
+            _compute(run, chunk)
+        except Exception as exc:
+            subsidy_run_fail(run_id=run.pk, error=f"{type(exc).__name__}: {exc}")
+            raise
+    run.refresh_from_db()
+    return run
+
+
+def _missing_sheets(jurisdiction, first, last, confirmed: set[int]) -> list[dict]:
+    """Townships that kept attendance this month but have not confirmed the sheet. One query."""
+    ids = DailyRecord.objects.filter(jurisdiction=jurisdiction, date__range=(first, last)).values("township_id")
+    rows = OrgUnit.objects.filter(id__in=ids).exclude(id__in=confirmed).order_by("path").values("id", "name")
+    return [{"township": r["id"], "name": r["name"]} for r in rows]
+
+
+def _compute(run: SubsidyRun, chunk: int) -> None:
+    j = run.jurisdiction
+    first = run.month
+    last = rules.month_last(first)
+    policy = policy_for_month(j, first)  # 1
+    confirmed = confirmed_township_ids(jurisdiction=j, year=first.year, month=first.month)  # 2
+    missing = _missing_sheets(j, first, last, confirmed)  # 3
+    if SubsidyRun.objects.filter(jurisdiction=j, month=first, status=SubsidyRun.Status.DONE).exists():  # 4
+        SubsidyRun.objects.filter(pk=run.pk).update(
+            status=SubsidyRun.Status.DONE, progress=100, missing_sheets=missing, policy_on=first,
+            policy_snapshot=_snapshot(policy), finished_at=timezone.now(),
+            note="该月已发放，本次不重新计算；此后的更正以调整项计入以后月份。")
+        return
+    counts = month_status_counts(jurisdiction=j, year=first.year, month=first.month, township_ids=confirmed)  # 5
+    main_township = _main_townships(j, first, last, confirmed)  # 6
+
+    # issued months re-checked for corrections (late-confirmed days, rates fixed afterwards)
+    lookback_from = rules.add_months(first, -LOOKBACK_MONTHS)
+    issued = sorted(set(SubsidyRun.objects.filter(  # 7
+        jurisdiction=j, status=SubsidyRun.Status.DONE, month__gte=lookback_from, month__lt=first,
+    ).values_list("month", flat=True)))
+    past = {}
+    for m in issued:  # 3 queries per issued month, at most LOOKBACK_MONTHS
+        m_confirmed = confirmed_township_ids(jurisdiction=j, year=m.year, month=m.month)
+        past[m] = (policy_for_month(j, m),
+                   month_status_counts(jurisdiction=j, year=m.year, month=m.month, township_ids=m_confirmed))
+    paid: dict[tuple[int, date], dict[str, Decimal]] = defaultdict(dict)
+    if issued:
+        for r in (Line.objects.filter(statement__jurisdiction=j, for_month__in=issued)  # 8
+                  .values("statement__cadre_id", "for_month", "base_kind").annotate(s=Sum("amount"))):
+            paid[(r["statement__cadre_id"], r["for_month"])][r["base_kind"]] = r["s"]
+
+    done_ids = set(Statement.objects.filter(jurisdiction=j, month=first).values_list("cadre_id", flat=True))  # 9
+    cadres = {c["id"]: c for c in Cadre.objects.filter(jurisdiction=j).values(  # 10
+        "id", "dispatch_level", "dispatch_unit_id")}
+    stints: dict[int, list] = defaultdict(list)
+    for m in Membership.objects.filter(cadre__jurisdiction=j, start_date__lte=last).values(  # 11
+            "cadre_id", "start_date", "end_date"):
+        stints[m["cadre_id"]].append(rules.Stint(m["start_date"], m["end_date"]))
+    profiles = {p["cadre_id"]: p for p in CadreAllowanceProfile.objects.filter(cadre__jurisdiction=j).values(  # 12
+        "cadre_id", "communication_paid_by_unit", "transport_allowance_paid")}
+    trips: dict[int, list] = defaultdict(list)
+    for t in Trip.objects.filter(jurisdiction=j, statement__isnull=True, date__lte=last).values(  # 13
+            "id", "cadre_id", "date", "amount", "basis", "km"):
+        trips[t["cadre_id"]].append(rules.TripFact(t["id"], t["date"], t["amount"], t["basis"], t["km"]))
+
+    def facts(cid: int, status_days: dict, month: date) -> rules.CadreFacts:
+        c, p = cadres[cid], profiles.get(cid, {})
+        return rules.CadreFacts(
+            cadre_id=cid, dispatch_level=c["dispatch_level"], status_days=status_days, stints=stints.get(cid, []),
+            communication_paid_by_unit=p.get("communication_paid_by_unit", False),
+            transport_allowance_paid=p.get("transport_allowance_paid", False),
+            trips=[t for t in trips.get(cid, []) if t.date >= first] if month == first else [])
+
+    candidates = set(counts)
+    for m, (_, m_counts) in past.items():
+        candidates |= set(m_counts) | {cid for (cid, pm) in paid if pm == m}
+    candidates = sorted(cid for cid in candidates - done_ids if cid in cadres)
+
+    SubsidyRun.objects.filter(pk=run.pk).update(cadre_count=len(candidates), missing_sheets=missing,  # 14
+                                                policy_on=first, policy_snapshot=_snapshot(policy))
+    created = 0
+    total = Decimal("0.00")
+    for start in range(0, len(candidates), chunk):
+        part = candidates[start:start + chunk]
+        statements, line_sets = [], []
+        for cid in part:
+            lines: list[rules.LineOut] = []
+            if cid in counts:
+                lines += rules.statement_lines(policy, facts(cid, counts[cid], first), first)
+                lines += rules.late_trip_lines(policy, trips.get(cid, []), first)
+            for m, (m_policy, m_counts) in past.items():
+                expected = rules.statement_lines(m_policy, facts(cid, m_counts.get(cid, {}), m), m) \
+                    if cid in m_counts else []
+                lines += rules.adjustment_lines(month_for=m, expected=expected, paid_by_kind=paid.get((cid, m), {}),
+                                                reason="考勤确认或标准调整后重算")
+            if cid not in counts and not lines:
+                continue
+            days = rules.paid_days(policy, counts.get(cid, {}))
+            amount = sum((ln.amount for ln in lines), Decimal("0.00"))
+            statements.append(Statement(run=run, jurisdiction=j, cadre_id=cid, month=first,
+                                        township_id=main_township.get(cid), paid_days=days,
+                                        dispatch_unit_id=cadres[cid]["dispatch_unit_id"], total=amount))
+            line_sets.append(lines)
+            total += amount
+        with transaction.atomic():
+            Statement.objects.bulk_create(statements)
+            line_rows, paid_trips = [], []
+            for st, lines in zip(statements, line_sets, strict=True):
+                for pos, ln in enumerate(lines):
+                    line_rows.append(Line(statement=st, kind=ln.kind, quantity=ln.quantity, rate=ln.rate,
+                                          amount=ln.amount, rule_ref=ln.rule_ref, note=ln.note[:255],
+                                          for_month=ln.for_month or first, base_kind=ln.base_kind or ln.kind,
+                                          position=pos))
+                    paid_trips += [Trip(id=tid, statement=st) for tid in ln.trip_ids]
+            Line.objects.bulk_create(line_rows, batch_size=5000)
+            if paid_trips:
+                Trip.objects.bulk_update(paid_trips, ["statement"], batch_size=1000)
+            created += len(statements)
+            SubsidyRun.objects.filter(pk=run.pk).update(
+                progress=min(99, int(100 * (start + len(part)) / max(len(candidates), 1))))
+    with transaction.atomic():
+        SubsidyRun.objects.filter(pk=run.pk).update(status=SubsidyRun.Status.DONE, progress=100, total=total,
+                                                    statement_count=created, finished_at=timezone.now())
+        audit_record(actor=run.created_by, action="subsidy.run_done", obj=run,
+                     summary=f"{j.name} {first:%Y-%m} 出具{created}份结算单，合计{total}",
+                     data={"statements": created, "total": str(total), "missing_sheets": missing})
+
+
+def _main_townships(jurisdiction, first, last, confirmed) -> dict[int, int]:
+    """cadre → the confirmed township where it spent most days this month. One query."""
+    rows = (DailyRecord.objects.filter(jurisdiction=jurisdiction, date__range=(first, last), township_id__in=confirmed)
+            .values("cadre_id", "township_id").annotate(n=Count("id")).order_by("cadre_id", "-n"))
+    out: dict[int, int] = {}
+    for r in rows:
+        out.setdefault(r["cadre_id"], r["township_id"])
+    return out
+
