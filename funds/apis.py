@@ -64,12 +64,21 @@ class AccountOut(serializers.ModelSerializer):
 
 class AccountDetailOut(AccountOut):
     budget_checks = serializers.SerializerMethodField()
+    proposal = serializers.SerializerMethodField()
 
     class Meta(AccountOut.Meta):
-        fields = AccountOut.Meta.fields + ["budget_checks"]
+        fields = AccountOut.Meta.fields + ["budget_checks", "proposal"]
+
+    def _review(self, obj):
+        if "review" not in self.context:
+            self.context["review"] = services.account_review(obj)
+        return self.context["review"]
 
     def get_budget_checks(self, obj) -> list:
-        return [f.as_dict() for f in services.account_checks(obj)]
+        return [f.as_dict() for f in self._review(obj)[1]]
+
+    def get_proposal(self, obj) -> dict:
+        return self._review(obj)[0].as_dict()
 
 
 class AccountListApi(ListAPIView):
@@ -201,12 +210,13 @@ class ExpenditureDetailApi(APIView):
 class ExpenditureSignApi(APIView):
     class Input(serializers.Serializer):
         role = serializers.CharField(required=False, allow_null=True, default=None)
+        revision = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
 
     def post(self, request, pk):
         expenditure = selectors.access_expenditure(user=request.user, expenditure_id=pk)
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        services.expenditure_sign(actor=request.user, expenditure=expenditure, role=data.validated_data["role"])
+        services.expenditure_sign(actor=request.user, expenditure=expenditure, **data.validated_data)
         return Response(_expenditure_out(request, pk))
 
 

@@ -1,6 +1,6 @@
 """Working-fund rules (POLICY.md §9) as pure functions of policy values and facts. No queries."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from jurisdictions.policy import Policy
@@ -37,15 +37,26 @@ class Proposal:
     detail: str
     is_default: bool = False
     minimum: Decimal | None = None
+    custody: str = ""
 
     def as_dict(self) -> dict:
         return {"amount": None if self.amount is None else f"{self.amount:.2f}", "rule_ref": self.rule_ref,
                 "source": self.source, "detail": self.detail, "is_default": self.is_default,
-                "minimum": None if self.minimum is None else f"{self.minimum:.2f}"}
+                "minimum": None if self.minimum is None else f"{self.minimum:.2f}", "custody": self.custody}
 
 
 def budget_proposal(policy: Policy, team: TeamFacts) -> Proposal:
-    """The yearly amount the regulation names for this team, or None with the reason."""
+    """The yearly amount the regulation names for this team, or None with the reason; with where the money
+    is held when the regulation says so (`custody`, or `custody_by_kind`)."""
+    proposal = _budget_proposal(policy, team)
+    pv = policy.get("funds.budget")
+    if pv is None:
+        return proposal
+    custody = (pv.value.get("custody_by_kind") or {}).get(team.kind) or pv.value.get("custody") or ""
+    return replace(proposal, custody=custody)
+
+
+def _budget_proposal(policy: Policy, team: TeamFacts) -> Proposal:
     pv = policy.get("funds.budget")
     if pv is None:
         return Proposal(None, None, None, "该辖区政策未规定工作经费金额，请按实际拨付填写。")

@@ -8,13 +8,15 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from jurisdictions.audit import audit_record
 from jurisdictions.errors import InvalidInput, NotPermitted, RuleViolation, StateConflict
-from jurisdictions.models import COUNTY_ROLES, TOWNSHIP_ROLES, Role
+from jurisdictions.models import COUNTY_ROLES, TOWNSHIP_ROLES, Role, RoleGrant
 from jurisdictions.policy import Policy, policy_in_force
 from jurisdictions.scoping import scope_for
+from jurisdictions.services import notify
 from teams.models import Membership, Team
 
 from . import rules, selectors
@@ -62,15 +64,20 @@ def budget_proposal(*, team: Team, year: int, policy: Policy | None = None) -> r
     return rules.budget_proposal(policy, team_facts(team))
 
 
-def account_checks(account: FundAccount) -> list[rules.Finding]:
+def account_review(account: FundAccount) -> tuple[rules.Proposal, list[rules.Finding]]:
+    """What the policy proposes for the account's team and year, and the checks on the account."""
     policy = policy_in_force(account.jurisdiction, policy_date_for_year(account.year))
     proposal = budget_proposal(team=account.team, year=account.year, policy=policy)
     total = Decimal("0.00")
     if proposal.minimum is not None:
         total = sum((a.amount for a in FundAccount.objects.filter(team_id=account.team_id, year=account.year,
                                                                   source=account.source)), Decimal("0.00"))
-    return rules.budget_checks(policy, proposal=proposal, source=account.source, amount=account.amount,
-                               source_total=total)
+    return proposal, rules.budget_checks(policy, proposal=proposal, source=account.source, amount=account.amount,
+                                         source_total=total)
+
+
+def account_checks(account: FundAccount) -> list[rules.Finding]:
+    return account_review(account)[1]
 
 
 # ---- accounts ---------------------------------------------------------------------------------
@@ -180,6 +187,8 @@ def expenditure_create(*, actor, account: FundAccount, amount: Decimal, category
                  summary=f"登记支出：{payee} {amount}元（{expenditure.get_category_display()}）",
                  data={"account": account.pk, "amount": str(amount), "category": category, "payee": payee,
                        "warnings": expenditure.warnings})
+    _notify_signers(actor, expenditure,
+                    f"待签字：{account.team.name} {payee} {amount}元（{expenditure.get_category_display()}）")
     return expenditure
 
 
@@ -222,8 +231,11 @@ def expenditure_update(*, actor, expenditure: Expenditure, data: dict) -> Expend
                  data={f: [str(old), str(new)] for f, (old, new) in changes.items()})
     voiding = [f for f in VOIDING_FIELDS if f in changes]
     if voiding:
-        _void_signatures(actor, expenditure, reason="修改了" + "、".join(
-            {"amount": "金额", "payee": "收款方", "category": "类别"}[f] for f in voiding))
+        reason = "修改了" + "、".join({"amount": "金额", "payee": "收款方", "category": "类别"}[f] for f in voiding)
+        if _void_signatures(actor, expenditure, reason=reason):
+            expenditure.account = account
+            _notify_signers(actor, expenditure, f"签字已作废，请重新签字：{account.team.name} {expenditure.payee} "
+                                                f"{expenditure.amount}元（{reason}）")
     return expenditure
 
 
@@ -238,6 +250,33 @@ def _void_signatures(actor, expenditure: Expenditure, *, reason: str) -> int:
                  data={"reason": reason, "signatures": [{"role": s.role, "user": s.user_id,
                                                          "signed_at": s.signed_at.isoformat()} for s in live]})
     return len(live)
+
+
+def signer_user_ids(team: Team, roles) -> set[int]:
+    """Users who hold one of `roles` for this team (the leader's login; grants over its township). Two queries."""
+    ids: set[int] = set()
+    if Role.TEAM_LEADER in roles:
+        ids.update(Membership.objects.filter(team=team, role=Membership.Role.LEADER, end_date__isnull=True,
+                                             cadre__user__isnull=False).values_list("cadre__user_id", flat=True))
+    granted = [r for r in roles if r != Role.TEAM_LEADER]
+    if granted:
+        parts = team.township.path.strip("/").split("/")
+        prefixes = ["/" + "/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+        where = Q(org_unit__isnull=True, dispatch_unit__isnull=True) | Q(org_unit__path__in=prefixes)
+        if team.lead_unit_id:
+            where |= Q(dispatch_unit_id=team.lead_unit_id)
+        ids.update(RoleGrant.objects.filter(where, role__in=granted, jurisdiction_id=team.jurisdiction_id)
+                   .values_list("user_id", flat=True))
+    return ids
+
+
+def _notify_signers(actor, expenditure: Expenditure, message: str) -> None:
+    """In-portal notice to everyone who may still sign (the signer's page lists the work)."""
+    from django.contrib.auth import get_user_model
+
+    ids = signer_user_ids(expenditure.account.team, expenditure.required_signers) - {actor.pk}
+    for user in get_user_model().objects.filter(pk__in=ids):
+        notify(user=user, message=message, link="/funds/sign/")
 
 
 def holds_signer_role(actor, role: str, team: Team) -> bool:
@@ -259,14 +298,18 @@ def signable_roles(actor, expenditure: Expenditure, signed_roles: set, signed_us
 
 
 @transaction.atomic
-def expenditure_sign(*, actor, expenditure: Expenditure, role: str | None = None) -> Expenditure:
-    """Sign as one required role; the last signature approves. Locked: concurrent signers queue here."""
+def expenditure_sign(*, actor, expenditure: Expenditure, role: str | None = None,
+                     revision: int | None = None) -> Expenditure:
+    """Sign as one required role; the last signature approves. Locked: concurrent signers queue here.
+    With `revision` (the version the signer saw), a signature on a since-edited expenditure is a 409."""
     account = _lock_account(expenditure.account_id)
     expenditure = Expenditure.objects.select_for_update(of=("self",)).select_related(
         "account", "account__team", "account__team__host_unit", "account__team__host_unit__parent",
         "jurisdiction").get(pk=expenditure.pk)
     if expenditure.is_decided:
         raise StateConflict(f"该支出已{expenditure.get_status_display()}，不能再签字。", code="expenditure_decided")
+    if revision is not None and revision != expenditure.revision:
+        raise StateConflict("该支出在您查看后已被修改，请刷新后核对再签字。", code="expenditure_changed")
     live = list(Signature.objects.filter(expenditure=expenditure, voided_at__isnull=True))
     signed_roles = {s.role for s in live}
     signed_users = {s.user_id for s in live}

@@ -61,8 +61,9 @@ def ledger(request, pk):
                 return redirect("funds-ledger", pk=pk)
     expenditures = selectors.expenditure_list(user=request.user, account_id=account.pk)
     page = Paginator(expenditures, 50).get_page(request.GET.get("page"))
+    proposal, checks = services.account_review(account)
     return render(request, "funds/ledger.html", {
-        "account": account, "totals": selectors.account_totals(account), "checks": services.account_checks(account),
+        "account": account, "totals": selectors.account_totals(account), "checks": checks, "proposal": proposal,
         "page": page, "rows": _decorate(page), "may_manage": may_manage, "categories": Category.choices,
         "form": form,
     })
@@ -94,8 +95,10 @@ def _row(request, pk, error: str = ""):
 @require_POST
 def sign_in_place(request, pk):
     expenditure = selectors.access_expenditure(user=request.user, expenditure_id=pk)
+    raw = request.POST.get("revision", "")
     try:
-        services.expenditure_sign(actor=request.user, expenditure=expenditure)
+        services.expenditure_sign(actor=request.user, expenditure=expenditure,
+                                  revision=int(raw) if raw.isdigit() else None)
     except PortalError as exc:
         return _row(request, pk, exc.detail)
     return _row(request, pk)

@@ -198,3 +198,13 @@ def test_the_account_list_takes_a_fixed_number_of_queries(api, admin_user, world
                               amount=Decimal("10000"))
     body = run()
     assert body["count"] == 5 and body["results"][0]["balance"] == "10000.00"
+
+
+def test_ganzhou_art26_money_must_go_into_the_village_finance_account_and_the_detail_says_so(
+        api, admin_user, world):
+    body = proposal(api(admin_user), world.team_a).json()
+    assert "所驻村财务账户" in body["custody"]
+    account = services.account_open(actor=admin_user, team=world.team_a, year=2026, source="dispatch_unit")
+    detail = api(admin_user).get(f"/api/v1/fund-accounts/{account.id}/").json()
+    assert detail["amount"] == "10000.00"  # no amount given: the policy floor
+    assert detail["proposal"]["rule_ref"] == "ganzhou art.26" and "所驻村" in detail["proposal"]["custody"]

@@ -324,3 +324,72 @@ def test_the_expenditure_list_takes_a_fixed_number_of_queries(api, leader, accou
         services.expenditure_create(actor=leader, account=account, amount=Decimal("10"), category="printing",
                                     payee=f"q{i}")
     assert run() == 8
+
+
+def test_signers_are_notified_when_an_expenditure_waits_and_again_when_their_signatures_are_voided(
+        api, alice, bob, leader, expenditure):
+    from jurisdictions.models import Notification
+
+    assert Notification.objects.filter(user=alice, link="/funds/sign/").count() == 1
+    assert not Notification.objects.filter(user=leader).exists()  # the creator is not told about their own entry
+    assert not Notification.objects.filter(user=bob).exists()
+    api(alice).post(f"/api/v1/expenditures/{expenditure.id}/sign/")
+    api(leader).patch(f"/api/v1/expenditures/{expenditure.id}/", {"payee": "新收款方"}, format="json")
+    assert Notification.objects.filter(user=alice, message__startswith="签字已作废").count() == 1
+
+
+def test_signing_with_a_stale_revision_answers_409(api, alice, leader, expenditure):
+    """The signer says which version they read; an edit in between is a conflict, not a blind signature."""
+    api(leader).patch(f"/api/v1/expenditures/{expenditure.id}/", {"amount": "1100.00"}, format="json")
+    r = api(alice).post(f"/api/v1/expenditures/{expenditure.id}/sign/", {"revision": 0}, format="json")
+    assert r.status_code == 409 and r.json()["code"] == "expenditure_changed"
+    r = api(alice).post(f"/api/v1/expenditures/{expenditure.id}/sign/", {"revision": 1}, format="json")
+    assert r.status_code == 200
+
+
+def test_the_signer_queue_takes_a_fixed_number_of_queries(api, alice, leader, account, django_assert_num_queries):
+    client = api(alice)
+    client.get("/api/v1/expenditures/?mine=signer")
+
+    def run():
+        # scope cached on the user: count (1); page (1); live signatures (1); receipts (1)
+        with django_assert_num_queries(4):
+            return client.get("/api/v1/expenditures/?mine=signer").json()["count"]
+
+    services.expenditure_create(actor=leader, account=account, amount=Decimal("10"), category="printing", payee="a")
+    assert run() == 1
+    for i in range(4):
+        services.expenditure_create(actor=leader, account=account, amount=Decimal("10"), category="printing",
+                                    payee=f"b{i}")
+    assert run() == 5
+
+
+def test_an_independent_client_follows_the_contract_with_a_token(db, world, alice):
+    """DESIGN.md: token auth, fund-accounts/, expenditures/, sign/ exactly as written."""
+    from rest_framework.test import APIClient
+
+    leader = make_leader(world.team_a, "token_leader")
+
+    def client_for(username):
+        c = APIClient()
+        token = c.post("/api/v1/auth/token/", {"username": username, "password": "pass-1234"},
+                       format="json").json()["token"]
+        c.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        return c
+
+    lead, sec = client_for(leader.username), client_for(alice.username)
+    proposal = lead.get(f"/api/v1/fund-accounts/proposal/?team={world.team_a.id}&year=2026").json()
+    account = lead.post("/api/v1/fund-accounts/", {"team": world.team_a.id, "year": 2026, "source": "dispatch_unit",
+                                                   "amount": proposal["amount"]}, format="json")
+    assert account.status_code == 201
+    account_id = account.json()["id"]
+    e = lead.post("/api/v1/expenditures/", {"account": account_id, "amount": "2500.50", "category": "equipment",
+                                            "payee": "电脑城", "description": "打印机"}, format="json").json()
+    assert {"id", "status", "required_signers", "signatures"} <= set(e)
+    assert sec.post(f"/api/v1/expenditures/{e['id']}/sign/").json()["status"] == "pending"
+    done = lead.post(f"/api/v1/expenditures/{e['id']}/sign/").json()
+    assert done["status"] == "approved" and len(done["signatures"]) == 2
+    ledger = lead.get(f"/api/v1/fund-accounts/{account_id}/").json()
+    assert (ledger["budget"], ledger["approved"], ledger["pending"], ledger["balance"]) == (
+        "10000.00", "2500.50", "0.00", "7499.50")
+    assert sec.post(f"/api/v1/expenditures/{e['id']}/sign/").status_code == 409

@@ -3,7 +3,8 @@
 Keys (read by `funds.rules`):
 - `funds.budget`: the yearly figure(s) the regulation names. `by_host` (team host name -> amount), `by_kind`
   (team kind -> amount), `per_person` (team kind -> amount × active members), each limited to the team
-  dispatch levels in `dispatch_levels` when given; `min_per_team` (a floor, shown as a check); `source` (who pays).
+  dispatch levels in `dispatch_levels` when given; `min_per_team` (a floor, shown as a check); `source` (who pays);
+  `custody` / `custody_by_kind` (where the money must be held, shown with the proposal).
 - `funds.forbidden_categories`: hard (不得/不准): refused with the rule_ref.
 - `funds.allowed_categories`: `exhaustive: False` where the text says 主要用于/可用于: other categories warn only.
 - `funds.signers`: the roles that must each sign (双签), in order.
@@ -32,8 +33,9 @@ ROWS = {
         Row("funds.no_overspend", NO_OVERSPEND, "qujiang default", NO_OVERSPEND_NOTE, default=True),
     ],
     "ganzhou": [
-        Row("funds.budget", {"min_per_team": "10000.00", "source": "dispatch_unit"}, "ganzhou art.26",
-            "驻村帮扶单位每年给予工作队不少于1万元的工作经费"),
+        Row("funds.budget", {"min_per_team": "10000.00", "source": "dispatch_unit",
+                             "custody": "必须进入所驻村财务账户，按规定程序报销"}, "ganzhou art.26",
+            "驻村帮扶单位每年给予工作队不少于1万元的工作经费；必须进入所驻村财务账户"),
         Row("funds.forbidden_categories", {"categories": ["meals_hospitality", "personal"]}, "ganzhou art.26",
             "不得用于餐饮招待费等以及应由驻村干部个人自行承担的费用开支"),
         # The list ends with "其他用于驻村帮扶工作的相关费用支出": a catch-all, so only the forbidden list is hard.
@@ -66,6 +68,7 @@ ROWS = {
                                          "三元镇": "100000.00", "仙女湖镇": "100000.00", "三建乡": "100000.00"},
                              "host_notes": {"栗子乡": "县财政配套20万元/年，市财政拨付的市级选派人员工作经费另计"},
                              "per_person": {"village": "10000.00"}, "per_person_dispatch_levels": ["county"],
+                             "custody_by_kind": {"village": "由县财政划拨到乡镇（街道）"},
                              "source": "county_finance"}, "fengdu art.19",
             "栗子乡县财政配套20万元/年；四镇及三建乡产业指导组10万元/年（原文合写一次，按每队理解）；"
             "县级选派驻村工作队每人每年1万元，由县财政划拨到乡镇（街道）"),
