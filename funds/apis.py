@@ -1,6 +1,8 @@
 """Thin API views for working funds (DESIGN.md contract: fund-accounts/, expenditures/)."""
 
 from django.http import FileResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -15,12 +17,17 @@ from . import selectors, services
 from .models import Category, Expenditure, FundAccount, Source
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdInScope(ScopedPK):
+    """An integer id that must be in the caller's scope."""
+
+
 def money(value) -> str:
     return f"{value:.2f}"
 
 
 class AccountIn(serializers.Serializer):
-    team = ScopedPK(team_list)
+    team = IdInScope(team_list)
     year = serializers.IntegerField(min_value=2000, max_value=2100)
     source = serializers.ChoiceField(choices=Source.choices)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, required=False, allow_null=True,
@@ -88,6 +95,7 @@ class AccountListApi(ListAPIView):
         p = self.request.query_params
         return selectors.account_list(user=self.request.user, team_id=_int(p.get("team")), year=_int(p.get("year")))
 
+    @extend_schema(request=AccountIn, responses={201: AccountDetailOut})
     def post(self, request):
         data = AccountIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -96,14 +104,19 @@ class AccountListApi(ListAPIView):
         return Response(AccountDetailOut(account).data, status=status.HTTP_201_CREATED)
 
 
-class AccountDetailApi(APIView):
-    class Input(serializers.Serializer):
-        amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-        note = serializers.CharField(max_length=255, required=False, allow_blank=True, allow_null=True, default=None)
+class AccountUpdateIn(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True, allow_null=True, default=None)
 
+
+class AccountDetailApi(APIView):
+    Input = AccountUpdateIn
+
+    @extend_schema(responses=AccountDetailOut)
     def get(self, request, pk):
         return Response(AccountDetailOut(selectors.access_account(user=request.user, account_id=pk)).data)
 
+    @extend_schema(request=AccountUpdateIn, responses=AccountDetailOut)
     def patch(self, request, pk):
         account = selectors.access_account(user=request.user, account_id=pk)
         data = self.Input(data=request.data)
@@ -115,6 +128,8 @@ class AccountDetailApi(APIView):
 class AccountProposalApi(APIView):
     """GET ?team=ID&year=YYYY → the amount the policy names for the team that year, with its rule_ref."""
 
+    @extend_schema(parameters=[OpenApiParameter("team", int, required=True),
+                               OpenApiParameter("year", int, required=True)], responses=OpenApiTypes.OBJECT)
     def get(self, request):
         team_id, year = _int(request.query_params.get("team")), _int(request.query_params.get("year"))
         if team_id is None or year is None or not 2000 <= year <= 2100:
@@ -169,7 +184,7 @@ def _expenditure_out(request, pk) -> dict:
 
 
 class ExpenditureIn(serializers.Serializer):
-    account = ScopedPK(lambda user: selectors.account_list(user=user))
+    account = IdInScope(lambda user: selectors.account_list(user=user))
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     category = serializers.ChoiceField(choices=Category.choices)
     payee = serializers.CharField(max_length=100)
@@ -181,6 +196,11 @@ class ExpenditureListApi(ListAPIView):
 
     serializer_class = ExpenditureOut
 
+    @extend_schema(parameters=[OpenApiParameter("account", int), OpenApiParameter("status", str),
+                               OpenApiParameter("mine", str, enum=["signer"])])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
         p = self.request.query_params
         if p.get("mine") == "signer":
@@ -188,6 +208,7 @@ class ExpenditureListApi(ListAPIView):
         return selectors.expenditure_list(user=self.request.user, account_id=_int(p.get("account")),
                                           status=p.get("status") or None)
 
+    @extend_schema(request=ExpenditureIn, responses={201: ExpenditureOut})
     def post(self, request):
         data = ExpenditureIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -196,9 +217,11 @@ class ExpenditureListApi(ListAPIView):
 
 
 class ExpenditureDetailApi(APIView):
+    @extend_schema(responses=ExpenditureOut)
     def get(self, request, pk):
         return Response(_expenditure_out(request, pk))
 
+    @extend_schema(request=ExpenditureIn(partial=True), responses=ExpenditureOut)
     def patch(self, request, pk):
         expenditure = selectors.access_expenditure(user=request.user, expenditure_id=pk)
         data = ExpenditureIn(data=request.data, partial=True, context={"request": request})
@@ -207,11 +230,19 @@ class ExpenditureDetailApi(APIView):
         return Response(_expenditure_out(request, pk))
 
 
-class ExpenditureSignApi(APIView):
-    class Input(serializers.Serializer):
-        role = serializers.CharField(required=False, allow_null=True, default=None)
-        revision = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
+class SignIn(serializers.Serializer):
+    role = serializers.CharField(required=False, allow_null=True, default=None)
+    revision = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
 
+
+class RejectIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class ExpenditureSignApi(APIView):
+    Input = SignIn
+
+    @extend_schema(request=SignIn, responses=ExpenditureOut)
     def post(self, request, pk):
         expenditure = selectors.access_expenditure(user=request.user, expenditure_id=pk)
         data = self.Input(data=request.data)
@@ -221,9 +252,9 @@ class ExpenditureSignApi(APIView):
 
 
 class ExpenditureRejectApi(APIView):
-    class Input(serializers.Serializer):
-        reason = serializers.CharField(max_length=2000)
+    Input = RejectIn
 
+    @extend_schema(request=RejectIn, responses=ExpenditureOut)
     def post(self, request, pk):
         expenditure = selectors.access_expenditure(user=request.user, expenditure_id=pk)
         data = self.Input(data=request.data)
@@ -235,10 +266,13 @@ class ExpenditureRejectApi(APIView):
 class ReceiptListApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema(responses=ReceiptOut(many=True))
     def get(self, request, pk):
         expenditure = selectors.access_expenditure(user=request.user, expenditure_id=pk)
         return Response(ReceiptOut(expenditure.receipts.all(), many=True).data)
 
+    @extend_schema(request={"multipart/form-data": {"type": "object", "properties": {
+        "file": {"type": "string", "format": "binary"}}}}, responses=ReceiptOut)
     def post(self, request, pk):
         expenditure = selectors.access_expenditure(user=request.user, expenditure_id=pk)
         upload = request.FILES.get("file")
@@ -249,6 +283,7 @@ class ReceiptListApi(APIView):
 
 
 class ReceiptFileApi(APIView):
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
     def get(self, request, pk, rid):
         receipt = selectors.access_receipt(user=request.user, expenditure_id=pk, receipt_id=rid)
         return FileResponse(receipt.file.open("rb"), content_type=receipt.content_type or "application/octet-stream",

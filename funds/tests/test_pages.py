@@ -121,3 +121,12 @@ def test_a_receipt_must_be_a_pdf_or_image_and_a_rejected_expenditure_takes_none(
     r = api(leader).post(f"/api/v1/expenditures/{expenditure.id}/receipts/", {"file": png}, format="multipart")
     assert r.status_code == 409
     assert Decimal(api(leader).get(f"/api/v1/expenditures/{expenditure.id}/").json()["amount"]) == Decimal("1200")
+
+
+def test_the_openapi_schema_documents_the_funds_contract(admin_user):
+    schema = browser(admin_user).get("/api/schema/?format=json").json()
+    for path in ("/api/v1/fund-accounts/", "/api/v1/fund-accounts/{id}/", "/api/v1/fund-accounts/proposal/",
+                 "/api/v1/expenditures/", "/api/v1/expenditures/{id}/", "/api/v1/expenditures/{id}/sign/",
+                 "/api/v1/expenditures/{id}/reject/", "/api/v1/expenditures/{id}/receipts/"):
+        assert path in schema["paths"], path
+    assert "patch" in schema["paths"]["/api/v1/expenditures/{id}/"]
