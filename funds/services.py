@@ -87,6 +87,8 @@ def account_open(*, actor, team: Team, year: int, source: str, amount: Decimal |
                  note: str = "") -> FundAccount:
     """Open a team's account for a year. Without `amount`, the amount the policy names is used."""
     require_fund_manager(actor, team)
+    if team.ended_on:
+        raise StateConflict("该工作队已撤队，不能再开立经费账户。", code="team_ended")
     if source not in Source.values:
         raise InvalidInput("经费来源无效。", code="bad_source")
     if not 2000 <= year <= 2100:

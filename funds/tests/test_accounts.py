@@ -208,3 +208,11 @@ def test_ganzhou_art26_money_must_go_into_the_village_finance_account_and_the_de
     detail = api(admin_user).get(f"/api/v1/fund-accounts/{account.id}/").json()
     assert detail["amount"] == "10000.00"  # no amount given: the policy floor
     assert detail["proposal"]["rule_ref"] == "ganzhou art.26" and "所驻村" in detail["proposal"]["custody"]
+
+
+def test_an_ended_team_gets_no_new_account(api, admin_user, world):
+    world.team_a.ended_on = "2026-06-30"
+    world.team_a.save()
+    r = api(admin_user).post("/api/v1/fund-accounts/", {"team": world.team_a.id, "year": 2026,
+                                                         "source": "dispatch_unit", "amount": "10000"}, format="json")
+    assert r.status_code == 409 and r.json()["code"] == "team_ended"

@@ -393,3 +393,20 @@ def test_an_independent_client_follows_the_contract_with_a_token(db, world, alic
     assert (ledger["budget"], ledger["approved"], ledger["pending"], ledger["balance"]) == (
         "10000.00", "2500.50", "0.00", "7499.50")
     assert sec.post(f"/api/v1/expenditures/{e['id']}/sign/").status_code == 409
+
+
+def test_the_lead_dispatch_unit_sees_the_spending_but_may_not_enter_edit_or_sign_it(api, world, expenditure,
+                                                                                   account):
+    """In scope but no fund-manager or signer role: 403, never 404."""
+    world.team_a.lead_unit = world.dispatch_unit
+    world.team_a.save()
+    unit_user = f.UserFactory(username="unit_staff")
+    f.grant(unit_user, Role.DISPATCH_UNIT, dispatch_unit=world.dispatch_unit)
+    client = api(unit_user)
+    assert client.get(f"/api/v1/expenditures/{expenditure.id}/").status_code == 200
+    assert post_expenditure(client, account).status_code == 403
+    assert client.patch(f"/api/v1/expenditures/{expenditure.id}/", {"payee": "x"}, format="json").status_code == 403
+    assert client.post(f"/api/v1/expenditures/{expenditure.id}/sign/").status_code == 403
+    assert client.post(f"/api/v1/expenditures/{expenditure.id}/reject/", {"reason": "x"},
+                       format="json").status_code == 403
+    assert client.patch(f"/api/v1/fund-accounts/{account.id}/", {"amount": "20000"}, format="json").status_code == 403
