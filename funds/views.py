@@ -1,0 +1,116 @@
+"""Pages: the team ledgers, one account's ledger (with its .xlsx), and what waits for my signature.
+They call the same selectors and services as the API."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from jurisdictions.errors import PortalError
+
+from . import exports, rules, selectors, services
+from .models import Category, Expenditure
+
+
+def _signature_view(expenditure: Expenditure) -> list[dict]:
+    signed = {s.role: s for s in expenditure.live_signatures}
+    return [{"role": r, "role_name": rules.ROLE_NAMES.get(r, r), "signature": signed.get(r)}
+            for r in expenditure.required_signers]
+
+
+def _decorate(expenditures) -> list[Expenditure]:
+    rows = list(expenditures)
+    for e in rows:
+        e.signer_rows = _signature_view(e)
+    return rows
+
+
+@login_required
+def ledger_list(request):
+    page = Paginator(selectors.account_list(user=request.user), 30).get_page(request.GET.get("page"))
+    for account in page:
+        account.totals = selectors.account_totals(account)
+    return render(request, "funds/ledger_list.html", {"page": page})
+
+
+@login_required
+def ledger(request, pk):
+    account = selectors.access_account(user=request.user, account_id=pk)
+    may_manage = services.may_manage_funds(request.user, account.team)
+    form = {}
+    if request.method == "POST":
+        form = request.POST
+        try:
+            amount = Decimal(form.get("amount", "").strip())
+        except InvalidOperation:
+            messages.error(request, "金额格式有误。")
+        else:
+            try:
+                services.expenditure_create(actor=request.user, account=account, amount=amount,
+                                            category=form.get("category", ""), payee=form.get("payee", ""),
+                                            description=form.get("description", ""))
+            except PortalError as exc:
+                ref = f"（依据：{exc.rule_ref}）" if exc.rule_ref else ""
+                messages.error(request, exc.detail + ref)
+            else:
+                messages.success(request, "已登记支出，等待签批。")
+                return redirect("funds-ledger", pk=pk)
+    expenditures = selectors.expenditure_list(user=request.user, account_id=account.pk)
+    page = Paginator(expenditures, 50).get_page(request.GET.get("page"))
+    proposal, checks = services.account_review(account)
+    return render(request, "funds/ledger.html", {
+        "account": account, "totals": selectors.account_totals(account), "checks": checks, "proposal": proposal,
+        "page": page, "rows": _decorate(page), "may_manage": may_manage, "categories": Category.choices,
+        "form": form,
+    })
+
+
+@login_required
+def ledger_export(request, pk):
+    account = selectors.access_account(user=request.user, account_id=pk)
+    content = exports.ledger_xlsx(account, selectors.expenditure_list(user=request.user, account_id=account.pk))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    filename = f"ledger-{account.team_id}-{account.year}-{account.source}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def sign_queue(request):
+    page = Paginator(selectors.awaiting_my_signature(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "funds/sign_queue.html", {"page": page, "rows": _decorate(page)})
+
+
+def _row(request, pk, error: str = ""):
+    expenditure = selectors.access_expenditure(user=request.user, expenditure_id=pk)
+    expenditure.signer_rows = _signature_view(expenditure)
+    return render(request, "funds/_sign_row.html", {"e": expenditure, "error": error})
+
+
+@login_required
+@require_POST
+def sign_in_place(request, pk):
+    expenditure = selectors.access_expenditure(user=request.user, expenditure_id=pk)
+    raw = request.POST.get("revision", "")
+    try:
+        services.expenditure_sign(actor=request.user, expenditure=expenditure,
+                                  revision=int(raw) if raw.isdigit() else None)
+    except PortalError as exc:
+        return _row(request, pk, exc.detail)
+    return _row(request, pk)
+
+
+@login_required
+@require_POST
+def reject_in_place(request, pk):
+    expenditure = selectors.access_expenditure(user=request.user, expenditure_id=pk)
+    try:
+        services.expenditure_reject(actor=request.user, expenditure=expenditure,
+                                    reason=request.POST.get("reason", ""))
+    except PortalError as exc:
+        return _row(request, pk, exc.detail)
+    return _row(request, pk)
