@@ -25,7 +25,8 @@ def test_every_seeded_row_cites_an_article_or_says_it_is_a_default(db):
     for code, row in all_rows():
         assert pattern.match(row.rule_ref), (code, row.key, row.rule_ref)
         assert row.rule_ref.startswith(code)
-        assert row.default == row.rule_ref.endswith("default"), (code, row.key)
+        if row.rule_ref.endswith("default"):  # silent regulation → marked default (a default may still cite
+            assert row.default, (code, row.key)  # the article that sets up the mechanism, e.g. qujiang art.8)
 
 
 def test_the_seeded_towns_include_xinfengs_seven_and_fengdus_named_townships(db):
