@@ -1,5 +1,6 @@
 """Thin API views for leave requests (DESIGN.md contract: /api/v1/leave-requests/...)."""
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -81,6 +82,7 @@ class LeaveRequestListApi(ListAPIView):
         return selectors.leave_request_list(user=self.request.user, cadre_id=int(cadre) if cadre else None,
                                             status=p.get("status") or None)
 
+    @extend_schema(request=LeaveRequestIn, responses={201: LeaveRequestOut})
     def post(self, request):
         data = LeaveRequestIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -93,6 +95,7 @@ class LeaveRequestListApi(ListAPIView):
 
 
 class LeaveRequestDetailApi(APIView):
+    @extend_schema(responses=LeaveRequestOut)
     def get(self, request, pk):
         return _out(request, pk)
 
@@ -102,6 +105,7 @@ class CommentIn(serializers.Serializer):
 
 
 class ApproveApi(APIView):
+    @extend_schema(request=CommentIn, responses=LeaveRequestOut)
     def post(self, request, pk):
         selectors.access_leave_request(user=request.user, leave_request_id=pk)  # 404 outside scope
         data = CommentIn(data=request.data)
@@ -110,19 +114,26 @@ class ApproveApi(APIView):
         return _out(request, pk)
 
 
-class RejectApi(APIView):
-    class Input(serializers.Serializer):
-        comment = serializers.CharField(max_length=2000)
+class RejectIn(serializers.Serializer):
+    comment = serializers.CharField(max_length=2000)
 
+
+class ReturnIn(serializers.Serializer):
+    returned_on = serializers.DateField()
+
+
+class RejectApi(APIView):
+    @extend_schema(request=RejectIn, responses=LeaveRequestOut)
     def post(self, request, pk):
         selectors.access_leave_request(user=request.user, leave_request_id=pk)
-        data = self.Input(data=request.data)
+        data = RejectIn(data=request.data)
         data.is_valid(raise_exception=True)
         services.leave_request_reject(actor=request.user, leave_request_id=int(pk), **data.validated_data)
         return _out(request, pk)
 
 
 class CancelApi(APIView):
+    @extend_schema(request=None, responses=LeaveRequestOut)
     def post(self, request, pk):
         selectors.access_leave_request(user=request.user, leave_request_id=pk)
         services.leave_request_cancel(actor=request.user, leave_request_id=int(pk))
@@ -130,18 +141,19 @@ class CancelApi(APIView):
 
 
 class ReturnApi(APIView):
-    class Input(serializers.Serializer):
-        returned_on = serializers.DateField()
-
+    @extend_schema(request=ReturnIn, responses=LeaveRequestOut)
     def post(self, request, pk):
         selectors.access_leave_request(user=request.user, leave_request_id=pk)
-        data = self.Input(data=request.data)
+        data = ReturnIn(data=request.data)
         data.is_valid(raise_exception=True)
         services.leave_request_return(actor=request.user, leave_request_id=int(pk), **data.validated_data)
         return _out(request, pk)
 
 
 class WrittenFormApi(APIView):
+    """补办书面请假手续 after phone/SMS leave (ganzhou art.17): clears written_followup_due."""
+
+    @extend_schema(request=None, responses=LeaveRequestOut)
     def post(self, request, pk):
         selectors.access_leave_request(user=request.user, leave_request_id=pk)
         services.leave_request_file_written_form(actor=request.user, leave_request_id=int(pk))

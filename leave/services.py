@@ -139,21 +139,23 @@ def leave_request_submit(*, actor, cadre: Cadre, kind: str, start_date: date, en
 # ---- decide ---------------------------------------------------------------------------------------------------
 
 def _actionable(actor, leave_request: LeaveRequest, approvals) -> LeaveApproval:
-    """The pending approval this actor decides, or 409 (already decided) / 403 (not an approver)."""
+    """The pending approval this actor decides. 403 when the actor holds none of the request's approver roles,
+    409 when the request (or the actor's part of it) is already decided."""
     scope = scope_for(actor)
+    mine = [a for a in approvals if may_act_as(scope, a.role, leave_request)]
+    if not mine:
+        raise NotPermitted("您不是该请假申请的审批人。")
     if leave_request.status != LeaveRequest.Status.PENDING:
         raise StateConflict(f"该请假申请当前状态为“{leave_request.get_status_display()}”，不能再审批。",
                             code="already_decided")
-    mine = [a for a in approvals if may_act_as(scope, a.role, leave_request)]
-    if any(a.decided_by_id == actor.pk for a in approvals):
-        if not scope.is_superuser:
-            raise StateConflict("您已审批过该申请；联合审批须由各审批单位分别审批。", code="already_decided")
+    if not scope.is_superuser and any(a.decided_by_id == actor.pk for a in approvals):
+        raise StateConflict("您已审批过该申请；联合审批须由各审批单位分别审批。", code="already_decided")
     pending = [a for a in mine if a.status == LeaveApproval.Status.PENDING]
     if pending:
         return pending[0]
-    if any(a.status in (LeaveApproval.Status.APPROVED, LeaveApproval.Status.REJECTED) for a in mine):
+    if any(a.status == LeaveApproval.Status.APPROVED for a in mine):
         raise StateConflict("您所在单位已审批过该申请。", code="already_decided")
-    raise NotPermitted("您不是该请假申请当前环节的审批人。")
+    raise NotPermitted("该申请尚未进入您的审批环节。")
 
 
 def _finish_approved(actor, leave_request: LeaveRequest) -> None:

@@ -186,3 +186,25 @@ def test_an_approver_with_an_email_gets_one_queued_after_commit(api, gz, django_
 def test_the_request_status_is_stored(api, gz):
     body = submit(api, gz.member.user, gz.member, 2).json()
     assert LeaveRequest.objects.get(pk=body["id"]).route_snapshot["rule_ref"] == "ganzhou art.17"
+
+
+def test_stages_run_in_order_when_a_policy_row_has_two(api, gz):
+    """A jurisdiction admin may add a row with two stages: the second waits until the first is done."""
+    from jurisdictions.models import PolicyRow
+
+    from .helpers import START
+
+    PolicyRow.objects.create(jurisdiction=gz.w.jurisdiction, key="leave.route.01_1_3", effective_from=START,
+                             rule_ref="ganzhou art.17", value={"applies_to": {}, "min_days": 1, "max_days": 3,
+                                                              "stages": [["township_secretary"], ["county_office"]],
+                                                              "filings": []})
+    body = submit(api, gz.member.user, gz.member, 2).json()
+    assert [(a["stage"], a["role"], a["status"]) for a in body["approvals"]] == [
+        (1, "township_secretary", "pending"), (2, "county_office", "waiting")]
+    office = gz.users[Role.COUNTY_OFFICE]
+    assert api(office).post(url(body["id"], "approve")).status_code == 403
+    assert not Notification.objects.filter(user=office).exists()
+    after_first = api(gz.users[Role.TOWNSHIP_SECRETARY]).post(url(body["id"], "approve")).json()
+    assert after_first["status"] == "pending" and after_first["approvals"][1]["status"] == "pending"
+    assert Notification.objects.filter(user=office, message__startswith="待审批").exists()
+    assert api(office).post(url(body["id"], "approve")).json()["status"] == "approved"

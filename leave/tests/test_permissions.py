@@ -135,3 +135,11 @@ def test_the_approver_inbox_and_the_list_take_a_fixed_number_of_queries(api, gz,
     with django_assert_num_queries(6):
         r = client.get("/api/v1/leave-requests/")
     assert r.json()["count"] == n
+
+
+def test_a_user_holding_no_approver_role_gets_403_even_on_a_decided_request(api, gz, pending):
+    api(gz.users[Role.TOWNSHIP_SECRETARY]).post(f"/api/v1/leave-requests/{pending['id']}/approve/")
+    assert api(gz.users[Role.ATTENDANCE_CLERK]).post(f"/api/v1/leave-requests/{pending['id']}/approve/").status_code \
+        == 403
+    assert api(gz.users[Role.TOWNSHIP_SECRETARY]).post(
+        f"/api/v1/leave-requests/{pending['id']}/approve/").status_code == 409
