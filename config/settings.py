@@ -122,6 +122,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
+# Absolute links in emails (e.g. https://zhucun.example.gov.cn); pages use relative links.
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@zhucuntong.local")
 
