@@ -199,12 +199,12 @@ def township_allowance_line(policy: Policy, stints: list[Stint], first: date, la
 
 
 def trip_lines(policy: Policy, trips: list[TripFact]) -> list[LineOut]:
-    """Round trips of the month, at most `max_per_month` (the cap is also enforced when a trip is recorded)."""
+    """Round trips of the month. The monthly cap is a hard rule enforced when a trip is recorded (under a row
+    lock), so every recorded trip is payable; a trip left out here would otherwise come back as "late"."""
     pv = policy.get("subsidy.trips")
     if not pv or not trips:
         return []
-    cap = int(pv.value.get("max_per_month", len(trips)))
-    paid = sorted(trips, key=lambda t: (t.date, t.trip_id))[:cap]
+    paid = sorted(trips, key=lambda t: (t.date, t.trip_id))
     if pv.value.get("basis") == "per_km":
         by_rate: dict[Decimal, list[TripFact]] = {}
         for t in paid:

@@ -185,3 +185,52 @@ def test_the_finance_page_lists_runs_with_progress_and_a_download(world, alice, 
     assert r.status_code == 302 and SubsidyRun.objects.filter(month=date(2025, 5, 1)).exists()
     client.force_login(alice)
     assert client.get(f"/subsidies/runs/{run.id}/row/").status_code == 404
+
+
+def test_an_independent_client_with_a_token_walks_the_contract_paths(world, alice):
+    """POST auth/token → POST trips/ → POST subsidy-runs/ → GET run → GET statements → GET export."""
+    from rest_framework.test import APIClient
+
+    c = cadre_in_post(world, self_driving=True, commute_km=Decimal("20.0"))
+    f.attendance_days(c, world.township_a, days(JUNE, 20))
+    f.confirm_sheet(world.township_a, JUNE, alice)
+    fin = f.UserFactory(username="fin_gz", jurisdiction=world.jurisdiction)
+    f.grant(fin, "finance", jurisdiction=world.jurisdiction)
+    client = APIClient()
+    token = client.post("/api/v1/auth/token/", {"username": "fin_gz", "password": "pass-1234"}, format="json")
+    assert token.status_code == 200
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.json()['token']}")
+    r = client.post("/api/v1/trips/", {"cadre": c.id, "date": "2025-06-07"}, format="json")
+    assert r.status_code == 201 and r.json()["amount"] == "18.00"
+    r = client.post("/api/v1/subsidy-runs/", {"jurisdiction": "ganzhou", "month": "2025-06"}, format="json")
+    assert r.status_code == 201 and set(r.json()) >= {"id", "status", "month", "missing_sheets", "progress"}
+    run_id = r.json()["id"]
+    services.subsidy_run_execute(run_id=run_id)
+    assert client.get(f"/api/v1/subsidy-runs/{run_id}/").json()["status"] == "done"
+    st = client.get(f"/api/v1/subsidy-statements/?cadre={c.id}&month=2025-06").json()["results"][0]
+    assert {ln["kind"] for ln in st["lines"]} == {"living", "communication", "transport"}
+    assert st["total"] == "2118.00"
+    for ln in st["lines"]:
+        assert set(ln) >= {"kind", "quantity", "rate", "amount", "rule_ref"}
+    assert client.get(f"/api/v1/subsidy-runs/{run_id}/export/").status_code == 200
+    bad = client.get("/api/v1/subsidy-statements/")
+    assert bad.status_code == 400 and bad.json()["code"] == "filter_required"
+
+
+def test_a_dispatch_units_finance_exports_only_its_own_sheet(world, alice, api):
+    c = _june_ready(world, alice)
+    other_unit = f.DispatchUnitFactory(jurisdiction=world.jurisdiction, name="赣州市测试二局")
+    c2 = f.CadreFactory(jurisdiction=world.jurisdiction, dispatch_unit=other_unit)
+    f.MembershipFactory(team=world.team_a, cadre=c2, start_date=date(2025, 1, 1))
+    f.attendance_days(c2, world.township_a, days(JUNE, 10))
+    run = run_month(world, JUNE)
+    unit_fin = f.UserFactory(jurisdiction=world.jurisdiction)
+    f.grant(unit_fin, "finance", dispatch_unit=other_unit)
+    r = api(unit_fin).get(f"/api/v1/subsidy-runs/{run.id}/export/")
+    wb = load_workbook(io.BytesIO(b"".join(r.streaming_content)))
+    assert wb.sheetnames == ["汇总", "赣州市测试二局"]
+    statements = api(unit_fin).get(f"/api/v1/subsidy-statements/?run={run.id}").json()
+    assert [s["cadre"] for s in statements["results"]] == [c2.id]
+    assert c.id != c2.id
+    r = api(unit_fin).post("/api/v1/subsidy-runs/", {"jurisdiction": "ganzhou", "month": "2025-06"}, format="json")
+    assert r.status_code == 403
