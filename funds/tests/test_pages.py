@@ -130,3 +130,16 @@ def test_the_openapi_schema_documents_the_funds_contract(admin_user):
                  "/api/v1/expenditures/{id}/reject/", "/api/v1/expenditures/{id}/receipts/"):
         assert path in schema["paths"], path
     assert "patch" in schema["paths"]["/api/v1/expenditures/{id}/"]
+
+
+def test_the_demo_command_opens_accounts_and_leaves_one_approved_and_one_pending_expenditure(world, alice, leader,
+                                                                                           admin_user):
+    from django.core.management import call_command
+
+    from jurisdictions.models import User
+
+    User.objects.create_superuser("demo_root", "r@example.com", "x")
+    call_command("load_demo_funds", verbosity=0)
+    call_command("load_demo_funds", verbosity=0)  # idempotent
+    statuses = sorted(Expenditure.objects.filter(account__team=world.team_a).values_list("status", flat=True))
+    assert statuses == ["approved", "pending"]
