@@ -133,7 +133,7 @@ def required_signers(policy: Policy) -> Signers:
     pv = policy.get("funds.signers")
     if pv is None:
         return Signers(list(DEFAULT_SIGNER_ROLES), f"{policy.jurisdiction.code} default", True)
-    return Signers(list(pv.value["roles"]), pv.rule_ref, pv.is_default)
+    return Signers(list(pv.value["roles"]), pv.rule_ref, pv.is_default or bool(pv.value.get("signers_default")))
 
 
 def overspend(*, budget: Decimal, committed_others: Decimal, amount: Decimal) -> bool:

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from jurisdictions.audit import audit_record
@@ -70,8 +70,8 @@ def account_review(account: FundAccount) -> tuple[rules.Proposal, list[rules.Fin
     proposal = budget_proposal(team=account.team, year=account.year, policy=policy)
     total = Decimal("0.00")
     if proposal.minimum is not None:
-        total = sum((a.amount for a in FundAccount.objects.filter(team_id=account.team_id, year=account.year,
-                                                                  source=account.source)), Decimal("0.00"))
+        total = FundAccount.objects.filter(team_id=account.team_id, year=account.year, source=account.source
+                                           ).aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
     return proposal, rules.budget_checks(policy, proposal=proposal, source=account.source, amount=account.amount,
                                          source_total=total)
 

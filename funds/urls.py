@@ -21,4 +21,5 @@ urlpatterns = [
     path("funds/sign/", views.sign_queue, name="funds-sign-queue"),
     path("funds/expenditures/<int:pk>/sign/", views.sign_in_place, name="funds-sign"),
     path("funds/expenditures/<int:pk>/reject/", views.reject_in_place, name="funds-reject"),
+    path("funds/expenditures/<int:pk>/receipts/", views.receipt_upload, name="funds-receipt-upload"),
 ]

@@ -114,3 +114,20 @@ def reject_in_place(request, pk):
     except PortalError as exc:
         return _row(request, pk, exc.detail)
     return _row(request, pk)
+
+
+@login_required
+@require_POST
+def receipt_upload(request, pk):
+    expenditure = selectors.access_expenditure(user=request.user, expenditure_id=pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择票据文件。")
+    else:
+        try:
+            services.receipt_add(actor=request.user, expenditure=expenditure, upload=upload)
+        except PortalError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, f"已上传票据：{upload.name}")
+    return redirect("funds-ledger", pk=expenditure.account_id)

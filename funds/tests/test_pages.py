@@ -130,3 +130,25 @@ def test_the_openapi_schema_documents_the_funds_contract(admin_user):
                  "/api/v1/expenditures/{id}/reject/", "/api/v1/expenditures/{id}/receipts/"):
         assert path in schema["paths"], path
     assert "patch" in schema["paths"]["/api/v1/expenditures/{id}/"]
+
+
+def test_the_demo_command_opens_accounts_and_leaves_one_approved_and_one_pending_expenditure(world, alice, leader,
+                                                                                           admin_user):
+    from django.core.management import call_command
+
+    from jurisdictions.models import User
+
+    User.objects.create_superuser("demo_root", "r@example.com", "x")
+    call_command("load_demo_funds", verbosity=0)
+    call_command("load_demo_funds", verbosity=0)  # idempotent
+    statuses = sorted(Expenditure.objects.filter(account__team=world.team_a).values_list("status", flat=True))
+    assert statuses == ["approved", "pending"]
+
+
+def test_a_receipt_is_uploaded_from_the_ledger_page_and_listed_there(leader, bob, expenditure, account, media):
+    upload = SimpleUploadedFile("收据.jpg", b"\xff\xd8\xff jpeg", content_type="image/jpeg")
+    page = browser(leader).post(f"/funds/expenditures/{expenditure.id}/receipts/", {"file": upload}, follow=True)
+    assert "已上传票据" in page.content.decode() and "收据.jpg" in page.content.decode()
+    assert Receipt.objects.get(expenditure=expenditure).size == 8
+    other = SimpleUploadedFile("b.jpg", b"\xff\xd8", content_type="image/jpeg")
+    assert browser(bob).post(f"/funds/expenditures/{expenditure.id}/receipts/", {"file": other}).status_code == 404

@@ -7,7 +7,8 @@ Keys (read by `funds.rules`):
   `custody` / `custody_by_kind` (where the money must be held, shown with the proposal).
 - `funds.forbidden_categories`: hard (不得/不准): refused with the rule_ref.
 - `funds.allowed_categories`: `exhaustive: False` where the text says 主要用于/可用于: other categories warn only.
-- `funds.signers`: the roles that must each sign (双签), in order.
+- `funds.signers`: the roles that must each sign (双签), in order; `signers_default: True` where the text sets up
+  双签 but names no signers (the row then still cites the article of the mechanism).
 - `funds.no_overspend`: spending (approved + pending) never exceeds the account (project rule, every text silent).
 """
 
@@ -21,8 +22,9 @@ NO_OVERSPEND_NOTE = "文件未规定，系统默认：已批准与待审批支�
 ROWS = {
     "qujiang": [
         # art.8(4) "建立帮镇扶村资金使用管理“双签”审批机制": the mechanism is in the text, the signers are not.
-        Row("funds.signers", DEFAULT_SIGNERS, "qujiang art.8",
-            "第八条(四)建立“双签”审批机制，但未写明签字人：默认乡镇党委书记+队长（同新丰，系统默认）", default=True),
+        # The row cites art.8 (the mechanism is in the text); `signers_default` labels the roles as the default.
+        Row("funds.signers", DEFAULT_SIGNERS | {"signers_default": True}, "qujiang art.8",
+            "第八条(四)建立“双签”审批机制，但未写明签字人：默认乡镇党委书记+队长（同新丰，系统默认）"),
         # art.23 "四个不准": 不准在镇（村）报销应由个人或者帮扶单位承担的费用 (personal);
         # 不准接受基层单位的宴请 / 不准挥霍、浪费帮扶资金 read as: no meals and hospitality from team funds.
         Row("funds.forbidden_categories", {"categories": ["meals_hospitality", "personal"]}, "qujiang art.23",
