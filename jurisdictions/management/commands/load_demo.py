@@ -6,6 +6,7 @@ Every demo password is `demo12345`. Run after `seed_policies`; running it again 
 
 from datetime import date
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         self.n = 0
         for j in Jurisdiction.objects.order_by("id"):
             self._jurisdiction(root, j)
+        call_command("load_demo_funds", verbosity=0)  # fund accounts and spending for every demo team
         self.stdout.write(self.style.SUCCESS("演示数据已生成。登录名见 README，密码均为 demo12345。"))
 
     def _name(self) -> str:
