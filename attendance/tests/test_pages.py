@@ -32,6 +32,14 @@ def test_the_check_in_page_marks_today_on_duty_with_the_location(client, cadre_u
     assert "今日已在岗" in html and "ganzhou art.16" in html
 
 
+def test_the_township_sees_the_location_of_a_check_in_on_the_grid(client, api, cadre_user, clerk):
+    user, cadre = cadre_user
+    api(user).post("/api/v1/attendance/check-in/", {"latitude": "25.8312", "longitude": "114.9334"}, format="json")
+    client.force_login(clerk)
+    html = client.get("/attendance/sheet/").content.decode()
+    assert "本人打卡，位置 25.831200,114.933400" in html
+
+
 def test_the_check_in_api_works_without_a_location_and_refuses_a_non_cadre(api, cadre_user, alice):
     user, cadre = cadre_user
     r = api(user).post("/api/v1/attendance/check-in/", {}, format="json")
