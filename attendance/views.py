@@ -160,7 +160,8 @@ def sheet_confirm_page(request):
     township = selectors.access_township(user=request.user, township_id=request.POST.get("township"))
     year, month = _month_param(request, timezone.localdate())
     try:
-        services.sheet_confirm(actor=request.user, township=township, year=year, month=month)
+        reasons = {k.removeprefix("reason_"): v for k, v in request.POST.items() if k.startswith("reason_")}
+        services.sheet_confirm(actor=request.user, township=township, year=year, month=month, reasons=reasons)
         messages.success(request, f"{township.name}{year}年{month}月考勤表已确认并锁定。")
     except PortalError as e:
         messages.error(request, e.detail)
