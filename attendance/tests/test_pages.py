@@ -122,3 +122,22 @@ def test_the_diary_and_inspection_pages_render_and_save(client, world, city_offi
                                   "result": "absent_unexcused"})
     html = client.get("/inspections/", {"month": "2026-10"}).content.decode()
     assert "ganzhou art.21" in html and "通报" in html
+
+
+def test_the_grid_page_takes_as_many_queries_for_30_cadres_as_for_3(client, clerk, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .test_monthly import _township_of
+
+    client.force_login(clerk)
+    _township_of(world, 3)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/attendance/sheet/", {"month": "2026-10"}).status_code == 200
+    _township_of(world, 27)
+    with CaptureQueriesContext(connection) as big:
+        html = client.get("/attendance/sheet/", {"month": "2026-10"}).content.decode()
+    assert html.count('class="name">批量') == 30
+    # session, user, grants, user's cadre, townships held, memberships, records, policy, calendar days, counts,
+    # yearly counts, sheet, policy again and calendar again for the page header: none per cadre
+    assert len(big.captured_queries) == len(small.captured_queries) <= 16
