@@ -1,7 +1,7 @@
 """Writes on attendance. Leave approval marks days as `leave` through `records_mark_leave`."""
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Q
@@ -144,9 +144,16 @@ def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
         raise NotPermitted("只有驻村干部本人可以打卡。", code="not_a_cadre")
     day = timezone.localdate()
     _, township = _placement(cadre, day)
+    coords = []
     for value, bound, label in ((latitude, 90, "纬度"), (longitude, 180, "经度")):
-        if value is not None and not (-bound <= Decimal(str(value)) <= bound):
+        try:
+            number = None if value in (None, "") else Decimal(str(value))
+        except InvalidOperation:
+            raise InvalidInput(f"{label}格式有误。", code="bad_location") from None
+        if number is not None and not (number.is_finite() and -bound <= number <= bound):
             raise InvalidInput(f"{label}超出范围。", code="bad_location")
+        coords.append(number)
+    latitude, longitude = coords if None not in coords else (None, None)
     _lock_open_month(township, day)
     existing = DailyRecord.objects.filter(cadre=cadre, date=day).first()
     if existing and existing.status == Status.LEAVE:
@@ -156,8 +163,8 @@ def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
         cadre=cadre, date=day,
         defaults={"jurisdiction_id": cadre.jurisdiction_id, "township": township, "status": Status.ON_DUTY,
                   "source": DailyRecord.Source.CHECK_IN, "recorded_by": actor, "note": "本人打卡",
-                  "latitude": Decimal(str(latitude)).quantize(q) if latitude is not None else None,
-                  "longitude": Decimal(str(longitude)).quantize(q) if longitude is not None else None},
+                  "latitude": latitude.quantize(q) if latitude is not None else None,
+                  "longitude": longitude.quantize(q) if longitude is not None else None},
     )
     audit_record(actor=actor, action="attendance.check_in", obj=record, jurisdiction=cadre.jurisdiction,
                  summary=f"{cadre.name} {day} 打卡在岗",

@@ -49,6 +49,14 @@ def test_the_check_in_api_works_without_a_location_and_refuses_a_non_cadre(api, 
     assert r.status_code == 400
 
 
+def test_a_garbled_location_from_the_page_is_a_message_not_a_crash(client, cadre_user):
+    user, cadre = cadre_user
+    client.force_login(user)
+    r = client.post("/attendance/check-in/", {"latitude": "abc", "longitude": "NaN"}, follow=True)
+    assert r.status_code == 200 and "纬度格式有误" in r.content.decode()
+    assert not DailyRecord.objects.filter(cadre=cadre).exists()
+
+
 def test_the_check_in_on_a_leave_day_asks_to_cancel_the_leave_first(api, cadre_user, world):
     user, cadre = cadre_user
     DailyRecord.objects.create(jurisdiction=world.jurisdiction, cadre=cadre, township=world.township_a,
