@@ -93,7 +93,10 @@ def _sheet_context(request, township, year, month):
                 daily[d.day][r.status] += 1
             cells.append({"day": d.day, "date": d, "record": r, "status": r.status if r else "",
                           "symbol": SYMBOLS.get(r.status, "") if r else "", "working": d in working})
-        rows.append({"m": m, "cells": cells, "fig": figures[m.cadre_id].as_dict()})
+        keeper, keeper_ref = rules.recorder_for(policy, rules.recorder_post(
+            role=m.role, first_secretary=m.first_secretary, team_kind=m.team.kind))
+        rows.append({"m": m, "cells": cells, "fig": figures[m.cadre_id].as_dict(), "keeper": keeper,
+                     "keeper_ref": keeper_ref, "locked": bool(sheet) or keeper != "township"})
     count_rule = policy.get("attendance.daily_township_count")
     return {"township": township, "year": year, "month": month, "month_str": f"{year:04d}-{month:02d}",
             "days": [{"date": d, "working": d in working, "weekday": "一二三四五六日"[d.weekday()]} for d in days],
@@ -124,7 +127,10 @@ def sheet_page(request):
         return render(request, "attendance/sheet_none.html", status=404)
     today = timezone.localdate()
     year, month = _month_param(request, today)
-    ctx = _sheet_context(request, township, year, month) | {"held": held}
+    from jurisdictions.models import OrgUnit
+
+    villages = OrgUnit.objects.filter(parent=township, kind=OrgUnit.Kind.VILLAGE).order_by("name")
+    ctx = _sheet_context(request, township, year, month) | {"held": held, "villages": villages}
     return render(request, "attendance/sheet.html", ctx)
 
 

@@ -149,3 +149,18 @@ def test_the_grid_page_takes_as_many_queries_for_30_cadres_as_for_3(client, cler
     # session, user, grants, user's cadre, townships held, memberships, records, policy, calendar days, counts,
     # yearly counts, sheet, policy again and calendar again for the page header: none per cadre
     assert len(big.captured_queries) == len(small.captured_queries) <= 16
+
+
+def test_fengdu_grid_shows_rows_kept_by_the_team_leader_read_only_art_9(client):
+    from teams.models import Membership
+
+    from .conftest import township_team, world_with_clerk
+
+    w, clerk, village_member = world_with_clerk("fengdu")
+    team = township_team(w)
+    kept_by_leader = place(team, name="乡队队员")
+    client.force_login(clerk)
+    html = client.get("/attendance/sheet/", {"month": "2026-10"}).content.decode()
+    assert "由队长记录" in html and f'aria-label="{kept_by_leader.name} 1日"' not in html
+    assert Membership.objects.filter(cadre=village_member).exists()
+    assert "去向牌" in html and w.village_a.name in html
