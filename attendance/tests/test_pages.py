@@ -164,3 +164,22 @@ def test_fengdu_grid_shows_rows_kept_by_the_team_leader_read_only_art_9(client):
     assert "由队长记录" in html and f'aria-label="{kept_by_leader.name} 1日"' not in html
     assert Membership.objects.filter(cadre=village_member).exists()
     assert "去向牌" in html and w.village_a.name in html
+
+
+def test_fengdu_team_leader_keeps_its_members_on_its_own_grid_art_9(client):
+    from teams.models import Membership
+
+    from .conftest import township_team, world_with_clerk
+
+    w, _, _ = world_with_clerk("fengdu")
+    team = township_team(w)
+    leader_user = f.UserFactory(username="fd_lead_page", jurisdiction=w.jurisdiction)
+    leader = place(team, role=Membership.Role.LEADER, user=leader_user, name="乡队队长")
+    member = place(team, name="乡队队员")
+    client.force_login(leader_user)
+    html = client.get("/attendance/sheet/", {"month": "2026-10"}).content.decode()
+    assert team.name in html and f'aria-label="{member.name} 1日"' in html
+    assert f'aria-label="{leader.name} 1日"' not in html  # the township keeps the leader
+    assert "确认并锁定" not in html
+    r = client.post("/attendance/sheet/cell/", {"cadre": member.id, "date": "2026-10-09", "status": "on_duty"})
+    assert r.status_code == 200 and DailyRecord.objects.get(cadre=member).source == "team_leader"
