@@ -83,6 +83,8 @@ class SheetApi(APIView):
     class Input(serializers.Serializer):
         org_unit = serializers.IntegerField()
         month = serializers.CharField(max_length=7)
+        reasons = serializers.DictField(child=serializers.CharField(max_length=500, allow_blank=True),
+                                        required=False, default=dict)
 
     def post(self, request):
         data = self.Input(data=request.data)
@@ -93,9 +95,11 @@ class SheetApi(APIView):
         except Http404:
             raise InvalidInput("乡镇不存在或不在您的管理范围内。", code="invalid_org_unit",
                                errors={"org_unit": ["乡镇不存在或不在您的管理范围内。"]}) from None
-        sheet = services.sheet_confirm(actor=request.user, township=township, year=year, month=month)
+        sheet = services.sheet_confirm(actor=request.user, township=township, year=year, month=month,
+                                       reasons=data.validated_data["reasons"])
         return Response({"id": sheet.id, "org_unit": township.id, "month": f"{year:04d}-{month:02d}",
-                         "confirmed_by": sheet.confirmed_by_id, "confirmed_at": sheet.confirmed_at},
+                         "confirmed_by": sheet.confirmed_by_id, "confirmed_at": sheet.confirmed_at,
+                         "shortfall_reasons": sheet.shortfall_reasons},
                         status=status.HTTP_201_CREATED)
 
 

@@ -62,6 +62,9 @@ class AttendanceSheet(models.Model):
                                      related_name="+")
     confirmed_at = models.DateTimeField("确认时间", auto_now_add=True)
     policy_snapshot = models.JSONField(default=dict, blank=True)
+    # A soft required-days rule (fengdu art.9 原则上) accepts a shortfall only with a recorded reason:
+    # {cadre_id: {"reason": ..., "counted_days": n, "required_days": m, "rule_ref": ...}}
+    shortfall_reasons = models.JSONField("未达原则要求的原因", default=dict, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "月度考勤表"

@@ -44,6 +44,14 @@ def parse_month(raw) -> tuple[int, int]:
     return year, month
 
 
+def _id_param(raw) -> int:
+    from jurisdictions.errors import InvalidInput
+
+    if not str(raw).isdigit():
+        raise InvalidInput("干部ID应为整数。", code="bad_cadre_param")
+    return int(raw)
+
+
 def memberships_on(cadre_ids, first: date, last: date):
     """Memberships overlapping [first, last], with their team and places. One query."""
     from teams.models import Membership
@@ -208,7 +216,7 @@ def inspection_list(*, user, month_raw=None, cadre_id=None):
         year, month = parse_month(month_raw)
         qs = qs.filter(date__range=month_bounds(year, month))
     if cadre_id:
-        qs = qs.filter(cadre_id=cadre_id)
+        qs = qs.filter(cadre_id=_id_param(cadre_id))
     return qs
 
 
@@ -274,7 +282,7 @@ def diary_list(*, user, cadre_id=None, month_raw=None, week_raw=None):
     qs = (DiaryEntry.objects.filter(cadre__in=Cadre.objects.filter(cadre_scope_q(scope)))
           .select_related("cadre").order_by("-date", "-id"))
     if cadre_id:
-        qs = qs.filter(cadre_id=cadre_id)
+        qs = qs.filter(cadre_id=_id_param(cadre_id))
     if month_raw:
         year, month = parse_month(month_raw)
         qs = qs.filter(date__range=month_bounds(year, month))

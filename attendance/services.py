@@ -1,14 +1,14 @@
 """Writes on attendance. Leave approval marks days as `leave` through `records_mark_leave`."""
 
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from jurisdictions.audit import audit_record
-from jurisdictions.errors import InvalidInput, NotPermitted, StateConflict
+from jurisdictions.errors import InvalidInput, NotPermitted, RuleViolation, StateConflict
 from jurisdictions.models import CITY_ROLES, COUNTY_ROLES, OrgUnit, Role
 from jurisdictions.policy import policy_in_force
 from jurisdictions.scoping import scope_for
@@ -144,9 +144,16 @@ def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
         raise NotPermitted("只有驻村干部本人可以打卡。", code="not_a_cadre")
     day = timezone.localdate()
     _, township = _placement(cadre, day)
+    coords = []
     for value, bound, label in ((latitude, 90, "纬度"), (longitude, 180, "经度")):
-        if value is not None and not (-bound <= Decimal(str(value)) <= bound):
+        try:
+            number = None if value in (None, "") else Decimal(str(value))
+        except InvalidOperation:
+            raise InvalidInput(f"{label}格式有误。", code="bad_location") from None
+        if number is not None and not (number.is_finite() and -bound <= number <= bound):
             raise InvalidInput(f"{label}超出范围。", code="bad_location")
+        coords.append(number)
+    latitude, longitude = coords if None not in coords else (None, None)
     _lock_open_month(township, day)
     existing = DailyRecord.objects.filter(cadre=cadre, date=day).first()
     if existing and existing.status == Status.LEAVE:
@@ -156,8 +163,8 @@ def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
         cadre=cadre, date=day,
         defaults={"jurisdiction_id": cadre.jurisdiction_id, "township": township, "status": Status.ON_DUTY,
                   "source": DailyRecord.Source.CHECK_IN, "recorded_by": actor, "note": "本人打卡",
-                  "latitude": Decimal(str(latitude)).quantize(q) if latitude is not None else None,
-                  "longitude": Decimal(str(longitude)).quantize(q) if longitude is not None else None},
+                  "latitude": latitude.quantize(q) if latitude is not None else None,
+                  "longitude": longitude.quantize(q) if longitude is not None else None},
     )
     audit_record(actor=actor, action="attendance.check_in", obj=record, jurisdiction=cadre.jurisdiction,
                  summary=f"{cadre.name} {day} 打卡在岗",
@@ -166,8 +173,10 @@ def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
 
 
 @transaction.atomic
-def sheet_confirm(*, actor, township: OrgUnit, year: int, month: int) -> AttendanceSheet:
-    """POST attendance-sheets/: the township confirms (locks) its month. Two clerks racing: one wins, one 409."""
+def sheet_confirm(*, actor, township: OrgUnit, year: int, month: int,
+                  reasons: dict | None = None) -> AttendanceSheet:
+    """POST attendance-sheets/: the township confirms (locks) its month. Two clerks racing: one wins, one 409.
+    Where the required-days rule is soft (原则上), every cadre below it needs a reason (`reasons[cadre_id]`)."""
     if township.kind not in (OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.STREET):
         raise InvalidInput("只有乡镇（街道）可以确认月度考勤表。", code="not_a_township")
     if not scope_for(actor).holds_any(TOWNSHIP_KEEPERS, jurisdiction_id=township.jurisdiction_id,
@@ -180,12 +189,33 @@ def sheet_confirm(*, actor, township: OrgUnit, year: int, month: int) -> Attenda
     if AttendanceSheet.objects.filter(township=township, month=first).exists():
         raise StateConflict(f"{township.name}{year}年{month}月考勤表已确认。", code="already_confirmed")
     policy = policy_in_force(township.jurisdiction, first)
+    shortfalls = _soft_shortfalls(township, year, month, {str(k): v for k, v in (reasons or {}).items()})
     sheet = AttendanceSheet.objects.create(
         jurisdiction_id=township.jurisdiction_id, township=township, month=first, confirmed_by=actor,
-        policy_snapshot=policy.snapshot([k for k, _ in policy.items() if k.startswith("attendance.")]))
+        policy_snapshot=policy.snapshot([k for k, _ in policy.items() if k.startswith("attendance.")]),
+        shortfall_reasons=shortfalls)
     audit_record(actor=actor, action="attendance.sheet_confirm", obj=sheet, jurisdiction=township.jurisdiction,
                  summary=f"确认{township.name}{year}年{month}月考勤表")
     return sheet
+
+
+def _soft_shortfalls(township: OrgUnit, year: int, month: int, reasons: dict) -> dict:
+    from .selectors import township_month
+
+    memberships, _, figures, _ = township_month(township=township, year=year, month=month, with_records=False)
+    short = [(m, figures[m.cadre_id]) for m in memberships
+             if figures[m.cadre_id].required.severity == "soft" and not figures[m.cadre_id].compliant]
+    missing = {str(m.cadre_id): [f"{m.cadre.name}本月计入{fig.counted_days}天，低于原则上的{fig.required.days}天，"
+                                 "请填写原因。"]
+               for m, fig in short if not str(reasons.get(str(m.cadre_id), "")).strip()}
+    if missing:
+        ref = short[0][1].required.rule_ref
+        raise RuleViolation(f"有{len(missing)}名干部本月在岗天数低于原则要求（{ref}），请逐人填写原因后再确认。",
+                            code="shortfall_reason_required", rule_ref=ref, overridable=True,
+                            errors={"reasons": missing})
+    return {str(m.cadre_id): {"reason": str(reasons[str(m.cadre_id)]).strip(), "counted_days": fig.counted_days,
+                              "required_days": fig.required.days, "rule_ref": fig.required.rule_ref}
+            for m, fig in short}
 
 
 # ---- flags from attendance (linfen art.9(五)4) -----------------------------------------------------

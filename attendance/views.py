@@ -76,8 +76,10 @@ def check_in_page(request):
 
 # ---- the township's monthly sheet -----------------------------------------------------------------
 
-def _sheet_context(request, township, year, month):
+def _sheet_context(request, township, year, month, *, team_id=None, acting=frozenset({"township"})):
     memberships, records, figures, sheet = selectors.township_month(township=township, year=year, month=month)
+    if team_id is not None:  # a team leader or first secretary keeps only its own team's rows
+        memberships = [m for m in memberships if m.team_id == team_id]
     cal = month_calendar(year, month)
     working = set(cal.working_days)
     ndays = pycal.monthrange(year, month)[1]
@@ -93,7 +95,10 @@ def _sheet_context(request, township, year, month):
                 daily[d.day][r.status] += 1
             cells.append({"day": d.day, "date": d, "record": r, "status": r.status if r else "",
                           "symbol": SYMBOLS.get(r.status, "") if r else "", "working": d in working})
-        rows.append({"m": m, "cells": cells, "fig": figures[m.cadre_id].as_dict()})
+        keeper, keeper_ref = rules.recorder_for(policy, rules.recorder_post(
+            role=m.role, first_secretary=m.first_secretary, team_kind=m.team.kind))
+        rows.append({"m": m, "cells": cells, "fig": figures[m.cadre_id].as_dict(), "keeper": keeper,
+                     "keeper_ref": keeper_ref, "locked": bool(sheet) or keeper not in acting})
     count_rule = policy.get("attendance.daily_township_count")
     return {"township": township, "year": year, "month": month, "month_str": f"{year:04d}-{month:02d}",
             "days": [{"date": d, "working": d in working, "weekday": "一二三四五六日"[d.weekday()]} for d in days],
@@ -118,14 +123,43 @@ def _township_for(request):
 
 @login_required
 def sheet_page(request):
+    today = timezone.localdate()
+    year, month = _month_param(request, today)
     try:
         township, held = _township_for(request)
     except Http404:
-        return render(request, "attendance/sheet_none.html", status=404)
-    today = timezone.localdate()
-    year, month = _month_param(request, today)
-    ctx = _sheet_context(request, township, year, month) | {"held": held}
+        team_view = _team_keeper_view(request, year, month)
+        if team_view is None:
+            return render(request, "attendance/sheet_none.html", status=404)
+        return render(request, "attendance/sheet.html", team_view)
+    from jurisdictions.models import OrgUnit
+
+    villages = OrgUnit.objects.filter(parent=township, kind=OrgUnit.Kind.VILLAGE).order_by("name")
+    ctx = _sheet_context(request, township, year, month) | {"held": held, "villages": villages}
     return render(request, "attendance/sheet.html", ctx)
+
+
+def _team_keeper_view(request, year, month):
+    """Fengdu art.9: a team leader keeps its township team's members, a first secretary its village team's. They
+    get the same grid, limited to their team, editable where the policy names them."""
+    from jurisdictions.scoping import scope_for
+    from teams.models import Membership
+
+    scope = scope_for(request.user)
+    if not scope.cadre_id or not scope.member_team_id:
+        return None
+    mine = (Membership.objects.filter(cadre_id=scope.cadre_id, end_date__isnull=True)
+            .select_related("team", "team__host_unit", "team__host_unit__parent", "team__jurisdiction").first())
+    acting = set()
+    if mine.team_id in scope.led_team_ids:
+        acting.add("team_leader")
+    if mine.first_secretary:
+        acting.add("first_secretary")
+    if not acting:
+        return None
+    township = mine.team.township
+    return _sheet_context(request, township, year, month, team_id=mine.team_id, acting=frozenset(acting)) | {
+        "held": [], "villages": [], "team_view": mine.team}
 
 
 @login_required
@@ -160,7 +194,8 @@ def sheet_confirm_page(request):
     township = selectors.access_township(user=request.user, township_id=request.POST.get("township"))
     year, month = _month_param(request, timezone.localdate())
     try:
-        services.sheet_confirm(actor=request.user, township=township, year=year, month=month)
+        reasons = {k.removeprefix("reason_"): v for k, v in request.POST.items() if k.startswith("reason_")}
+        services.sheet_confirm(actor=request.user, township=township, year=year, month=month, reasons=reasons)
         messages.success(request, f"{township.name}{year}年{month}月考勤表已确认并锁定。")
     except PortalError as e:
         messages.error(request, e.detail)

@@ -28,6 +28,18 @@ def _session_cookie(user, base_url):
 
 
 @pytest.fixture
+def short_lived_connections():
+    """The live server's request threads close their database connection after each request (the settings keep
+    connections for 60 s, which would leave the test database busy when pytest drops it)."""
+    from django.db import connections
+
+    before = connections.settings["default"].get("CONN_MAX_AGE")
+    connections.settings["default"]["CONN_MAX_AGE"] = 0
+    yield
+    connections.settings["default"]["CONN_MAX_AGE"] = before
+
+
+@pytest.fixture
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -37,11 +49,17 @@ def browser():
             yield b
         finally:
             b.close()
+            # Playwright's sync API runs on greenlets, and Django keeps one connection per context: close the ones
+            # opened while the browser ran so that the test database can be dropped at the end
+            from django.db import connections
+
+            connections.close_all()
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_cadre_checks_in_on_a_phone_and_the_clerk_edits_a_grid_cell(live_server, browser, reseed):
+def test_a_cadre_checks_in_on_a_phone_and_the_clerk_edits_a_grid_cell(reseed, short_lived_connections, live_server,
+                                                                    browser):
     from conftest import build_world
 
     w = build_world("ganzhou")

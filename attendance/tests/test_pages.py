@@ -32,6 +32,14 @@ def test_the_check_in_page_marks_today_on_duty_with_the_location(client, cadre_u
     assert "今日已在岗" in html and "ganzhou art.16" in html
 
 
+def test_the_township_sees_the_location_of_a_check_in_on_the_grid(client, api, cadre_user, clerk):
+    user, cadre = cadre_user
+    api(user).post("/api/v1/attendance/check-in/", {"latitude": "25.8312", "longitude": "114.9334"}, format="json")
+    client.force_login(clerk)
+    html = client.get("/attendance/sheet/").content.decode()
+    assert "本人打卡，位置 25.831200,114.933400" in html
+
+
 def test_the_check_in_api_works_without_a_location_and_refuses_a_non_cadre(api, cadre_user, alice):
     user, cadre = cadre_user
     r = api(user).post("/api/v1/attendance/check-in/", {}, format="json")
@@ -39,6 +47,14 @@ def test_the_check_in_api_works_without_a_location_and_refuses_a_non_cadre(api, 
     assert api(alice).post("/api/v1/attendance/check-in/", {}, format="json").status_code == 403
     r = api(user).post("/api/v1/attendance/check-in/", {"latitude": "95", "longitude": "1"}, format="json")
     assert r.status_code == 400
+
+
+def test_a_garbled_location_from_the_page_is_a_message_not_a_crash(client, cadre_user):
+    user, cadre = cadre_user
+    client.force_login(user)
+    r = client.post("/attendance/check-in/", {"latitude": "abc", "longitude": "NaN"}, follow=True)
+    assert r.status_code == 200 and "纬度格式有误" in r.content.decode()
+    assert not DailyRecord.objects.filter(cadre=cadre).exists()
 
 
 def test_the_check_in_on_a_leave_day_asks_to_cancel_the_leave_first(api, cadre_user, world):
@@ -114,3 +130,56 @@ def test_the_diary_and_inspection_pages_render_and_save(client, world, city_offi
                                   "result": "absent_unexcused"})
     html = client.get("/inspections/", {"month": "2026-10"}).content.decode()
     assert "ganzhou art.21" in html and "通报" in html
+
+
+def test_the_grid_page_takes_as_many_queries_for_30_cadres_as_for_3(client, clerk, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from .test_monthly import _township_of
+
+    client.force_login(clerk)
+    _township_of(world, 3)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/attendance/sheet/", {"month": "2026-10"}).status_code == 200
+    _township_of(world, 27)
+    with CaptureQueriesContext(connection) as big:
+        html = client.get("/attendance/sheet/", {"month": "2026-10"}).content.decode()
+    assert html.count('class="name">批量') == 30
+    # session, user, grants, user's cadre, townships held, memberships, records, policy, calendar days, counts,
+    # yearly counts, sheet, policy again and calendar again for the page header: none per cadre
+    assert len(big.captured_queries) == len(small.captured_queries) <= 16
+
+
+def test_fengdu_grid_shows_rows_kept_by_the_team_leader_read_only_art_9(client):
+    from teams.models import Membership
+
+    from .conftest import township_team, world_with_clerk
+
+    w, clerk, village_member = world_with_clerk("fengdu")
+    team = township_team(w)
+    kept_by_leader = place(team, name="乡队队员")
+    client.force_login(clerk)
+    html = client.get("/attendance/sheet/", {"month": "2026-10"}).content.decode()
+    assert "由队长记录" in html and f'aria-label="{kept_by_leader.name} 1日"' not in html
+    assert Membership.objects.filter(cadre=village_member).exists()
+    assert "去向牌" in html and w.village_a.name in html
+
+
+def test_fengdu_team_leader_keeps_its_members_on_its_own_grid_art_9(client):
+    from teams.models import Membership
+
+    from .conftest import township_team, world_with_clerk
+
+    w, _, _ = world_with_clerk("fengdu")
+    team = township_team(w)
+    leader_user = f.UserFactory(username="fd_lead_page", jurisdiction=w.jurisdiction)
+    leader = place(team, role=Membership.Role.LEADER, user=leader_user, name="乡队队长")
+    member = place(team, name="乡队队员")
+    client.force_login(leader_user)
+    html = client.get("/attendance/sheet/", {"month": "2026-10"}).content.decode()
+    assert team.name in html and f'aria-label="{member.name} 1日"' in html
+    assert f'aria-label="{leader.name} 1日"' not in html  # the township keeps the leader
+    assert "确认并锁定" not in html
+    r = client.post("/attendance/sheet/cell/", {"cadre": member.id, "date": "2026-10-09", "status": "on_duty"})
+    assert r.status_code == 200 and DailyRecord.objects.get(cadre=member).source == "team_leader"

@@ -11,6 +11,7 @@ from jurisdictions.models import AuditEvent, Role
 from tests import factories as f
 
 from ..models import AttendanceSheet, DailyRecord
+from .conftest import mark, place, world_with_clerk
 
 URL = "/api/v1/attendance-sheets/"
 
@@ -91,8 +92,6 @@ def test_a_record_racing_the_confirmation_lands_before_the_lock_or_gets_409(rese
     """Both writes lock the township row: an edit is never saved into a month after it was confirmed."""
     from conftest import build_world
 
-    from .conftest import place
-
     w = build_world("ganzhou")
     member = place(w.team_a)
     clerks = []
@@ -130,3 +129,28 @@ def test_a_record_racing_the_confirmation_lands_before_the_lock_or_gets_409(rese
         assert (rec is not None) == (out["record"] == 200)
         if rec is not None:
             assert rec.recorded_at <= sheet.confirmed_at
+
+
+@pytest.mark.django_db
+def test_fengdu_a_month_below_the_soft_two_thirds_rule_needs_a_reason_per_cadre_art_9(api):
+    w, clerk, short = world_with_clerk("fengdu")
+    full = place(w.team_a)
+    mark(full, w.township_a, [date(2026, 10, d) for d in range(1, 22)])
+    body = {"org_unit": w.township_a.id, "month": "2026-10"}
+    r = api(clerk).post(URL, body, format="json")
+    assert r.status_code == 400 and r.data["code"] == "shortfall_reason_required"
+    assert r.data["rule_ref"] == "fengdu art.9" and r.data["overridable"] is True
+    assert list(r.data["errors"]["reasons"]) == [str(short.id)]
+    r = api(clerk).post(URL, body | {"reasons": {str(short.id): "   "}}, format="json")
+    assert r.status_code == 400
+    r = api(clerk).post(URL, body | {"reasons": {str(short.id): "借调县里防汛"}}, format="json")
+    assert r.status_code == 201
+    sheet = AttendanceSheet.objects.get(pk=r.data["id"])
+    assert sheet.shortfall_reasons == {str(short.id): {"reason": "借调县里防汛", "counted_days": 0,
+                                                      "required_days": 21, "rule_ref": "fengdu art.9"}}
+
+
+@pytest.mark.django_db
+def test_a_hard_rule_shortfall_is_reported_but_does_not_block_the_confirmation_ganzhou(api, clerk, member, world):
+    r = api(clerk).post(URL, {"org_unit": world.township_a.id, "month": "2026-10"}, format="json")
+    assert r.status_code == 201 and r.data["shortfall_reasons"] == {}

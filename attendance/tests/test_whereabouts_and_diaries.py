@@ -117,6 +117,9 @@ def test_week_and_month_views_filter_the_diary(api, world):
     assert api(user).get("/api/v1/diaries/", {"week": "2026-W42"}).data["count"] == 2
     assert api(user).get("/api/v1/diaries/", {"month": "2026-10"}).data["count"] == 3
     assert api(user).get("/api/v1/diaries/", {"week": "soon"}).status_code == 400
+    assert api(user).get("/api/v1/diaries/", {"cadre": "x"}).status_code == 400
+    assert api(user).get("/api/v1/diaries/", {"cadre": cadre.id}).data["count"] == 4
+    assert api(user).get("/api/v1/inspections/", {"cadre": "x"}).status_code == 400
 
 
 def test_the_diary_list_takes_a_fixed_number_of_queries(api, world, alice, django_assert_num_queries):
