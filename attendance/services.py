@@ -29,25 +29,34 @@ def month_is_confirmed(*, township_id: int, day: date) -> bool:
     return AttendanceSheet.objects.filter(township_id=township_id, month=day.replace(day=1)).exists()
 
 
+def _confirmed_months(township_id: int, start: date, end: date) -> set[date]:
+    return set(AttendanceSheet.objects.filter(township_id=township_id, month__range=(start.replace(day=1), end))
+               .values_list("month", flat=True))
+
+
 @transaction.atomic
-def records_mark_leave(*, actor, cadre, township, start: date, end: date, leave_request_id: int) -> int:
-    """Approved leave shows in attendance as `leave`. Days of a confirmed month are left alone (a correction
-    there is the township's call). Returns the number of days written."""
-    written = 0
-    for day in _days(start, end):
-        if month_is_confirmed(township_id=township.id, day=day):
-            continue
-        DailyRecord.objects.update_or_create(
-            cadre=cadre, date=day,
-            defaults={"jurisdiction_id": cadre.jurisdiction_id, "township": township, "status": Status.LEAVE,
-                      "source": DailyRecord.Source.LEAVE, "leave_request_id": leave_request_id,
-                      "recorded_by": actor if getattr(actor, "pk", None) else None, "note": "请假审批通过"},
-        )
-        written += 1
-    if written:
+def records_mark_leave(*, actor, cadre, township, start: date, end: date, leave_request_id: int,
+                       status: str = Status.LEAVE) -> int:
+    """Approved leave shows in attendance as `leave` (an approved official trip as `official_business`, which
+    Ganzhou counts as present, art.16). Days of a confirmed month are left alone (a correction there is the
+    township's call). Returns the number of days written."""
+    confirmed = _confirmed_months(township.id, start, end)
+    days = [day for day in _days(start, end) if day.replace(day=1) not in confirmed]
+    existing = {r.date: r for r in DailyRecord.objects.filter(cadre=cadre, date__in=days)}
+    values = {"jurisdiction_id": cadre.jurisdiction_id, "township": township, "status": status,
+              "source": DailyRecord.Source.LEAVE, "leave_request_id": leave_request_id,
+              "recorded_by": actor if getattr(actor, "pk", None) else None, "note": "请假审批通过"}
+    for record in existing.values():
+        for field, value in values.items():
+            setattr(record, field, value)
+    DailyRecord.objects.bulk_update(existing.values(), list(values))
+    DailyRecord.objects.bulk_create([DailyRecord(cadre=cadre, date=day, **values) for day in days
+                                     if day not in existing])
+    if days:
         audit_record(actor=actor, action="attendance.leave_marked", obj=cadre,
-                     summary=f"{cadre.name} {start}至{end} 记为请假", data={"leave_request": leave_request_id})
-    return written
+                     summary=f"{cadre.name} {start}至{end} 记为{Status(status).label}",
+                     data={"leave_request": leave_request_id, "status": status})
+    return len(days)
 
 
 @transaction.atomic
@@ -55,9 +64,12 @@ def records_release_leave(*, actor, cadre, start: date, end: date, leave_request
     """Days given back (early return, cancellation) stop being `leave`: the records are removed so the day is
     ordinary again (on duty only once the cadre checks in, POLICY.md §5)."""
     qs = DailyRecord.objects.filter(cadre=cadre, date__range=(start, end), leave_request_id=leave_request_id,
-                                    status=Status.LEAVE)
-    released = [r for r in qs.select_related("township") if not month_is_confirmed(township_id=r.township_id,
-                                                                                     day=r.date)]
+                                    status__in=[Status.LEAVE, Status.OFFICIAL_BUSINESS])
+    records = list(qs)
+    confirmed = {(t, m) for t, m in AttendanceSheet.objects.filter(
+        township_id__in={r.township_id for r in records}, month__range=(start.replace(day=1), end))
+        .values_list("township_id", "month")}
+    released = [r for r in records if (r.township_id, r.date.replace(day=1)) not in confirmed]
     DailyRecord.objects.filter(pk__in=[r.pk for r in released]).delete()
     if released:
         audit_record(actor=actor, action="attendance.leave_released", obj=cadre,

@@ -9,6 +9,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from attendance.models import Status as AttendanceStatus
 from attendance.services import records_mark_leave, records_release_leave
 from jurisdictions.audit import audit_record
 from jurisdictions.errors import InvalidInput, NotPermitted, RuleViolation, StateConflict
@@ -163,11 +164,11 @@ def _finish_approved(actor, leave_request: LeaveRequest) -> None:
     leave_request.status = LeaveRequest.Status.APPROVED
     leave_request.decided_at = now
     leave_request.save(update_fields=["status", "decided_at"])
-    if leave_request.kind != LeaveRequest.Kind.OFFICIAL:
-        # official trips are not leave in attendance (they count as present where the policy says so)
-        records_mark_leave(actor=actor, cadre=leave_request.cadre, township=leave_request.township,
-                           start=leave_request.start_date, end=leave_request.end_date,
-                           leave_request_id=leave_request.pk)
+    # an official trip is not leave: it shows as official business, present where the policy counts it
+    records_mark_leave(actor=actor, cadre=leave_request.cadre, township=leave_request.township,
+                       start=leave_request.start_date, end=leave_request.end_date, leave_request_id=leave_request.pk,
+                       status=AttendanceStatus.OFFICIAL_BUSINESS if leave_request.kind == LeaveRequest.Kind.OFFICIAL
+                       else AttendanceStatus.LEAVE)
     for filing in leave_request.filings.all():
         filing.filed_at = now
         filing.save(update_fields=["filed_at"])

@@ -208,3 +208,10 @@ def test_stages_run_in_order_when_a_policy_row_has_two(api, gz):
     assert after_first["status"] == "pending" and after_first["approvals"][1]["status"] == "pending"
     assert Notification.objects.filter(user=office, message__startswith="待审批").exists()
     assert api(office).post(url(body["id"], "approve")).json()["status"] == "approved"
+
+
+def test_an_approved_official_trip_shows_as_official_business_which_ganzhou_counts_as_present_art_16(api, gz):
+    body = submit(api, gz.member.user, gz.member, 2, kind="official").json()
+    api(gz.users[Role.TOWNSHIP_SECRETARY]).post(url(body["id"], "approve"), {"comment": "同意"}, format="json")
+    days = DailyRecord.objects.filter(cadre=gz.member, leave_request_id=body["id"])
+    assert days.count() == 2 and {d.status for d in days} == {"official_business"}
