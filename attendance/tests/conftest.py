@@ -67,12 +67,3 @@ def mark(cadre, township, days, status="on_duty"):
 
     DailyRecord.objects.bulk_create([DailyRecord(jurisdiction_id=cadre.jurisdiction_id, cadre=cadre,
                                                  township=township, date=d, status=status) for d in days])
-
-
-@pytest.fixture
-def reseed(transactional_db):
-    """A transaction=True test ends with a flush of every table, and pytest-django runs transactional tests last:
-    a transactional test therefore (re)seeds the policy table when it starts."""
-    from django.core.management import call_command
-
-    call_command("seed_policies", verbosity=0)

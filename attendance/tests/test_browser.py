@@ -58,7 +58,7 @@ def browser():
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_a_cadre_checks_in_on_a_phone_and_the_clerk_edits_a_grid_cell(reseed, short_lived_connections, live_server,
+def test_a_cadre_checks_in_on_a_phone_and_the_clerk_edits_a_grid_cell(seeded_transactional_db, short_lived_connections, live_server,
                                                                     browser):
     from conftest import build_world
 

@@ -56,7 +56,7 @@ def test_bob_charlie_and_the_county_cannot_confirm_township_a(api, bob, charlie,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_clerks_confirming_at_once_give_one_sheet_and_one_409(reseed):
+def test_two_clerks_confirming_at_once_give_one_sheet_and_one_409(seeded_transactional_db):
     from conftest import build_world
 
     w = build_world("ganzhou")
@@ -88,7 +88,7 @@ def test_two_clerks_confirming_at_once_give_one_sheet_and_one_409(reseed):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_record_racing_the_confirmation_lands_before_the_lock_or_gets_409(reseed):
+def test_a_record_racing_the_confirmation_lands_before_the_lock_or_gets_409(seeded_transactional_db):
     """Both writes lock the township row: an edit is never saved into a month after it was confirmed."""
     from conftest import build_world
 

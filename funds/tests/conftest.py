@@ -40,12 +40,3 @@ def account(world, admin_user):
 def expenditure(account, leader):
     return services.expenditure_create(actor=leader, account=account, amount=Decimal("1200.00"),
                                        category="printing", payee="赣州印务", description="村情调查表印刷")
-
-
-@pytest.fixture
-def funds_seeded_transactional_db(transactional_db):
-    """For tests that commit (threads racing): the flush after each such test empties the policy table,
-    so seed it again first. pytest-django runs these tests after all the others."""
-    from django.core.management import call_command
-
-    call_command("seed_policies", verbosity=0)

@@ -28,7 +28,7 @@ def log_in(page, base, username):
 
 
 @pytest.mark.browser
-def test_two_signers_sign_in_place_and_the_expenditure_is_approved(funds_seeded_transactional_db, live_server):
+def test_two_signers_sign_in_place_and_the_expenditure_is_approved(seeded_transactional_db, live_server):
     from playwright.sync_api import sync_playwright
 
     w = build_world("ganzhou")

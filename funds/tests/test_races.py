@@ -62,7 +62,7 @@ def sign(user, expenditure):
     return lambda: services.expenditure_sign(actor=fresh(user), expenditure=expenditure)
 
 
-def test_both_signers_signing_at_once_give_exactly_two_signatures_and_approve(funds_seeded_transactional_db):
+def test_both_signers_signing_at_once_give_exactly_two_signatures_and_approve(seeded_transactional_db):
     _, secretary, leader, account = setup_team()
     e = spend(leader, account, "1000.00")
     assert race(sign(secretary, e), sign(leader, e)) == ["ok", "ok"]
@@ -70,7 +70,7 @@ def test_both_signers_signing_at_once_give_exactly_two_signatures_and_approve(fu
     assert Expenditure.objects.get(pk=e.pk).status == "approved"
 
 
-def test_one_signer_clicking_twice_at_once_signs_once(funds_seeded_transactional_db):
+def test_one_signer_clicking_twice_at_once_signs_once(seeded_transactional_db):
     _, secretary, leader, account = setup_team()
     e = spend(leader, account, "1000.00")
     results = race(sign(secretary, e), sign(secretary, e))
@@ -79,7 +79,7 @@ def test_one_signer_clicking_twice_at_once_signs_once(funds_seeded_transactional
     assert Expenditure.objects.get(pk=e.pk).status == "pending"
 
 
-def test_two_spendings_at_once_never_exceed_the_balance(funds_seeded_transactional_db):
+def test_two_spendings_at_once_never_exceed_the_balance(seeded_transactional_db):
     """Balance = amount − (approved + pending), checked under the account lock."""
     _, secretary, leader, account = setup_team()
     results = race(lambda: spend(fresh(leader), account, "6000.00"), lambda: spend(fresh(leader), account, "6000.00"))
@@ -88,7 +88,7 @@ def test_two_spendings_at_once_never_exceed_the_balance(funds_seeded_transaction
     assert totals["pending"] == Decimal("6000.00") and totals["balance"] == Decimal("4000.00")
 
 
-def test_concurrent_approvals_and_raises_keep_the_ledger_within_the_budget(funds_seeded_transactional_db):
+def test_concurrent_approvals_and_raises_keep_the_ledger_within_the_budget(seeded_transactional_db):
     _, secretary, leader, account = setup_team()
     a, b = spend(leader, account, "4000.00"), spend(leader, account, "4000.00")
     c = spend(leader, account, "1000.00")

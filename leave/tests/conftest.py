@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from django.core.management import call_command
 
 from conftest import World, build_world
 from jurisdictions.models import DispatchUnit, Role
@@ -53,32 +52,3 @@ def lw(db):
 @pytest.fixture
 def gz(db):
     return build_leave_world("ganzhou")
-
-
-def _seed_if_flushed(django_db_blocker):
-    from jurisdictions.models import Jurisdiction
-
-    with django_db_blocker.unblock():
-        if not Jurisdiction.objects.exists():
-            call_command("seed_policies", verbosity=0)
-
-
-@pytest.fixture(scope="module")
-def _reseed_after_module(django_db_blocker):
-    """Module teardown runs after the last test's flush: put the seeded policy table back for later tests."""
-    yield
-    _seed_if_flushed(django_db_blocker)
-
-
-@pytest.fixture
-def reseed(_reseed_after_module, django_db_blocker):
-    """Transactional tests (threads, live_server) flush every table afterwards. Seed again before each such test
-    when an earlier one flushed, and after the module for the tests that follow."""
-    _seed_if_flushed(django_db_blocker)
-    yield
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    """Worlds here create a dozen users each; PBKDF2 would dominate the run time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -25,7 +25,7 @@ def _api(user=None):
 
 
 @pytest.mark.browser
-def test_a_township_secretary_logs_in_sees_the_request_and_approves_it(reseed, live_server, settings):
+def test_a_township_secretary_logs_in_sees_the_request_and_approves_it(seeded_transactional_db, live_server, settings):
     from playwright.sync_api import sync_playwright
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -41,7 +41,7 @@ def _api(user=None):
     return client
 
 
-def test_two_township_secretaries_approving_at_once_decide_it_once(reseed, transactional_db, settings):
+def test_two_township_secretaries_approving_at_once_decide_it_once(seeded_transactional_db, transactional_db, settings):
     """ganzhou art.17 (≤3 days, the township): one 200, one 409; one approval, attendance written once."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     gz = build_leave_world("ganzhou")
@@ -56,7 +56,7 @@ def test_two_township_secretaries_approving_at_once_decide_it_once(reseed, trans
     assert DailyRecord.objects.filter(cadre=gz.member, leave_request_id=body["id"]).count() == 3
 
 
-def test_both_joint_approvers_clicking_at_once_approve_it_once(reseed, transactional_db, settings):
+def test_both_joint_approvers_clicking_at_once_approve_it_once(seeded_transactional_db, transactional_db, settings):
     """fengdu art.9 (>3 days, joint): both approvals count; the request is approved and marked exactly once."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     x = build_leave_world("fengdu")

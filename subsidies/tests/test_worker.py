@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.core.management import call_command
 from django.db import connection
 
 from conftest import build_world
@@ -19,14 +18,8 @@ from tests import factories as f
 from .conftest import JUNE, cadre_in_post, days, finance_of
 
 
-@pytest.fixture
-def seeded(transactional_db):
-    """A transactional test starts from an empty database when another one flushed it: seed again (idempotent)."""
-    call_command("seed_policies", verbosity=0)
-
-
 @pytest.mark.celery_worker
-def test_a_run_posted_through_the_api_is_computed_by_a_real_celery_worker(seeded, api):
+def test_a_run_posted_through_the_api_is_computed_by_a_real_celery_worker(seeded_transactional_db, api):
     import subsidies.tasks  # noqa: F401  (registers the task with the app)
     from config.celery import app
 
@@ -71,7 +64,7 @@ def _in_thread(fn):
     return t, box
 
 
-def test_two_runs_of_the_same_month_started_together_issue_each_statement_once(seeded):
+def test_two_runs_of_the_same_month_started_together_issue_each_statement_once(seeded_transactional_db):
     w = build_world("ganzhou")
     clerk = f.UserFactory(jurisdiction=w.jurisdiction)
     cadres = [cadre_in_post(w) for _ in range(5)]
@@ -89,7 +82,7 @@ def test_two_runs_of_the_same_month_started_together_issue_each_statement_once(s
         == [0, 5]
 
 
-def test_two_trips_posted_together_cannot_exceed_the_monthly_cap_ganzhou_art27(seeded):
+def test_two_trips_posted_together_cannot_exceed_the_monthly_cap_ganzhou_art27(seeded_transactional_db):
     w = build_world("ganzhou")
     c = cadre_in_post(w, self_driving=True, commute_km=Decimal("30.0"))
     fin = finance_of(w)
