@@ -57,33 +57,25 @@ def other_world(db):
 
 @pytest.fixture
 def admin_user(world):
-    user = f.UserFactory(username="admin_gz", jurisdiction=world.jurisdiction)
-    f.grant(user, Role.JURISDICTION_ADMIN, jurisdiction=world.jurisdiction)
-    return user
+    return f.user_with_role(Role.JURISDICTION_ADMIN, username="admin_gz", jurisdiction=world.jurisdiction)
 
 
 @pytest.fixture
 def alice(world):
     """Insider: party secretary of township A (where team A works)."""
-    user = f.UserFactory(username="alice", jurisdiction=world.jurisdiction)
-    f.grant(user, Role.TOWNSHIP_SECRETARY, org_unit=world.township_a)
-    return user
+    return f.user_with_role(Role.TOWNSHIP_SECRETARY, username="alice", org_unit=world.township_a)
 
 
 @pytest.fixture
 def bob(world):
     """Neighbour: party secretary of township B, same jurisdiction."""
-    user = f.UserFactory(username="bob", jurisdiction=world.jurisdiction)
-    f.grant(user, Role.TOWNSHIP_SECRETARY, org_unit=world.township_b)
-    return user
+    return f.user_with_role(Role.TOWNSHIP_SECRETARY, username="bob", org_unit=world.township_b)
 
 
 @pytest.fixture
 def charlie(other_world):
     """Outsider: jurisdiction admin of another jurisdiction (fengdu)."""
-    user = f.UserFactory(username="charlie", jurisdiction=other_world.jurisdiction)
-    f.grant(user, Role.JURISDICTION_ADMIN, jurisdiction=other_world.jurisdiction)
-    return user
+    return f.user_with_role(Role.JURISDICTION_ADMIN, username="charlie", jurisdiction=other_world.jurisdiction)
 
 
 @pytest.fixture
@@ -109,9 +101,7 @@ def admin_of():
     """admin_of(world) → a jurisdiction admin user for that world's jurisdiction."""
 
     def make(w):
-        user = f.UserFactory(jurisdiction=w.jurisdiction)
-        f.grant(user, Role.JURISDICTION_ADMIN, jurisdiction=w.jurisdiction)
-        return user
+        return f.user_with_role(Role.JURISDICTION_ADMIN, jurisdiction=w.jurisdiction)
 
     return make
 

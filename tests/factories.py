@@ -120,6 +120,18 @@ def grant(user: User, role: str, *, jurisdiction=None, org_unit=None, dispatch_u
     return g
 
 
+def user_with_role(role: str, *, username: str | None = None, jurisdiction=None, org_unit=None, dispatch_unit=None,
+                   **user_fields) -> User:
+    """A login holding one role over one scope (a jurisdiction, an org unit or a dispatch unit)."""
+    j = jurisdiction or (org_unit.jurisdiction if org_unit else None) or (dispatch_unit.jurisdiction if dispatch_unit
+                                                                          else None)
+    if username:
+        user_fields["username"] = username
+    user = UserFactory(jurisdiction=j, **user_fields)
+    grant(user, role, jurisdiction=jurisdiction, org_unit=org_unit, dispatch_unit=dispatch_unit)
+    return user
+
+
 # ---- attendance rows for allowance tests (subsidies) ------------------------------------------------
 
 def attendance_days(cadre, township, days, status="on_duty"):

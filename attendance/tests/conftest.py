@@ -25,23 +25,17 @@ def member(world):
 @pytest.fixture
 def clerk(world):
     """Attendance clerk of township A."""
-    user = f.UserFactory(username="clerk_a", jurisdiction=world.jurisdiction)
-    f.grant(user, Role.ATTENDANCE_CLERK, org_unit=world.township_a)
-    return user
+    return f.user_with_role(Role.ATTENDANCE_CLERK, username="clerk_a", org_unit=world.township_a)
 
 
 @pytest.fixture
 def county_office(world):
-    user = f.UserFactory(username="county_gz", jurisdiction=world.jurisdiction)
-    f.grant(user, Role.COUNTY_OFFICE, jurisdiction=world.jurisdiction)
-    return user
+    return f.user_with_role(Role.COUNTY_OFFICE, username="county_gz", jurisdiction=world.jurisdiction)
 
 
 @pytest.fixture
 def city_office(world):
-    user = f.UserFactory(username="city_gz", jurisdiction=world.jurisdiction)
-    f.grant(user, Role.CITY_OFFICE, jurisdiction=world.jurisdiction)
-    return user
+    return f.user_with_role(Role.CITY_OFFICE, username="city_gz", jurisdiction=world.jurisdiction)
 
 
 def world_with_clerk(code: str):

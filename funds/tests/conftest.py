@@ -25,9 +25,7 @@ def leader(world):
 
 @pytest.fixture
 def finance(world):
-    user = f.UserFactory(username="finance_gz", jurisdiction=world.jurisdiction)
-    f.grant(user, Role.FINANCE, jurisdiction=world.jurisdiction)
-    return user
+    return f.user_with_role(Role.FINANCE, username="finance_gz", jurisdiction=world.jurisdiction)
 
 
 @pytest.fixture

@@ -21,9 +21,7 @@ def days(first: date, n: int, start_day: int = 1) -> list[date]:
 
 
 def finance_of(world):
-    user = f.UserFactory(jurisdiction=world.jurisdiction)
-    f.grant(user, Role.FINANCE, jurisdiction=world.jurisdiction)
-    return user
+    return f.user_with_role(Role.FINANCE, jurisdiction=world.jurisdiction)
 
 
 def cadre_in_post(world, *, start=date(2025, 1, 1), end=None, level=DispatchUnit.Level.CITY, team=None, **kw):
