@@ -1,9 +1,35 @@
-from .models import Notification
+from .models import CITY_ROLES, COUNTY_ROLES, Notification, Role
+from .scoping import scope_for
+
+# Which links a role sees (pages still check permissions themselves; this only keeps menus honest).
+TOWNSHIP = {Role.TOWNSHIP_SECRETARY, Role.ATTENDANCE_CLERK}
+UPPER = COUNTY_ROLES | CITY_ROLES | {Role.JURISDICTION_ADMIN}
+MENU = {
+    "check_in": {Role.CADRE},
+    "sheet": TOWNSHIP | UPPER | {Role.TEAM_LEADER},
+    "diaries": {Role.CADRE, Role.TEAM_LEADER} | TOWNSHIP | UPPER,
+    "inspections": {Role.TOWNSHIP_SECRETARY} | UPPER,
+    "leave_mine": {Role.CADRE, Role.ATTENDANCE_CLERK, Role.TOWNSHIP_SECRETARY},
+    "leave_inbox": {Role.TEAM_LEADER, Role.TOWNSHIP_SECRETARY, Role.DISPATCH_UNIT} | UPPER,
+    "subsidy_runs": {Role.FINANCE, Role.JURISDICTION_ADMIN},
+    "subsidy_mine": {Role.CADRE},
+    "funds": {Role.TEAM_LEADER, Role.TOWNSHIP_SECRETARY, Role.FINANCE, Role.DISPATCH_UNIT} | UPPER,
+    "funds_sign": {Role.TEAM_LEADER, Role.TOWNSHIP_SECRETARY},
+    "people": TOWNSHIP | UPPER | {Role.TEAM_LEADER, Role.DISPATCH_UNIT, Role.FINANCE},
+    "manage_people": COUNTY_ROLES | {Role.JURISDICTION_ADMIN, Role.CITY_ORG_DEPT, Role.CITY_OFFICE},
+    "audit": {Role.JURISDICTION_ADMIN},
+}
 
 
 def portal(request):
-    """Unread notification count for the top bar (one query, only for logged-in users)."""
+    """Unread notifications and the menu entries the user's roles open. Reuses the request's scope."""
     user = getattr(request, "user", None)
     if not user or not user.is_authenticated:
         return {}
-    return {"unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count()}
+    scope = scope_for(user)
+    roles = scope.roles()
+    menu = {name: scope.is_superuser or bool(roles & allowed) for name, allowed in MENU.items()}
+    return {
+        "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count(),
+        "menu": menu,
+    }

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,9 +15,17 @@ from jurisdictions.models import DispatchUnit, OrgUnit
 from jurisdictions.policy import policy_in_force
 from jurisdictions.scoping import scope_for
 from jurisdictions.selectors import dispatch_unit_list, jurisdiction_list, org_unit_list
+from jurisdictions.templatetags.portal import rule_label
 
 from . import roster, selectors, services
 from .models import Cadre, Membership, Team
+
+
+def _require_manager_somewhere(user) -> None:
+    """Forms that register people or teams are for the admin and county/city departments only."""
+    scope = scope_for(user)
+    if not (scope.is_superuser or any(g.role in services.MANAGER_ROLES for g in scope.grants)):
+        raise PermissionDenied
 
 
 def _date(value: str | None) -> date | None:
@@ -60,6 +69,7 @@ def team_detail(request, pk):
 
 @login_required
 def team_new(request):
+    _require_manager_somewhere(request.user)
     ctx = {"jurisdictions": jurisdiction_list(user=request.user), "kinds": Team.Kind.choices,
            "levels": DispatchUnit.Level.choices,
            "hosts": org_unit_list(user=request.user).exclude(kind__in=[OrgUnit.Kind.COUNTY, OrgUnit.Kind.CITY]),
@@ -104,7 +114,7 @@ def member_new(request, pk):
             note = "（已记录例外理由）" if overridden else ""
             messages.success(request, f"{cadre.name}已加入{team.name}{note}。")
         except PortalError as exc:
-            ref = f"〔{exc.rule_ref}〕" if exc.rule_ref else ""
+            ref = f"〔{rule_label(exc.rule_ref)}〕" if exc.rule_ref else ""
             hint = " 如确需选派，请填写例外理由后重新提交。" if exc.overridable else ""
             messages.error(request, f"{exc.detail}{ref}{hint}")
     return redirect("team-detail", pk=team.pk)
@@ -121,7 +131,7 @@ def member_end(request, pk):
                                     note=request.POST.get("note", ""))
             messages.success(request, f"{membership.cadre.name}已离队。")
         except PortalError as exc:
-            messages.error(request, exc.detail + (f"〔{exc.rule_ref}〕" if exc.rule_ref else ""))
+            messages.error(request, exc.detail + (f"〔{rule_label(exc.rule_ref)}〕" if exc.rule_ref else ""))
     return redirect("team-detail", pk=membership.team_id)
 
 
@@ -147,6 +157,7 @@ CHOICE_FIELDS = {"gender": Cadre.Gender.choices, "party_status": Cadre.PartyStat
 
 @login_required
 def cadre_new(request):
+    _require_manager_somewhere(request.user)
     units = dispatch_unit_list(user=request.user)
     ctx = {"jurisdictions": jurisdiction_list(user=request.user), "units": units, "choices": CHOICE_FIELDS,
            "form": request.POST, "errors": {}}
@@ -180,6 +191,7 @@ def cadre_new(request):
 
 @login_required
 def cadre_import(request):
+    _require_manager_somewhere(request.user)
     ctx = {"jurisdictions": jurisdiction_list(user=request.user), "columns": roster.COLUMNS, "errors": None}
     if request.GET.get("template"):
         return _roster_template()
@@ -189,7 +201,9 @@ def cadre_import(request):
             if j is None or "file" not in request.FILES:
                 raise PortalError("请选择辖区并上传 .xlsx 文件。", code="file_required")
             created, errors = roster.roster_import(actor=request.user, jurisdiction=j, upload=request.FILES["file"])
-            if errors:
+            if errors and errors[0]["row"] == 0:
+                messages.error(request, errors[0]["errors"][0])
+            elif errors:
                 ctx["errors"] = errors
                 messages.error(request, f"花名册有{len(errors)}行存在错误，未导入任何数据，请修改后重新上传。")
             else:

@@ -43,3 +43,26 @@ def money(value) -> str:
         return f"{Decimal(str(value)).quantize(Decimal('0.01')):,}"
     except (InvalidOperation, ValueError):
         return str(value)
+
+
+ACTION_LABELS = {
+    "attendance.check_in": "本人打卡", "attendance.leave_marked": "请假记入考勤", "attendance.leave_released": "撤销请假考勤",
+    "attendance.record": "录入考勤", "attendance.sheet_confirm": "确认月度考勤表", "cadre.create": "登记干部",
+    "cadre.import": "批量导入干部", "cadre.update": "修改干部信息", "calendar_day.set": "设置节假日/调休",
+    "diary.create": "填写工作日志", "dispatch_unit.create": "新建派出单位", "expenditure.approve": "经费支出批准",
+    "expenditure.create": "新建经费支出", "expenditure.receipt_add": "上传票据", "expenditure.reject": "驳回经费支出",
+    "expenditure.sign": "经费支出签字", "expenditure.signatures_voided": "签字作废", "expenditure.update": "修改经费支出",
+    "flag.raise": "生成通报/召回提示", "fund_account.open": "开设经费账户", "fund_account.update": "调整经费预算",
+    "inspection.record": "录入督查结果", "leave.approve": "批准请假", "leave.cancel": "撤回请假", "leave.file": "请假备案",
+    "leave.reject": "驳回请假", "leave.return": "销假", "leave.submit": "提交请假", "leave.written_form": "补办书面手续",
+    "membership.add": "选派队员", "membership.term_end": "任期届满离队", "membership.rotation": "轮换离队",
+    "membership.adjustment": "调整离队", "membership.recall": "召回", "org_unit.create": "新建组织单位",
+    "policy_row.add": "新增政策规则版本", "role_grant.create": "授予角色", "role_grant.revoke": "撤销角色",
+    "subsidy.profile_set": "设置补贴信息", "subsidy.run_create": "发起补贴核算", "subsidy.run_done": "补贴核算完成",
+    "subsidy.trip_create": "登记往返交通", "team.create": "组建工作队", "user.create": "新建用户",
+}
+
+
+@register.filter
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)

@@ -21,7 +21,7 @@ def test_an_admin_puts_a_cadre_on_a_team_in_the_browser_with_an_override_reason(
         page.fill("input[name=start_date]", "2026-03-02")
         with page.expect_navigation():
             page.click("form[action$='/members/new/'] button")
-        assert "ganzhou art.6" in page.content()  # soft rank rule: a reason is needed
+        assert "赣州市文件第6条" in page.content()  # soft rank rule: a reason is needed
         page.select_option("select[name=cadre]", str(cadre.id))
         page.check("input[name=first_secretary]")
         page.select_option("select[name=village]", str(w.village_a.id))

@@ -27,7 +27,7 @@ def test_adding_a_member_on_the_page_without_a_reason_shows_the_soft_rule_and_sa
         "cadre": cadre.id, "role": "member", "first_secretary": "1", "village": world.village_a.id,
         "start_date": "2026-03-02"}, follow=True)
     text = r.content.decode()
-    assert "ganzhou art.6" in text and "例外理由" in text
+    assert "赣州市文件第6条" in text and "例外理由" in text
     assert not Membership.objects.filter(cadre=cadre).exists()
     client.post(f"/teams/{world.team_a.id}/members/new/", {
         "cadre": cadre.id, "role": "member", "first_secretary": "1", "village": world.village_a.id,
@@ -67,3 +67,25 @@ def test_creating_a_team_on_the_page(client, world, admin_user):
 
 def test_the_login_page_is_in_chinese(client, db):
     assert "登录驻村通" in client.get("/login/").content.decode()
+
+
+def test_a_cadre_login_sees_no_forms_for_registering_people(client, world):
+    me = f.MembershipFactory(team=world.team_a).cadre
+    me.user = f.UserFactory()
+    me.save()
+    client.force_login(me.user)
+    assert client.get("/cadres/new/").status_code == 403
+    assert client.get("/teams/new/").status_code == 403
+    home = client.get("/").content.decode()
+    assert "今日打卡" in home and "补贴核算" not in home and "驻村干部<span>" not in home
+
+
+def test_a_file_that_is_not_excel_gets_one_plain_message_on_the_import_page(client, world, admin_user):
+    import io
+
+    client.force_login(admin_user)
+    junk = io.BytesIO(b"not excel")
+    junk.name = "x.xlsx"
+    r = client.post("/cadres/import/", {"jurisdiction": "ganzhou", "file": junk}, follow=True)
+    text = r.content.decode()
+    assert "无法读取文件" in text and "行存在错误" not in text
