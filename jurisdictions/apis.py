@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from . import selectors, services
 from .calendar import month_calendar
 from .errors import InvalidInput
-from .models import DispatchUnit, Jurisdiction, OrgUnit, Role, User
+from .models import DispatchUnit, Jurisdiction, OrgUnit, Role
 
 
 class JurisdictionField(serializers.SlugRelatedField):
@@ -157,7 +157,7 @@ class UserApi(APIView):
 
 class RoleGrantApi(APIView):
     class Input(serializers.Serializer):
-        user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+        user = ScopedPK(selectors.administered_users)
         role = serializers.ChoiceField(choices=Role.choices)
         org_unit = ScopedPK(selectors.org_unit_list, required=False, allow_null=True)
         dispatch_unit = ScopedPK(selectors.dispatch_unit_list, required=False, allow_null=True)

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.http import Http404
 
-from .models import AuditEvent, DispatchUnit, Jurisdiction, OrgUnit
+from .models import AuditEvent, DispatchUnit, Jurisdiction, OrgUnit, User
 from .policy import Policy, policy_in_force
 from .scoping import get_in_scope, scope_for, scope_q
 
@@ -76,3 +76,12 @@ def audit_list(*, user, jurisdiction=None):
     if jurisdiction is not None:
         qs = qs.filter(jurisdiction=jurisdiction)
     return qs.order_by("-created_at", "-id")
+
+
+def administered_users(*, user):
+    """Users the caller may grant roles to: those of the jurisdictions it administers."""
+    scope = scope_for(user)
+    if scope.is_superuser:
+        return User.objects.all()
+    admin_of = {g.jurisdiction_id for g in scope.grants if g.role == "jurisdiction_admin"}
+    return User.objects.filter(jurisdiction_id__in=admin_of)

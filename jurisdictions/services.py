@@ -145,6 +145,9 @@ def policy_row_add(*, actor, jurisdiction: Jurisdiction, key: str, value, effect
 
 @transaction.atomic
 def calendar_day_set(*, actor, day: date, is_working_day: bool, name: str = "") -> CalendarDay:
+    # The State Council's calendar is national: one entry serves every jurisdiction, so only a superuser edits it.
+    if not getattr(actor, "is_superuser", False):
+        raise NotPermitted("法定节假日安排由系统管理员统一录入。")
     entry, _ = CalendarDay.objects.update_or_create(date=day, defaults={"is_working_day": is_working_day, "name": name})
     audit_record(actor=actor, action="calendar_day.set", obj=entry, jurisdiction=None,
                  summary=f"{day} {'上班' if is_working_day else '放假'} {name}")
@@ -155,3 +158,12 @@ def notify(*, user, message: str, link: str = "") -> None:
     from .models import Notification
 
     Notification.objects.create(user=user, message=message[:255], link=link)
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor) -> int:
+    from django.utils import timezone
+
+    from .models import Notification
+
+    return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())

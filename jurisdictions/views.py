@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import selectors
+from . import selectors, services
 from .models import Notification, Role
 from .scoping import scope_for
 
@@ -38,7 +38,7 @@ def home(request):
 def notifications(request):
     qs = Notification.objects.filter(user=request.user).order_by("-created_at")
     if request.method == "POST":
-        qs.filter(read_at__isnull=True).update(read_at=timezone.now())
+        services.notifications_mark_read(actor=request.user)
         return redirect("notifications")
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
     return render(request, "jurisdictions/notifications.html", {"page": page})

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from jurisdictions.apis import JurisdictionField, ScopedPK
 from jurisdictions.errors import InvalidInput
-from jurisdictions.models import DispatchUnit, OrgUnit
+from jurisdictions.models import DispatchUnit
 from jurisdictions.selectors import dispatch_unit_list, org_unit_list
 
 from . import roster, selectors, services
@@ -172,8 +172,7 @@ class MemberIn(serializers.Serializer):
     cadre = serializers.IntegerField()
     role = serializers.ChoiceField(choices=Membership.Role.choices)
     first_secretary = serializers.BooleanField(required=False, default=False)
-    village = serializers.PrimaryKeyRelatedField(queryset=OrgUnit.objects.all(), required=False, allow_null=True,
-                                                 default=None)
+    village = ScopedPK(org_unit_list, required=False, allow_null=True, default=None)
     start_date = serializers.DateField()
     override_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=1000)
 
@@ -185,7 +184,7 @@ class TeamMembersApi(APIView):
 
     def post(self, request, pk):
         team = selectors.access_team(user=request.user, team_id=pk)
-        data = MemberIn(data=request.data)
+        data = MemberIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         values["cadre"] = selectors.access_cadre(user=request.user, cadre_id=values["cadre"])

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 
 from openpyxl import load_workbook
 
@@ -88,6 +89,11 @@ def roster_import(*, actor, jurisdiction, upload) -> tuple[list[Cadre], list[dic
         return [], [{"row": 1, "errors": [f"表头缺少：{'、'.join(missing)}"]}]
     units = {u.name: u for u in DispatchUnit.objects.filter(jurisdiction=jurisdiction)}
     parsed, errors, seen_ids = [], [], {}
+    rows = list(islice(rows, MAX_ROWS + 1))
+    id_column = header.index("身份证号") if "身份证号" in header else None
+    registered = services.registered_id_numbers(
+        jurisdiction, [str(r[id_column]).strip() for r in rows if id_column is not None and len(r) > id_column
+                       and r[id_column] is not None])
     for number, values in enumerate(rows, start=2):
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
@@ -96,7 +102,8 @@ def roster_import(*, actor, jurisdiction, upload) -> tuple[list[Cadre], list[dic
             break
         data, row_errors = parse_row(dict(zip(header, values, strict=False)), units)
         if not row_errors:
-            for msgs in services.cadre_problems(jurisdiction=jurisdiction, data=data).values():
+            for msgs in services.cadre_problems(jurisdiction=jurisdiction, data=data,
+                                                   registered=registered).values():
                 row_errors.extend(msgs)
         id_number = (data.get("id_number") or "").upper()
         if id_number:

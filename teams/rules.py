@@ -48,6 +48,13 @@ class Candidate:
     on: date
 
 
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
 def years_between(start: date | None, end: date) -> int:
     if start is None:
         return -1
@@ -152,7 +159,8 @@ class TeamFacts:
     lead_unit_id: int | None
     member_unit_ids: set
     units_present: set
-    term_years: float | None = None  # the team's term as set, in years
+    term_start: date | None = None
+    term_end: date | None = None
 
 
 
@@ -161,7 +169,8 @@ def team_checks(policy: Policy, facts: TeamFacts) -> list[Finding]:
     """Checks shown on a team (`checks` on GET teams/{id}/)."""
     out = []
     term = policy.get("term.years")
-    if term and term.value.get("minimum") and facts.term_years is not None and facts.term_years < term.value["years"]:
+    if (term and term.value.get("minimum") and facts.term_end is not None
+            and facts.term_end < add_years(facts.term_start, term.value["years"])):
         out.append(Finding("term_short", term.rule_ref, term.value.get("severity", "hard"),
                            f"任期一般不少于{term.value['years']}年。"))
     size = policy.get("team.size_min")

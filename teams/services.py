@@ -13,22 +13,23 @@ from jurisdictions.scoping import scope_for
 
 from .idcard import id_number_problems
 from .models import Cadre, Membership, RuleOverride, Team
-from .rules import Candidate, Finding, TeamFacts, selection_findings, team_checks
+from .rules import Candidate, Finding, TeamFacts, add_years, selection_findings, team_checks
 
 # Who manages people in a jurisdiction: the admin and the county (or city) departments.
 MANAGER_ROLES = COUNTY_ROLES | {Role.JURISDICTION_ADMIN, Role.CITY_ORG_DEPT, Role.CITY_OFFICE}
 
 
 def require_manager(actor, jurisdiction: Jurisdiction, org_path: str | None = None) -> None:
-    if not scope_for(actor).holds_any(MANAGER_ROLES, jurisdiction_id=jurisdiction.id, org_path=org_path):
+    """Managers over the place (`org_path`), or — for people not yet placed — anywhere in the jurisdiction,
+    including a county office granted on a county inside a city."""
+    scope = scope_for(actor)
+    if org_path is not None:
+        allowed = scope.holds_any(MANAGER_ROLES, jurisdiction_id=jurisdiction.id, org_path=org_path)
+    else:
+        allowed = scope.is_superuser or any(g.role in MANAGER_ROLES and g.jurisdiction_id == jurisdiction.id
+                                            for g in scope.grants)
+    if not allowed:
         raise NotPermitted("只有辖区管理员或县（市）组织、驻村工作部门可以进行此操作。")
-
-
-def add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 # ---- cadres -----------------------------------------------------------------------------------
@@ -38,18 +39,31 @@ CADRE_FIELDS = ("name", "gender", "birth_date", "id_number", "party_status", "pa
                 "self_driving")
 
 
-def cadre_problems(*, jurisdiction: Jurisdiction, data: dict, exclude_id: int | None = None) -> dict[str, list[str]]:
-    """Field -> Chinese messages. Shared by the API, the page form and the roster import."""
+def registered_id_numbers(jurisdiction: Jurisdiction, id_numbers) -> set[str]:
+    """Which of these ID numbers are already registered. One query, for a form or a whole roster."""
+    wanted = {n.upper() for n in id_numbers if n}
+    if not wanted:
+        return set()
+    return set(Cadre.objects.filter(jurisdiction=jurisdiction, id_number__in=wanted).values_list("id_number", flat=True))
+
+
+def cadre_problems(*, jurisdiction: Jurisdiction, data: dict, exclude_id: int | None = None,
+                   registered: set[str] | None = None) -> dict[str, list[str]]:
+    """Field -> Chinese messages. Shared by the API, the page form and the roster import (which passes the
+    `registered` ID numbers it looked up for all rows at once)."""
     problems: dict[str, list[str]] = {}
     if data.get("id_number"):
         msgs = id_number_problems(data["id_number"], birth_date=data.get("birth_date"), gender=data.get("gender"))
         if msgs:
             problems["id_number"] = msgs
         else:
-            dup = Cadre.objects.filter(jurisdiction=jurisdiction, id_number=data["id_number"].upper())
-            if exclude_id:
-                dup = dup.exclude(pk=exclude_id)
-            if dup.exists():
+            number = data["id_number"].upper()
+            if registered is None:
+                dup = Cadre.objects.filter(jurisdiction=jurisdiction, id_number=number)
+                duplicate = dup.exclude(pk=exclude_id).exists() if exclude_id else dup.exists()
+            else:
+                duplicate = number in registered
+            if duplicate:
                 problems["id_number"] = ["该身份证号已登记。"]
     unit = data.get("dispatch_unit")
     if unit is not None and unit.jurisdiction_id != jurisdiction.id:
@@ -86,7 +100,11 @@ def cadre_create(*, actor, jurisdiction: Jurisdiction, data: dict) -> Cadre:
     require_manager(actor, jurisdiction)
     _raise_problems(cadre_problems(jurisdiction=jurisdiction, data=data))
     cadre = _cadre_build(jurisdiction, data)
-    cadre.save()
+    try:
+        with transaction.atomic():
+            cadre.save()
+    except IntegrityError:
+        raise InvalidInput("该身份证号已登记。", code="invalid_id_number") from None
     audit_record(actor=actor, action="cadre.create", obj=cadre, summary=f"登记干部：{cadre.name}")
     return cadre
 
@@ -94,6 +112,7 @@ def cadre_create(*, actor, jurisdiction: Jurisdiction, data: dict) -> Cadre:
 @transaction.atomic
 def cadre_update(*, actor, cadre: Cadre, data: dict) -> Cadre:
     require_manager(actor, cadre.jurisdiction)
+    cadre = Cadre.objects.select_for_update().select_related("jurisdiction").get(pk=cadre.pk)
     merged = {f: getattr(cadre, f) for f in CADRE_FIELDS} | data
     _raise_problems(cadre_problems(jurisdiction=cadre.jurisdiction, data=merged, exclude_id=cadre.pk))
     changed = {}
@@ -111,8 +130,9 @@ def cadres_import(*, actor, jurisdiction: Jurisdiction, rows: list[dict]) -> lis
     """All or nothing: the caller validated every row already; this re-checks and saves them together."""
     require_manager(actor, jurisdiction)
     created = []
+    registered = registered_id_numbers(jurisdiction, [r.get("id_number", "") for r in rows])
     for data in rows:
-        _raise_problems(cadre_problems(jurisdiction=jurisdiction, data=data))
+        _raise_problems(cadre_problems(jurisdiction=jurisdiction, data=data, registered=registered))
         cadre = _cadre_build(jurisdiction, data)
         cadre.save()
         created.append(cadre)
@@ -128,7 +148,7 @@ def cadres_import(*, actor, jurisdiction: Jurisdiction, rows: list[dict]) -> lis
 def team_create(*, actor, jurisdiction: Jurisdiction, kind: str, name: str, host_unit: OrgUnit, dispatch_level: str,
                 term_start: date, term_end: date | None = None, lead_unit: DispatchUnit | None = None,
                 member_units: list[DispatchUnit] | tuple = ()) -> Team:
-    require_manager(actor, jurisdiction)
+    require_manager(actor, jurisdiction, org_path=host_unit.path)
     if host_unit.jurisdiction_id != jurisdiction.id:
         raise InvalidInput("驻点不属于该辖区。", code="host_unit_other_jurisdiction")
     if host_unit.kind not in (OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.STREET, OrgUnit.Kind.VILLAGE):
@@ -188,7 +208,8 @@ def team_facts(team: Team, memberships: list[Membership]) -> TeamFacts:
         lead_unit_id=team.lead_unit_id,
         member_unit_ids={u.id for u in team.member_units.all()},
         units_present={m.cadre.dispatch_unit_id for m in memberships if m.role != Membership.Role.LEADER},
-        term_years=(team.term_end - team.term_start).days / 365.25 if team.term_end else None,
+        term_start=team.term_start,
+        term_end=team.term_end,
     )
 
 
@@ -219,6 +240,8 @@ def membership_add(*, actor, team: Team, cadre: Cadre, role: str, start_date: da
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
     if cadre.jurisdiction_id != team.jurisdiction_id:
         raise InvalidInput("干部与工作队不属于同一辖区。", code="cadre_other_jurisdiction")
+    if role not in Membership.Role.values:
+        raise InvalidInput("角色应为队长、队员或产业指导员。", code="bad_role")
     if team.ended_on:
         raise StateConflict("该工作队已撤队。", code="team_ended")
     if start_date < team.term_start:
@@ -236,12 +259,12 @@ def membership_add(*, actor, team: Team, cadre: Cadre, role: str, start_date: da
     one = policy.get("team.one_active_assignment")
     if Membership.objects.filter(cadre=cadre, end_date__isnull=True).exists():
         raise RuleViolation(f"{cadre.name}已在其他工作队任职，一名干部只能有一个在岗任职。", code="cadre_already_assigned",
-                            rule_ref=one.rule_ref if one else None, overridable=False)
+                            rule_ref=one.rule_ref if one else f"{team.jurisdiction.code} default", overridable=False)
     leader = policy.get("team.one_active_leader")
     if role == Membership.Role.LEADER and Membership.objects.filter(
             team=team, role=Membership.Role.LEADER, end_date__isnull=True).exists():
         raise RuleViolation("该工作队已有队长。", code="team_has_leader",
-                            rule_ref=leader.rule_ref if leader else None, overridable=False)
+                            rule_ref=leader.rule_ref if leader else f"{team.jurisdiction.code} default", overridable=False)
     if first_secretary and village is not None:
         _refuse_second_team_in_village(policy, village, exclude_team_id=team.pk)
 

@@ -106,7 +106,15 @@ def test_national_day_month_2026_has_18_working_days_including_the_make_up_satur
 
 
 def test_an_entered_day_wins_over_the_package(world, admin_user):
-    calendar_day_set(actor=admin_user, day=date(2026, 10, 9), is_working_day=False, name="地方调整")
+    import pytest
+
+    from jurisdictions.errors import NotPermitted
+    from jurisdictions.models import User
+
+    with pytest.raises(NotPermitted):  # the calendar is national: a jurisdiction admin cannot change it
+        calendar_day_set(actor=admin_user, day=date(2026, 10, 9), is_working_day=False, name="地方调整")
+    root = User.objects.create_superuser("root2", "r2@example.com", "pass-1234")
+    calendar_day_set(actor=root, day=date(2026, 10, 9), is_working_day=False, name="地方调整")
     assert month_calendar(2026, 10).working_day_count == 17
 
 

@@ -294,3 +294,9 @@ def test_org_units_of_another_jurisdiction_are_not_listed_nor_usable_as_parent(a
     r = api(admin_user).post("/api/v1/org-units/", {"jurisdiction": "ganzhou", "kind": "village", "name": "外村",
                                                     "parent": other_world.township_a.id}, format="json")
     assert r.status_code == 400 and "parent" in r.json()["errors"]
+
+
+def test_an_admin_cannot_grant_roles_to_another_jurisdictions_users(api, world, charlie, admin_user):
+    r = api(admin_user).post("/api/v1/role-grants/", {"user": charlie.id, "role": "county_office",
+                                                      "jurisdiction": "ganzhou"}, format="json")
+    assert r.status_code == 400 and "user" in r.json()["errors"]

@@ -234,3 +234,32 @@ def test_a_ganzhou_team_with_an_18_month_term_shows_the_soft_term_check_art_18(a
     assert r.status_code == 201
     term = next(c for c in r.json()["checks"] if c["code"] == "term_short")
     assert (term["rule_ref"], term["severity"]) == ("ganzhou art.18", "soft")
+
+
+def test_a_ganzhou_team_with_exactly_two_years_has_no_term_check_art_18(api, world, admin_user):
+    r = api(admin_user).post("/api/v1/teams/", {
+        "jurisdiction": "ganzhou", "kind": "village", "name": "乙村驻村工作队", "host_unit": world.village_b.id,
+        "dispatch_level": "city", "term_start": "2025-03-01"}, format="json")
+    assert r.json()["term_end"] == "2027-03-01"
+    assert "term_short" not in [c["code"] for c in r.json()["checks"]]
+
+
+def test_a_county_office_granted_on_a_county_inside_the_city_forms_teams_there(api, world):
+    from jurisdictions.models import Role
+
+    county_office = f.user_with_role(Role.COUNTY_OFFICE, org_unit=world.county)
+    r = api(county_office).post("/api/v1/teams/", {
+        "jurisdiction": "ganzhou", "kind": "village", "name": "乙村驻村工作队", "host_unit": world.village_b.id,
+        "dispatch_level": "county", "term_start": "2026-03-01"}, format="json")
+    assert r.status_code == 201, r.json()
+    cadre = api(county_office).post("/api/v1/cadres/", {
+        "jurisdiction": "ganzhou", "name": "县派干部", "gender": "male", "birth_date": "1985-06-15",
+        "party_status": "member", "rank": "section", "category": "civil_servant",
+        "dispatch_unit": world.dispatch_unit.id, "dispatch_level": "county"}, format="json")
+    assert cadre.status_code == 201
+
+
+def test_an_unknown_role_is_a_400(api, world, admin_user):
+    cadre = f.CadreFactory()
+    r = add(api, admin_user, world.team_a, cadre, role="captain")
+    assert r.status_code == 400 and not Membership.objects.filter(cadre=cadre).exists()
