@@ -6,10 +6,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from attendance.models import DailyRecord
+from attendance.models import AttendanceSheet, DailyRecord
 from attendance.selectors import confirmed_township_ids, month_status_counts
 from jurisdictions.audit import audit_record
 from jurisdictions.errors import InvalidInput, NotPermitted, RuleViolation
@@ -142,8 +142,12 @@ def subsidy_run_create(*, actor, jurisdiction: Jurisdiction, month: date) -> Sub
     if not scope_for(actor).holds_any(RUN_ROLES, jurisdiction_id=jurisdiction.id):
         raise NotPermitted("只有辖区财务或管理员可以发起补贴核算。")
     month = first_of_month(month)
-    if month > first_of_month(timezone.localdate()):
-        raise InvalidInput("不能核算未来月份。", code="month_in_future")
+    last = rules.month_last(month)
+    if last >= timezone.localdate():  # Asia/Shanghai
+        raise InvalidInput(f"{month:%Y年%m月}尚未结束，月末次日起方可核算。", code="month_not_over")
+    if not AttendanceSheet.objects.filter(jurisdiction=jurisdiction, month=month).exists():
+        raise InvalidInput(f"{month:%Y年%m月}本辖区尚无乡镇确认考勤表，请待考勤确认后再核算。",
+                           code="no_confirmed_sheet")
     run = SubsidyRun.objects.create(jurisdiction=jurisdiction, month=month, created_by=actor if actor.pk else None)
     audit_record(actor=actor, action="subsidy.run_create", obj=run,
                  summary=f"{jurisdiction.name} {month:%Y-%m} 补贴核算")
@@ -195,9 +199,15 @@ def subsidy_run_execute(*, run_id: int, chunk: int = CHUNK) -> SubsidyRun:
 
 
 def _missing_sheets(jurisdiction, first, last, confirmed: set[int]) -> list[dict]:
-    """Townships that kept attendance this month but have not confirmed the sheet. One query."""
-    ids = DailyRecord.objects.filter(jurisdiction=jurisdiction, date__range=(first, last)).values("township_id")
-    rows = OrgUnit.objects.filter(id__in=ids).exclude(id__in=confirmed).order_by("path").values("id", "name")
+    """Townships and streets of the jurisdiction with cadres stationed (a membership overlapping the month) or
+    attendance kept this month, whose sheet is not confirmed. One query (the sets are subqueries)."""
+    kept = DailyRecord.objects.filter(jurisdiction=jurisdiction, date__range=(first, last)).values("township_id")
+    stationed = (Membership.objects.filter(team__jurisdiction=jurisdiction, start_date__lte=last)
+                 .filter(Q(end_date__isnull=True) | Q(end_date__gte=first)))
+    rows = (OrgUnit.objects.filter(jurisdiction=jurisdiction, kind__in=(OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.STREET))
+            .filter(Q(id__in=kept) | Q(id__in=stationed.values("team__host_unit_id"))
+                    | Q(id__in=stationed.values("team__host_unit__parent_id")))
+            .exclude(id__in=confirmed).order_by("path").values("id", "name"))
     return [{"township": r["id"], "name": r["name"]} for r in rows]
 
 

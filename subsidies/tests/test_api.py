@@ -54,7 +54,7 @@ def test_a_cadre_sees_its_own_statement_by_cadre_and_month(world, alice, api):
     page_client = Client()
     page_client.force_login(c.user)
     page = page_client.get("/subsidies/mine/")
-    assert page.status_code == 200 and "2100.00" in page.content.decode()
+    assert page.status_code == 200 and "2,100.00" in page.content.decode() and "赣州市文件第27条" in page.content.decode()
 
 
 def test_only_finance_or_the_admin_may_start_a_run(world, alice, bob, charlie, api):
@@ -103,6 +103,8 @@ def test_statement_list_query_count_does_not_grow_with_statements(world, alice, 
 
 def test_run_list_query_count_does_not_grow_with_runs(world, alice, api, django_assert_num_queries):
     fin = finance_of(world)
+    for m in (6, 7, 8, 9):
+        f.confirm_sheet(world.township_a, date(2025, m, 1), alice)
     services.subsidy_run_create(actor=fin, jurisdiction=world.jurisdiction, month=JUNE)
 
     def count():
@@ -164,8 +166,9 @@ def test_the_export_is_a_finance_ready_workbook_with_a_sheet_per_dispatch_unit(w
     assert last[0] == "合计" and last[8] == 2100
 
 
-def test_the_export_waits_for_the_run_to_finish(world, api):
+def test_the_export_waits_for_the_run_to_finish(world, alice, api):
     fin = finance_of(world)
+    f.confirm_sheet(world.township_a, JUNE, alice)
     run = services.subsidy_run_create(actor=fin, jurisdiction=world.jurisdiction, month=JUNE)
     r = api(fin).get(f"/api/v1/subsidy-runs/{run.id}/export/")
     assert r.status_code == 409 and r.json()["code"] == "run_not_done"
@@ -175,6 +178,8 @@ def test_the_finance_page_lists_runs_with_progress_and_a_download(world, alice, 
     _june_ready(world, alice)
     fin = finance_of(world)
     run = run_month(world, JUNE, actor=fin)
+    for m in (5, 7):
+        f.confirm_sheet(world.township_a, date(2025, m, 1), alice)
     pending = services.subsidy_run_create(actor=fin, jurisdiction=world.jurisdiction, month=date(2025, 7, 1))
     client.force_login(fin)
     html = client.get("/subsidies/runs/").content.decode()
