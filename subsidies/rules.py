@@ -239,7 +239,7 @@ def dataclass_with_base(ln: LineOut, month: date) -> LineOut:
 
 
 def adjustment_lines(*, month_for: date, expected: list[LineOut], paid_by_kind: dict[str, Decimal],
-                     reason: str) -> list[LineOut]:
+                     reason: str, paid_refs: dict[str, str] | None = None) -> list[LineOut]:
     """What was owed for an earlier month minus what was paid for it, per kind (trips excluded: they are
     paid by the run that first sees them). A difference becomes an `adjustment` line with its reason."""
     owed: dict[str, Decimal] = {}
@@ -254,9 +254,11 @@ def adjustment_lines(*, month_for: date, expected: list[LineOut], paid_by_kind: 
         diff = money(owed.get(kind, ZERO) - paid_by_kind.get(kind, ZERO))
         if diff != ZERO:
             verb = "补发" if diff > 0 else "扣回"
-            out.append(LineOut("adjustment", 1, diff, diff, refs.get(kind, ""),
+            # a kind paid but no longer owed keeps the article it was paid under
+            ref = refs.get(kind) or (paid_refs or {}).get(kind, "")
+            out.append(LineOut("adjustment", 1, diff, diff, ref,
                                f"{month_for:%Y-%m} {KIND_LABELS.get(kind, kind)}{verb}：应发"
-                               f"{owed.get(kind, ZERO)}，已发{paid_by_kind.get(kind, ZERO)}（{reason}）",
+                               f"{money(owed.get(kind, ZERO))}，已发{money(paid_by_kind.get(kind, ZERO))}（{reason}）",
                                base_kind=kind, for_month=month_for))
     return out
 

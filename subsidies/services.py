@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from attendance.models import AttendanceSheet, DailyRecord
@@ -238,10 +238,13 @@ def _compute(run: SubsidyRun, chunk: int) -> None:
         past[m] = (policy_for_month(j, m),
                    month_status_counts(jurisdiction=j, year=m.year, month=m.month, township_ids=m_confirmed))
     paid: dict[tuple[int, date], dict[str, Decimal]] = defaultdict(dict)
+    paid_refs: dict[tuple[int, date], dict[str, str]] = defaultdict(dict)
     if issued:
         for r in (Line.objects.filter(statement__jurisdiction=j, for_month__in=issued)  # 8
-                  .values("statement__cadre_id", "for_month", "base_kind").annotate(s=Sum("amount"))):
+                  .values("statement__cadre_id", "for_month", "base_kind")
+                  .annotate(s=Sum("amount"), ref=Max("rule_ref"))):
             paid[(r["statement__cadre_id"], r["for_month"])][r["base_kind"]] = r["s"]
+            paid_refs[(r["statement__cadre_id"], r["for_month"])][r["base_kind"]] = r["ref"]
 
     done_ids = set(Statement.objects.filter(jurisdiction=j, month=first).values_list("cadre_id", flat=True))  # 9
     cadres = {c["id"]: c for c in Cadre.objects.filter(jurisdiction=j).values(  # 10
@@ -286,6 +289,7 @@ def _compute(run: SubsidyRun, chunk: int) -> None:
                 expected = rules.statement_lines(m_policy, facts(cid, m_counts.get(cid, {}), m), m) \
                     if cid in m_counts else []
                 lines += rules.adjustment_lines(month_for=m, expected=expected, paid_by_kind=paid.get((cid, m), {}),
+                                                paid_refs=paid_refs.get((cid, m), {}),
                                                 reason="考勤确认或标准调整后重算")
             if cid not in counts and not lines:
                 continue

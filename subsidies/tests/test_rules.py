@@ -32,3 +32,15 @@ def test_continuity_joins_a_round_that_starts_the_day_after_the_previous_ended_q
 def test_six_months_after_the_31st_ends_on_the_last_day_of_a_short_month():
     assert add_months(date(2024, 8, 31), 6) == date(2025, 2, 28)
     assert add_months(date(2024, 12, 16), 6) == date(2025, 6, 16)
+
+
+def test_a_kind_paid_but_no_longer_owed_is_taken_back_under_the_article_it_was_paid_under():
+    from datetime import date
+    from decimal import Decimal
+
+    from subsidies.rules import adjustment_lines
+
+    lines = adjustment_lines(month_for=date(2026, 6, 1), expected=[], paid_by_kind={"communication": Decimal("100")},
+                             paid_refs={"communication": "ganzhou art.27"}, reason="派出单位已发通信补贴")
+    assert [(ln.kind, ln.amount, ln.rule_ref) for ln in lines] == [("adjustment", Decimal("-100.00"), "ganzhou art.27")]
+    assert "已发100.00" in lines[0].note

@@ -52,6 +52,7 @@ class Command(BaseCommand):
         for j in Jurisdiction.objects.order_by("id"):
             self._jurisdiction(root, j)
         call_command("load_demo_funds", verbosity=0)  # fund accounts and spending for every demo team
+        call_command("load_demo_attendance", verbosity=0)  # two past months of attendance, sheets confirmed
         self.stdout.write(self.style.SUCCESS("演示数据已生成。登录名见 README，密码均为 demo12345。"))
 
     def _name(self) -> str:
