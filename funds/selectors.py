@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from jurisdictions.models import OrgUnit
 from jurisdictions.scoping import Scope, get_in_scope, scope_for, scope_q
 
 from .models import Expenditure, FundAccount, Receipt, Signature
@@ -104,7 +105,12 @@ def awaiting_signature_q(scope: Scope) -> Q:
     for g in scope.grants:
         where = Q(jurisdiction_id=g.jurisdiction_id) & requires(g.role)
         if g.org_unit_id:
-            where &= Q(account__team__host_unit__path__startswith=g.org_unit.path)
+            # the grant must cover the team's township (as `services.holds_signer_role` checks): a grant over
+            # one village does not make its holder the signer for that village's team
+            where &= (Q(account__team__host_unit__kind=OrgUnit.Kind.VILLAGE,
+                        account__team__host_unit__parent__path__startswith=g.org_unit.path)
+                      | (~Q(account__team__host_unit__kind=OrgUnit.Kind.VILLAGE)
+                         & Q(account__team__host_unit__path__startswith=g.org_unit.path)))
         elif g.dispatch_unit_id:
             where &= Q(account__team__lead_unit_id=g.dispatch_unit_id)
         q |= where & unsigned(g.role)

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jurisdictions.errors import PortalError
+from jurisdictions.templatetags.portal import rule_label
 
 from . import exports, rules, selectors, services
 from .models import Category, Expenditure
@@ -54,7 +55,7 @@ def ledger(request, pk):
                                             category=form.get("category", ""), payee=form.get("payee", ""),
                                             description=form.get("description", ""))
             except PortalError as exc:
-                ref = f"（依据：{exc.rule_ref}）" if exc.rule_ref else ""
+                ref = f"（依据：{rule_label(exc.rule_ref)}）" if exc.rule_ref else ""
                 messages.error(request, exc.detail + ref)
             else:
                 messages.success(request, "已登记支出，等待签批。")
@@ -97,11 +98,17 @@ def sign_in_place(request, pk):
     expenditure = selectors.access_expenditure(user=request.user, expenditure_id=pk)
     raw = request.POST.get("revision", "")
     try:
-        services.expenditure_sign(actor=request.user, expenditure=expenditure,
-                                  revision=int(raw) if raw.isdigit() else None)
+        signed = services.expenditure_sign(actor=request.user, expenditure=expenditure,
+                                           revision=int(raw) if raw.isdigit() else None)
     except PortalError as exc:
         return _row(request, pk, exc.detail)
-    return _row(request, pk)
+    done = "已签字，支出已批准" if signed.status == Expenditure.Status.APPROVED else "已签字，等待另一位签字人"
+    if not request.headers.get("HX-Request"):
+        messages.success(request, f"{done}：{signed.payee} {signed.amount:,.2f}元")
+        return redirect("funds-sign-queue")
+    expenditure = selectors.access_expenditure(user=request.user, expenditure_id=pk)
+    expenditure.signer_rows = _signature_view(expenditure)
+    return render(request, "funds/_signed_row.html", {"e": expenditure, "done": done})
 
 
 @login_required

@@ -9,25 +9,36 @@ from rest_framework.views import APIView
 from jurisdictions.errors import InvalidInput
 from teams.selectors import access_cadre
 
-from . import selectors, services
+from . import rules, selectors, services
 from .models import LeaveApproval, LeaveFiling, LeaveRequest
 
 
+def _role_label(obj) -> str:
+    """The office as this jurisdiction's level names it (区委组织部 in a district, 县委组织部 in a county)."""
+    return rules.role_label(obj.role, obj.request.jurisdiction.level)
+
+
 class ApprovalOut(serializers.ModelSerializer):
-    role_label = serializers.CharField(source="get_role_display")
+    role_label = serializers.SerializerMethodField()
     decided_by = serializers.CharField(source="decided_by.__str__", default=None)
 
     class Meta:
         model = LeaveApproval
         fields = ["id", "stage", "role", "role_label", "status", "decided_by", "decided_at", "comment"]
 
+    def get_role_label(self, obj) -> str:
+        return _role_label(obj)
+
 
 class FilingOut(serializers.ModelSerializer):
-    role_label = serializers.CharField(source="get_role_display")
+    role_label = serializers.SerializerMethodField()
 
     class Meta:
         model = LeaveFiling
         fields = ["role", "role_label", "rule_ref", "filed_at"]
+
+    def get_role_label(self, obj) -> str:
+        return _role_label(obj)
 
 
 class LeaveRequestOut(serializers.ModelSerializer):

@@ -7,6 +7,7 @@ the stages of approvers (a stage with several roles is joint) and the roles it i
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from jurisdictions.models import Role
 from jurisdictions.policy import Policy, PolicyValue
 
 ROUTE_PREFIX = "leave.route."
@@ -94,3 +95,26 @@ def late_request(policy: Policy, *, start: date, today: date, channel: str) -> P
 
 def followup_due(submitted_on: date, days: int | None) -> date:
     return submitted_on + timedelta(days=days or 0)
+
+
+# County-level offices are named after the jurisdiction's own level: 曲江 is a 区 (区委组织部), 新丰 a 县 (县委组织部);
+# in a city (赣州, 临汾) they are the offices of its 县（市、区）.
+_COUNTY_LEVEL_PREFIX = {"district": "区", "county": "县", "city": "县（市、区）"}
+_COUNTY_LEVEL_ROLES = {
+    "county_office": "驻村工作领导小组办公室",
+    "county_group": "驻村工作领导小组",
+    "county_org_dept": "委组织部",
+    "county_rr_bureau": "乡村振兴局",
+}
+
+
+def role_label(role: str, level: str | None) -> str:
+    """The approver/filing office as people of this jurisdiction call it: 'county_org_dept' is 区委组织部 in a
+    district, 县委组织部 in a county, 县（市、区）委组织部 in a city. Other roles keep their usual name."""
+    rest = _COUNTY_LEVEL_ROLES.get(role)
+    if rest is None:
+        try:
+            return Role(role).label
+        except ValueError:
+            return role
+    return _COUNTY_LEVEL_PREFIX.get(level or "", "县") + rest

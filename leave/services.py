@@ -23,7 +23,12 @@ from . import rules
 from .models import LeaveApproval, LeaveFiling, LeaveRequest
 from .selectors import approver_users, may_act_as
 
-ROLE_LABELS = dict(Role.choices)
+
+def _role_label(leave_request: LeaveRequest, role: str) -> str:
+    """区委组织部 / 县委组织部 / 县（市、区）委组织部, after the jurisdiction's level (rules.role_label)."""
+    return rules.role_label(role, leave_request.jurisdiction.level)
+
+
 # Who may enter a request or record a return for a cadre, besides the cadre: the township's attendance clerk.
 CLERK_ROLES = (Role.ATTENDANCE_CLERK,)
 # Who may record the return (销假) or the written form: also the township secretary and the team leader.
@@ -176,7 +181,7 @@ def _finish_approved(actor, leave_request: LeaveRequest) -> None:
                      f"备案：{leave_request.cadre.name}{leave_request.get_kind_display()}{leave_request.days}天"
                      f"（{leave_request.start_date}至{leave_request.end_date}）已批准")
         audit_record(actor=actor, action="leave.file", obj=leave_request,
-                     summary=f"报{ROLE_LABELS.get(filing.role, filing.role)}备案",
+                     summary=f"报{_role_label(leave_request, filing.role)}备案",
                      data={"role": filing.role, "rule_ref": filing.rule_ref})
     if leave_request.cadre.user_id:
         notify(user=leave_request.cadre.user, link=request_link(leave_request),
@@ -186,7 +191,7 @@ def _finish_approved(actor, leave_request: LeaveRequest) -> None:
 @transaction.atomic
 def leave_request_approve(*, actor, leave_request_id: int, comment: str = "") -> LeaveRequest:
     leave_request = LeaveRequest.objects.select_for_update(of=("self",)).select_related(
-        "cadre", "cadre__dispatch_unit", "township", "team").get(pk=leave_request_id)
+        "cadre", "cadre__dispatch_unit", "township", "team", "jurisdiction").get(pk=leave_request_id)
     approvals = list(leave_request.approvals.order_by("stage", "id"))
     approval = _actionable(actor, leave_request, approvals)
     approval.status = LeaveApproval.Status.APPROVED
@@ -195,7 +200,7 @@ def leave_request_approve(*, actor, leave_request_id: int, comment: str = "") ->
     approval.comment = comment or ""
     approval.save(update_fields=["status", "decided_by", "decided_at", "comment"])
     audit_record(actor=actor, action="leave.approve", obj=leave_request,
-                 summary=f"{ROLE_LABELS.get(approval.role, approval.role)}同意（第{approval.stage}环节）",
+                 summary=f"{_role_label(leave_request, approval.role)}同意（第{approval.stage}环节）",
                  data={"approval": approval.pk, "role": approval.role, "stage": approval.stage, "comment": comment})
     stage_open = [a for a in approvals if a.stage == approval.stage and a.status == LeaveApproval.Status.PENDING]
     if not stage_open:
@@ -217,7 +222,7 @@ def leave_request_reject(*, actor, leave_request_id: int, comment: str) -> Leave
     if not (comment or "").strip():
         raise InvalidInput("不同意时请填写意见。", code="comment_required")
     leave_request = LeaveRequest.objects.select_for_update(of=("self",)).select_related(
-        "cadre", "cadre__dispatch_unit", "township", "team").get(pk=leave_request_id)
+        "cadre", "cadre__dispatch_unit", "township", "team", "jurisdiction").get(pk=leave_request_id)
     approvals = list(leave_request.approvals.order_by("stage", "id"))
     approval = _actionable(actor, leave_request, approvals)
     now = timezone.now()
@@ -232,7 +237,7 @@ def leave_request_reject(*, actor, leave_request_id: int, comment: str) -> Leave
     leave_request.decided_at = now
     leave_request.save(update_fields=["status", "decided_at"])
     audit_record(actor=actor, action="leave.reject", obj=leave_request,
-                 summary=f"{ROLE_LABELS.get(approval.role, approval.role)}不同意：{comment.strip()}",
+                 summary=f"{_role_label(leave_request, approval.role)}不同意：{comment.strip()}",
                  data={"approval": approval.pk, "role": approval.role, "stage": approval.stage, "comment": comment})
     if leave_request.cadre.user_id:
         notify(user=leave_request.cadre.user, link=request_link(leave_request),

@@ -42,7 +42,7 @@ def test_two_signers_sign_in_place_and_the_expenditure_is_approved(seeded_transa
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         try:
-            for user, expected in ((secretary, "未签"), (leader, "已批准")):
+            for user, expected in ((secretary, "已签字，等待另一位签字人"), (leader, "已签字，支出已批准")):
                 context = browser.new_context()
                 page = context.new_page()
                 log_in(page, live_server.url, user.username)
@@ -52,6 +52,7 @@ def test_two_signers_sign_in_place_and_the_expenditure_is_approved(seeded_transa
                 page.click(f"#exp-{e.id} button.primary")
                 page.wait_for_selector(f"#exp-{e.id} >> text={expected}")
                 assert page.url == url_before  # signed in place, no navigation
+                assert page.locator(f"#exp-{e.id} button").count() == 0  # no second 签字
                 context.close()
         finally:
             browser.close()

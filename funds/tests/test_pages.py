@@ -27,9 +27,43 @@ def test_the_signer_queue_shows_what_waits_and_signs_in_place(alice, leader, exp
     assert row.status_code == 200 and f'id="exp-{expenditure.id}"' in row.content.decode()
     assert "alice" in row.content.decode()
     assert "赣州印务" not in browser(alice).get("/funds/sign/").content.decode()
-    row = browser(leader).post(f"/funds/expenditures/{expenditure.id}/sign/")
-    assert "已批准" in row.content.decode()
+    row = browser(leader).post(f"/funds/expenditures/{expenditure.id}/sign/", HTTP_HX_REQUEST="true")
+    assert "已签字，支出已批准" in row.content.decode()
     assert Expenditure.objects.get(pk=expenditure.pk).status == "approved"
+
+
+def test_after_signing_in_place_the_row_confirms_without_a_button_and_leaves_the_queue(api, alice, leader,
+                                                                                     expenditure):
+    """双签 (ganzhou default: 乡镇党委书记 + 队长): once alice has signed, nothing of hers is left to sign, so the row
+    turns into a confirmation, and neither the page nor `?mine=signer` lists it for her; the leader still sees it."""
+    row = browser(alice).post(f"/funds/expenditures/{expenditure.id}/sign/", HTTP_HX_REQUEST="true").content.decode()
+    assert "已签字，等待另一位签字人" in row
+    assert "<button" not in row and "hx-post" not in row
+    assert "1,200.00" in row
+    page = browser(alice).get("/funds/sign/").content.decode()
+    assert "赣州印务" not in page and "目前没有等待您签字的支出" in page
+    assert api(alice).get("/api/v1/expenditures/?mine=signer").json()["count"] == 0
+    assert [e["id"] for e in api(leader).get("/api/v1/expenditures/?mine=signer").json()["results"]] == [
+        expenditure.id]
+    assert "赣州印务" in browser(leader).get("/funds/sign/").content.decode()
+
+
+def test_signing_without_htmx_goes_back_to_the_queue_with_a_success_message(alice, leader, expenditure):
+    browser(alice).post(f"/funds/expenditures/{expenditure.id}/sign/")
+    page = browser(leader).post(f"/funds/expenditures/{expenditure.id}/sign/", follow=True).content.decode()
+    assert "已签字，支出已批准" in page and "1,200.00" in page
+    assert Expenditure.objects.get(pk=expenditure.pk).status == "approved"
+
+
+def test_a_grant_over_the_village_alone_does_not_put_the_team_in_the_signer_queue(api, world, expenditure):
+    """The signer is the township's 乡镇党委书记 (holds_signer_role checks the team's township): a grant over the
+    village only must not list an expenditure that the holder would then be refused to sign."""
+    from jurisdictions.models import Role
+    from tests import factories as f
+
+    villager = f.user_with_role(Role.TOWNSHIP_SECRETARY, username="village_sec", org_unit=world.village_a)
+    assert "赣州印务" not in browser(villager).get("/funds/sign/").content.decode()
+    assert api(villager).get("/api/v1/expenditures/?mine=signer").json()["count"] == 0
 
 
 def test_signing_a_decided_expenditure_in_place_shows_the_conflict(alice, leader, expenditure):
@@ -59,10 +93,10 @@ def test_the_ledger_page_shows_the_figures_and_refuses_a_forbidden_category_with
                                                                                             account):
     client = browser(leader)
     page = client.get(f"/funds/accounts/{account.id}/").content.decode()
-    assert "10000.00" in page and "8800.00" in page and "1200.00" in page
+    assert "10,000.00" in page and "8,800.00" in page and "1,200.00" in page
     page = client.post(f"/funds/accounts/{account.id}/", {"amount": "300", "category": "meals_hospitality",
                                                           "payee": "饭店"}, follow=True).content.decode()
-    assert "ganzhou art.26" in page
+    assert "赣州市文件第26条" in page
     client.post(f"/funds/accounts/{account.id}/", {"amount": "300", "category": "printing", "payee": "文印店"})
     assert Expenditure.objects.filter(account=account, payee="文印店", status="pending").exists()
 
@@ -70,6 +104,16 @@ def test_the_ledger_page_shows_the_figures_and_refuses_a_forbidden_category_with
 def test_the_ledger_list_page_lists_visible_accounts(alice, bob, account):
     assert "甲村驻村工作队" in browser(alice).get("/funds/").content.decode()
     assert "甲村驻村工作队" not in browser(bob).get("/funds/").content.decode()
+
+
+def test_every_amount_on_the_ledger_pages_is_formatted_as_money(alice, leader, expenditure, account):
+    """已批准 / 待审批 used to show "1280" next to 预算 "10000.00": all four now read like 1,200.00."""
+    Expenditure.objects.filter(pk=expenditure.pk).update(amount=Decimal("1200"))
+    listing = browser(alice).get("/funds/").content.decode()
+    assert "<td>10,000.00</td><td>0.00</td><td>1,200.00</td><td>8,800.00</td>" in listing
+    ledger = browser(alice).get(f"/funds/accounts/{account.id}/").content.decode()
+    assert "<td>10,000.00</td><td>0.00</td><td>1,200.00</td>" in ledger and ">8,800.00</td>" in ledger
+    assert "<td>1,200.00</td>" in ledger and "赣州市：文件未规定，系统默认" in ledger
 
 
 def test_the_ledger_exports_to_xlsx_with_totals_and_lines(alice, leader, expenditure, account):

@@ -75,7 +75,9 @@ ROWS = {
             "linfen default", "文件未规定非市直选派人员半月以上请假：默认由县办批准", default=True),
     ],
     "xinfeng": [
-        Row(key, value | {"label": value["label"] + "（文件未规定请销假，默认同曲江）"}, "xinfeng default",
+        # 新丰 is a county: its offices are 县委组织部…, not 曲江's 区委组织部
+        Row(key, value | {"label": value["label"].replace("区委组织部", "县委组织部") + "（文件未规定请销假，默认同曲江）"},
+            "xinfeng default",
             "文件未规定请销假：默认同曲江（同市、同类工作队）", default=True)
         for key, value in QUJIANG_LIKE
     ],

@@ -46,7 +46,7 @@ def test_a_township_secretary_logs_in_sees_the_request_and_approves_it(seeded_tr
             assert page.locator("#unread-count").inner_text() == "1"  # told in the portal, not by phone
             page.goto(f"{live_server.url}/leave/inbox/")
             row = page.locator(f"#leave-row-{body['id']}")
-            assert "队员乙" in row.inner_text() and "ganzhou art.17" in row.inner_text()
+            assert "队员乙" in row.inner_text() and "赣州市文件第17条" in row.inner_text()
             row.locator("textarea[name=comment]").fill("同意，注意安全")
             row.locator("button[value=approve]").click()
             page.locator(f"#leave-row-{body['id']} .result").wait_for()

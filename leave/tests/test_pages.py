@@ -20,7 +20,7 @@ def login(user):
 def test_the_inbox_lists_the_secretarys_pending_request_with_the_rule_and_the_cadres_month(api, gz):
     body = submit(api, gz.member.user, gz.member, 2).json()
     page = login(gz.users[Role.TOWNSHIP_SECRETARY]).get("/leave/inbox/").content.decode()
-    assert f'id="leave-row-{body["id"]}"' in page and "队员乙" in page and "ganzhou art.17" in page
+    assert f'id="leave-row-{body["id"]}"' in page and "队员乙" in page and "赣州市文件第17条" in page
     assert "本月考勤" in page and "同意" in page
     assert "暂无待审批" in login(gz.users[Role.COUNTY_OFFICE]).get("/leave/inbox/").content.decode()
 
@@ -77,7 +77,7 @@ def test_a_default_route_is_marked_on_the_page(api, lw):
     x = lw("xinfeng")
     submit(api, x.member.user, x.member, 2)
     page = login(x.leader.user).get("/leave/inbox/").content.decode()
-    assert "xinfeng default" in page and "默认规则（文件未规定）" in page
+    assert "新丰县：文件未规定，系统默认" in page and "默认规则（文件未规定）" in page
 
 
 def test_history_and_detail_show_who_did_what(api, gz):
@@ -130,4 +130,4 @@ def test_the_township_clerk_enters_a_phone_request_through_the_form(gz):
                                    "start_date": START.isoformat(), "end_date": START.isoformat(), "reason": "急事"})
     assert r.status_code == 302
     detail = clerk.get(r.url).content.decode()
-    assert "待补书面手续" in detail and "ganzhou art.17" in detail
+    assert "待补书面手续" in detail and "赣州市文件第17条" in detail
