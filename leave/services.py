@@ -136,7 +136,13 @@ def leave_request_submit(*, actor, cadre: Cadre, kind: str, start_date: date, en
                  data={"route": routing.route.key, "rule_ref": routing.route.rule_ref, "channel": channel,
                        "stages": routing.stages, "filings": routing.filings,
                        "entered_for_cadre": not _is_own(actor, cadre)})
-    for role in routing.stages[0] if routing.stages else []:
+    first_stage = routing.stages[0] if routing.stages else []
+    unstaffed = [role for role in first_stage if not approver_users(request=leave_request, role=role)]
+    if unstaffed:  # a request nobody can approve would wait forever: refuse it now (the transaction rolls back)
+        names = "、".join(rules.role_label(r, cadre.jurisdiction.level) for r in unstaffed)
+        raise InvalidInput(f"该请假应由{names}审批，但系统中尚无该审批人账号，请联系辖区管理员开通后再提交。",
+                           code="no_approver", rule_ref=routing.route.rule_ref)
+    for role in first_stage:
         _notify_role(leave_request, role, f"待审批：{cadre.name}申请{leave_request.get_kind_display()}{days}天"
                                           f"（{start_date}至{end_date}）")
     return leave_request

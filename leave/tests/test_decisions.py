@@ -215,3 +215,12 @@ def test_an_approved_official_trip_shows_as_official_business_which_ganzhou_coun
     api(gz.users[Role.TOWNSHIP_SECRETARY]).post(url(body["id"], "approve"), {"comment": "同意"}, format="json")
     days = DailyRecord.objects.filter(cadre=gz.member, leave_request_id=body["id"])
     assert days.count() == 2 and {d.status for d in days} == {"official_business"}
+
+
+def test_a_request_nobody_can_approve_is_refused_at_submission_instead_of_waiting_forever(api, gz):
+    from jurisdictions.models import RoleGrant
+
+    RoleGrant.objects.filter(role=Role.TOWNSHIP_SECRETARY).delete()
+    r = submit(api, gz.member.user, gz.member, 2)
+    assert (r.status_code, r.json()["code"], r.json()["rule_ref"]) == (400, "no_approver", "ganzhou art.17")
+    assert not LeaveRequest.objects.filter(cadre=gz.member).exists()
