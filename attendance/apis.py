@@ -85,6 +85,7 @@ class SheetApi(APIView):
         month = serializers.CharField(max_length=7)
         reasons = serializers.DictField(child=serializers.CharField(max_length=500, allow_blank=True),
                                         required=False, default=dict)
+        acknowledge_shortfall = serializers.BooleanField(required=False, default=False)
 
     def post(self, request):
         data = self.Input(data=request.data)
@@ -96,10 +97,13 @@ class SheetApi(APIView):
             raise InvalidInput("乡镇不存在或不在您的管理范围内。", code="invalid_org_unit",
                                errors={"org_unit": ["乡镇不存在或不在您的管理范围内。"]}) from None
         sheet = services.sheet_confirm(actor=request.user, township=township, year=year, month=month,
-                                       reasons=data.validated_data["reasons"])
+                                       reasons=data.validated_data["reasons"],
+                                       acknowledge_shortfall=data.validated_data["acknowledge_shortfall"])
         return Response({"id": sheet.id, "org_unit": township.id, "month": f"{year:04d}-{month:02d}",
                          "confirmed_by": sheet.confirmed_by_id, "confirmed_at": sheet.confirmed_at,
-                         "shortfall_reasons": sheet.shortfall_reasons},
+                         "shortfall_reasons": sheet.shortfall_reasons,
+                         "shortfall_acknowledged": sheet.shortfall_acknowledged,
+                         "acknowledged_shortfalls": sheet.acknowledged_shortfalls},
                         status=status.HTTP_201_CREATED)
 
 

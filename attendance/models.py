@@ -65,6 +65,11 @@ class AttendanceSheet(models.Model):
     # A soft required-days rule (fengdu art.9 原则上) accepts a shortfall only with a recorded reason:
     # {cadre_id: {"reason": ..., "counted_days": n, "required_days": m, "rule_ref": ...}}
     shortfall_reasons = models.JSONField("未达原则要求的原因", default=dict, blank=True)
+    # Cadres below a hard required-days rule or with unrecorded working days, as shown to (and acknowledged by)
+    # the confirming keeper: [{"cadre": id, "name": ..., "counted_days": n, "required_days": m,
+    # "unrecorded_working_days": k, "rule_ref": ...}]
+    shortfall_acknowledged = models.BooleanField("已核对未达标情况", default=False)
+    acknowledged_shortfalls = models.JSONField("确认时未达标人员", default=list, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "月度考勤表"

@@ -9,8 +9,23 @@ from jurisdictions.policy import Policy
 STATUSES = ("on_duty", "official_business", "leave", "rest", "absent")
 LEVEL_RANK = {"township": 0, "county": 1, "city": 2, "province": 3}
 
-INTERPRETATION = ("计入天数（用于是否达标）= 在岗天数，以及政策规定计入的因公外出天数（赣州）；"
-                  "计发天数（用于按天补助）= 在岗天数（因公外出按差旅规定报销，不重复计发）。")
+STATUS_DAY_LABELS = {"on_duty": "在岗天数", "official_business": "因公外出天数", "leave": "请假天数",
+                     "rest": "休息天数", "absent": "缺勤天数"}
+
+
+def interpretation(policy: Policy | None) -> str:
+    """How the counted and paid days are read, stated from the jurisdiction's own policy rows
+    (attendance.counted_statuses / attendance.paid_statuses), naming no other jurisdiction."""
+    counted = status_set(policy, "attendance.counted_statuses")[0] if policy else {"on_duty"}
+    paid = status_set(policy, "attendance.paid_statuses")[0] if policy else {"on_duty"}
+
+    def names(statuses):
+        return "＋".join(STATUS_DAY_LABELS[s] for s in STATUSES if s in statuses) or "无"
+
+    text = f"计入天数（用于是否达标）= {names(counted)}；计发天数（用于按天补助）= {names(paid)}"
+    if "official_business" not in paid:
+        text += "（因公外出按差旅规定报销，不重复计发）"
+    return text + "。"
 
 
 @dataclass
@@ -59,6 +74,7 @@ class MonthFigures:
     counted_rule_ref: str
     paid_rule_ref: str
     warnings: list = field(default_factory=list)
+    interpretation: str = ""
     yearly_average_days: float | None = None
     yearly_average_months: int | None = None
 
@@ -81,7 +97,7 @@ class MonthFigures:
             "required_is_default": self.required.is_default,
             "counted_rule_ref": self.counted_rule_ref,
             "paid_rule_ref": self.paid_rule_ref,
-            "interpretation": INTERPRETATION,
+            "interpretation": self.interpretation,
             "warnings": self.warnings,
         }
         if self.yearly_average_days is not None:
@@ -106,6 +122,7 @@ def month_figures(policy: Policy, *, cadre_id: int, month: str, counts: dict, da
         counted_days=sum(counts.get(s, 0) for s in counted_statuses),
         paid_days=sum(counts.get(s, 0) for s in paid_statuses),
         required=required, counted_rule_ref=counted_ref, paid_rule_ref=paid_ref, warnings=warnings,
+        interpretation=interpretation(policy),
     )
     if required.yearly_average and year_counted:
         fig.yearly_average_days = round(sum(year_counted) / len(year_counted), 2)

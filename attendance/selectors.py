@@ -62,6 +62,14 @@ def memberships_on(cadre_ids, first: date, last: date):
             .order_by("cadre_id", "-start_date"))
 
 
+def post_label(m) -> str:
+    """A membership's post as shown: 队长 · 第一书记 for a leader who is also first secretary; a member who is first
+    secretary: 第一书记."""
+    if m.first_secretary:
+        return "第一书记" if m.role == "member" else f"{m.get_role_display()} · 第一书记"
+    return m.get_role_display()
+
+
 def membership_on(cadre, day: date):
     return memberships_on([cadre.pk], day, day).first()
 
@@ -162,6 +170,29 @@ def township_month(*, township, year: int, month: int, with_records: bool = True
     return memberships, records, figures, sheet
 
 
+def sheet_shortfalls(*, township, year: int, month: int, data=None, working_days=None) -> list[dict]:
+    """Cadres the keeper must look at before confirming: below a hard required-days rule, or with working days
+    (within their posting) that have no record. `data`: a `township_month(...)` result and `working_days`: the
+    month's working days, to reuse (no query then)."""
+    from jurisdictions.calendar import month_calendar
+
+    memberships, records, figures, _ = data or township_month(township=township, year=year, month=month)
+    first, last = month_bounds(year, month)
+    working = month_calendar(year, month).working_days if working_days is None else working_days
+    out = []
+    for m in memberships:
+        fig = figures[m.cadre_id]
+        start = max(m.start_date, first)
+        end = min(m.end_date or last, last)
+        unrecorded = sum(1 for d in working if start <= d <= end and (m.cadre_id, d.day) not in records)
+        below = fig.required.severity == "hard" and not fig.compliant
+        if below or unrecorded:
+            out.append({"cadre": m.cadre_id, "name": m.cadre.name, "counted_days": fig.counted_days,
+                        "required_days": fig.required.days, "below_required": below,
+                        "unrecorded_working_days": unrecorded, "rule_ref": fig.required.rule_ref})
+    return out
+
+
 def access_township(*, user, township_id):
     """A township (or street) the user can see; others 404."""
     from jurisdictions.models import OrgUnit
@@ -257,7 +288,7 @@ def whereabouts(*, village_id, day: date):
             until = day
             while days.get(until + timedelta(days=1)) == Status.LEAVE:
                 until += timedelta(days=1)
-        role = "第一书记" if m.first_secretary else m.get_role_display()
+        role = post_label(m)
         board.append({"cadre": m.cadre_id, "name": m.cadre.name, "role": role, "phone": m.cadre.phone,
                       "status": status, "status_label": STATUS_LABELS.get(status, "未登记"), "until": until})
     pv = policy_in_force(village.jurisdiction, day).get("attendance.whereabouts_board")

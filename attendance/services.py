@@ -185,10 +185,12 @@ def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
 
 
 @transaction.atomic
-def sheet_confirm(*, actor, township: OrgUnit, year: int, month: int,
-                  reasons: dict | None = None) -> AttendanceSheet:
+def sheet_confirm(*, actor, township: OrgUnit, year: int, month: int, reasons: dict | None = None,
+                  acknowledge_shortfall: bool = False) -> AttendanceSheet:
     """POST attendance-sheets/: the township confirms (locks) its month. Two clerks racing: one wins, one 409.
-    Where the required-days rule is soft (原则上), every cadre below it needs a reason (`reasons[cadre_id]`)."""
+    Where the required-days rule is soft (原则上), every cadre below it needs a reason (`reasons[cadre_id]`).
+    Cadres below a hard rule (必须) or with unrecorded working days are listed and need the keeper's explicit
+    acknowledgement (`acknowledge_shortfall`), stored on the sheet with the list; without it: 400."""
     if township.kind not in (OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.STREET):
         raise InvalidInput("只有乡镇（街道）可以确认月度考勤表。", code="not_a_township")
     if not scope_for(actor).holds_any(TOWNSHIP_KEEPERS, jurisdiction_id=township.jurisdiction_id,
@@ -202,12 +204,21 @@ def sheet_confirm(*, actor, township: OrgUnit, year: int, month: int,
         raise StateConflict(f"{township.name}{year}年{month}月考勤表已确认。", code="already_confirmed")
     policy = policy_in_force(township.jurisdiction, first)
     shortfalls = _soft_shortfalls(township, year, month, {str(k): v for k, v in (reasons or {}).items()})
+    from .selectors import sheet_shortfalls
+
+    listed = sheet_shortfalls(township=township, year=year, month=month)
+    if listed and not acknowledge_shortfall:
+        raise InvalidInput(f"有{len(listed)}名干部本月未达到应出勤要求或有工作日未记录考勤，请逐一核对后勾选"
+                           "“已核对，以上人员未达标情况属实”再确认。", code="shortfall_unacknowledged",
+                           errors=listed)
     sheet = AttendanceSheet.objects.create(
         jurisdiction_id=township.jurisdiction_id, township=township, month=first, confirmed_by=actor,
         policy_snapshot=policy.snapshot([k for k, _ in policy.items() if k.startswith("attendance.")]),
-        shortfall_reasons=shortfalls)
+        shortfall_reasons=shortfalls, shortfall_acknowledged=bool(listed), acknowledged_shortfalls=listed)
     audit_record(actor=actor, action="attendance.sheet_confirm", obj=sheet, jurisdiction=township.jurisdiction,
-                 summary=f"确认{township.name}{year}年{month}月考勤表")
+                 summary=f"确认{township.name}{year}年{month}月考勤表"
+                 + (f"（已核对{len(listed)}名未达标或漏记人员）" if listed else ""),
+                 data={"acknowledged_shortfalls": listed})
     return sheet
 
 

@@ -16,6 +16,7 @@ from jurisdictions.calendar import month_calendar
 from jurisdictions.errors import PortalError
 from jurisdictions.models import Role
 from jurisdictions.policy import policy_in_force
+from jurisdictions.templatetags.portal import rule_label
 from teams.models import Cadre
 from teams.selectors import access_cadre
 
@@ -70,18 +71,21 @@ def check_in_page(request):
             d += timedelta(days=1)
         ctx |= {"figures": fig.as_dict(), "shortfall": max(fig.required.days - fig.counted_days, 0),
                 "days": days, "today_record": recs.get(today), "membership": membership,
-                "lead_blanks": range(first.weekday()), "interpretation": rules.INTERPRETATION}
+                "lead_blanks": range(first.weekday()), "interpretation": fig.interpretation}
     return render(request, "attendance/check_in.html", ctx)
 
 
 # ---- the township's monthly sheet -----------------------------------------------------------------
 
 def _sheet_context(request, township, year, month, *, team_id=None, acting=frozenset({"township"})):
-    memberships, records, figures, sheet = selectors.township_month(township=township, year=year, month=month)
+    data = selectors.township_month(township=township, year=year, month=month)
+    memberships, records, figures, sheet = data
     if team_id is not None:  # a team leader or first secretary keeps only its own team's rows
         memberships = [m for m in memberships if m.team_id == team_id]
     cal = month_calendar(year, month)
     working = set(cal.working_days)
+    shortfalls = [] if sheet else selectors.sheet_shortfalls(township=township, year=year, month=month, data=data,
+                                                              working_days=cal.working_days)
     ndays = pycal.monthrange(year, month)[1]
     days = [date(year, month, d) for d in range(1, ndays + 1)]
     policy = policy_in_force(township.jurisdiction, days[0])
@@ -97,14 +101,16 @@ def _sheet_context(request, township, year, month, *, team_id=None, acting=froze
                           "symbol": SYMBOLS.get(r.status, "") if r else "", "working": d in working})
         keeper, keeper_ref = rules.recorder_for(policy, rules.recorder_post(
             role=m.role, first_secretary=m.first_secretary, team_kind=m.team.kind))
-        rows.append({"m": m, "cells": cells, "fig": figures[m.cadre_id].as_dict(), "keeper": keeper,
+        rows.append({"m": m, "post": selectors.post_label(m), "cells": cells, "fig": figures[m.cadre_id].as_dict(),
+                     "keeper": keeper,
                      "keeper_ref": keeper_ref, "locked": bool(sheet) or keeper not in acting})
     count_rule = policy.get("attendance.daily_township_count")
     return {"township": township, "year": year, "month": month, "month_str": f"{year:04d}-{month:02d}",
             "days": [{"date": d, "working": d in working, "weekday": "一二三四五六日"[d.weekday()]} for d in days],
             "rows": rows, "sheet": sheet, "statuses": STATUS_OPTIONS, "symbols": SYMBOLS,
             "daily": [daily[d.day] for d in days], "count_rule": count_rule,
-            "calendar_warnings": cal.warnings, "interpretation": rules.INTERPRETATION,
+            "calendar_warnings": cal.warnings, "interpretation": rules.interpretation(policy),
+            "shortfalls": shortfalls,
             "required_rule": policy.get("attendance.required_days"),
             "prev": f"{(days[0] - timedelta(days=1)):%Y-%m}", "next": f"{(days[-1] + timedelta(days=1)):%Y-%m}"}
 
@@ -121,6 +127,35 @@ def _township_for(request):
     return chosen, held
 
 
+def _is_county_or_city(user) -> bool:
+    from jurisdictions.models import CITY_ROLES, COUNTY_ROLES
+    from jurisdictions.scoping import scope_for
+
+    scope = scope_for(user)
+    return scope.is_superuser or any(g.role in COUNTY_ROLES | CITY_ROLES | {Role.JURISDICTION_ADMIN}
+                                     for g in scope.grants)
+
+
+def _township_chooser(request, year, month, *, target: str, title: str):
+    """County/city users (and a keeper of several townships on the print view) pick a township: every township of
+    their scope with the month's confirmation status."""
+    from jurisdictions.models import OrgUnit
+    from jurisdictions.scoping import scope_for, scope_q
+
+    from .models import AttendanceSheet
+
+    scope = scope_for(request.user)
+    townships = list(OrgUnit.objects.filter(scope_q(scope, jurisdiction="jurisdiction_id", org_path="path"),
+                                            kind__in=[OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.STREET])
+                     .select_related("jurisdiction").order_by("jurisdiction__name", "path"))
+    sheets = {s.township_id: s for s in AttendanceSheet.objects.filter(
+        township__in=townships, month=date(year, month, 1)).select_related("confirmed_by")}
+    rows = [{"t": t, "sheet": sheets.get(t.pk)} for t in townships]
+    return render(request, "attendance/sheet_choose.html", {
+        "rows": rows, "year": year, "month": month, "month_str": f"{year:04d}-{month:02d}", "target": target,
+        "title": title})
+
+
 @login_required
 def sheet_page(request):
     today = timezone.localdate()
@@ -129,13 +164,21 @@ def sheet_page(request):
         township, held = _township_for(request)
     except Http404:
         team_view = _team_keeper_view(request, year, month)
-        if team_view is None:
-            return render(request, "attendance/sheet_none.html", status=404)
-        return render(request, "attendance/sheet.html", team_view)
+        if team_view is not None:
+            return render(request, "attendance/sheet.html", team_view)
+        if request.GET.get("township") is None and _is_county_or_city(request.user):
+            return _township_chooser(request, year, month, target=reverse("attendance-sheet"),
+                                     title="月度考勤表 · 选择乡镇")
+        if request.GET.get("township"):
+            raise
+        return render(request, "attendance/sheet_none.html")
     from jurisdictions.models import OrgUnit
 
     villages = OrgUnit.objects.filter(parent=township, kind=OrgUnit.Kind.VILLAGE).order_by("name")
-    ctx = _sheet_context(request, township, year, month) | {"held": held, "villages": villages}
+    keeper = any(t.pk == township.pk for t in held)
+    ctx = _sheet_context(request, township, year, month,
+                         acting=frozenset({"township"}) if keeper else frozenset())
+    ctx |= {"held": held, "villages": villages, "readonly": not keeper}
     return render(request, "attendance/sheet.html", ctx)
 
 
@@ -195,7 +238,8 @@ def sheet_confirm_page(request):
     year, month = _month_param(request, timezone.localdate())
     try:
         reasons = {k.removeprefix("reason_"): v for k, v in request.POST.items() if k.startswith("reason_")}
-        services.sheet_confirm(actor=request.user, township=township, year=year, month=month, reasons=reasons)
+        services.sheet_confirm(actor=request.user, township=township, year=year, month=month, reasons=reasons,
+                               acknowledge_shortfall=request.POST.get("acknowledge_shortfall") in ("true", "on", "1"))
         messages.success(request, f"{township.name}{year}年{month}月考勤表已确认并锁定。")
     except PortalError as e:
         messages.error(request, e.detail)
@@ -204,8 +248,15 @@ def sheet_confirm_page(request):
 
 @login_required
 def sheet_print(request):
-    township = selectors.access_township(user=request.user, township_id=request.GET.get("township"))
     year, month = _month_param(request, timezone.localdate())
+    if not request.GET.get("township"):
+        held = list(selectors.townships_held(user=request.user, roles=KEEPER_ROLES))
+        if len(held) != 1:
+            return _township_chooser(request, year, month, target=reverse("attendance-sheet-print"),
+                                     title="打印考勤表 · 选择乡镇")
+        township = held[0]
+    else:
+        township = selectors.access_township(user=request.user, township_id=request.GET.get("township"))
     return render(request, "attendance/sheet_print.html", _sheet_context(request, township, year, month))
 
 
@@ -223,18 +274,20 @@ def whereabouts_page(request, village_id):
 @login_required
 def diary_page(request):
     cadre = Cadre.objects.filter(user=request.user).select_related("jurisdiction").first()
+    error, form = None, {}
     if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in ("date", "content", "duty_area", "kind")}
         try:
             services.diary_create(actor=request.user, day=date.fromisoformat(request.POST.get("date", "")),
                                   content=request.POST.get("content", ""),
                                   duty_area=request.POST.get("duty_area", "other"),
                                   kind=request.POST.get("kind", "entry"), photo=request.FILES.get("photo"))
             messages.success(request, "日志已保存。")
+            return redirect("diary-page")
         except ValueError:
-            messages.error(request, "日期格式有误。")
+            error = "日期格式有误。"
         except PortalError as e:
-            messages.error(request, e.detail)
-        return redirect("diary-page")
+            error = e.detail
     today = timezone.localdate()
     view = request.GET.get("view", "week")
     if view == "month":
@@ -255,31 +308,88 @@ def diary_page(request):
     duty = policy_in_force(cadre.jurisdiction, today).get("duties.diary") if cadre else None
     return render(request, "attendance/diary.html", {
         "cadre": cadre, "entries": entries[:200], "view": view, "title": title, "today": today,
-        "areas": DiaryEntry.DutyArea.choices, "kinds": DiaryEntry.Kind.choices, "duty": duty})
+        "areas": DiaryEntry.DutyArea.choices, "kinds": DiaryEntry.Kind.choices, "duty": duty,
+        "error": error, "form": form})
 
 
 # ---- inspections ------------------------------------------------------------------------------------
 
+LEVEL_ROLES = [("province", services.CITY_LEVEL), ("city", services.CITY_LEVEL), ("county", services.COUNTY_LEVEL),
+               ("township", {Role.TOWNSHIP_SECRETARY})]
+
+
+def _default_level(user) -> str:
+    """The highest level the user may record (county users: county)."""
+    from jurisdictions.scoping import scope_for
+
+    scope = scope_for(user)
+    roles = {g.role for g in scope.grants}
+    for level, allowed in LEVEL_ROLES[1:]:
+        if scope.is_superuser or roles & allowed:
+            return level
+    return "township"
+
+
+def _inspection_rules(user) -> list[dict]:
+    """The inspection rows of the user's own jurisdiction, described from the policy (none: nothing shown)."""
+    from jurisdictions.models import Jurisdiction
+    from jurisdictions.scoping import scope_for
+
+    scope = scope_for(user)
+    ids = scope.visible_jurisdiction_ids
+    if len(ids) != 1:
+        return []
+    policy = policy_in_force(Jurisdiction.objects.get(pk=next(iter(ids))), timezone.localdate())
+    levels = dict(Inspection.Level.choices)
+    kinds = {"notice": "通报", "recall_candidate": "列为召回对象"}
+    out = []
+    for pv in policy.with_prefix("inspection."):
+        v = pv.value or {}
+        if pv.key == "inspection.county_monthly":
+            text = "县级每月对每名驻村干部督查一次"
+        elif pv.key == "inspection.unexcused_absence":
+            lvl = f"{levels.get(v.get('min_level'), '')}及以上督查" if v.get("min_level") else "督查或抽查"
+            steps = "，".join(f"第{s['count']}次{kinds.get(s['kind'], s['kind'])}" for s in v.get("steps", []))
+            text = f"{lvl}发现无故脱岗：{steps}"
+        elif pv.key == "inspection.reprimand_recall":
+            text = f"督查中被责令书面检查或诫勉谈话{v.get('count')}次以上：列为召回对象"
+        else:
+            continue
+        out.append({"text": text, "rule_ref": pv.rule_ref})
+    return out
+
+
 @login_required
 def inspection_page(request):
+    from teams.selectors import cadre_list
+
+    error, form = None, {}
     if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in ("cadre", "date", "level", "result", "reprimand", "note")}
         try:
             cadre = access_cadre(user=request.user, cadre_id=request.POST.get("cadre"))
             inspection, flags = services.inspection_record(
                 actor=request.user, cadre=cadre, day=date.fromisoformat(request.POST.get("date", "")),
                 level=request.POST.get("level", ""), result=request.POST.get("result", ""),
                 reprimand=request.POST.get("reprimand", ""), note=request.POST.get("note", ""))
-            text = "；".join(f"{f.get_kind_display()}（{f.rule_ref}）" for f in flags)
+            text = "；".join(f"{f.get_kind_display()}（{rule_label(f.rule_ref)}）" for f in flags)
             messages.success(request, f"督查结果已录入。{('后果：' + text) if text else ''}")
+            return redirect("inspection-page")
         except (Http404, ValueError):
-            messages.error(request, "干部或日期有误。")
+            error = "请选择干部并填写正确的日期。"
         except PortalError as e:
-            messages.error(request, e.detail)
-        return redirect("inspection-page")
+            error = e.detail
     today = timezone.localdate()
     year, month = _month_param(request, today)
     items = selectors.inspection_list(user=request.user, month_raw=f"{year:04d}-{month:02d}")
+    cadres = []
+    for c in cadre_list(user=request.user).prefetch_related("memberships__team__host_unit", "memberships__village"):
+        m = next((m for m in c.memberships.all() if m.end_date is None), None)
+        where = f"{m.village.name if m.village_id else m.team.host_unit.name} / {m.team.name}" if m else "未在岗"
+        cadres.append({"id": c.pk, "label": f"{c.name} · {where}"})
     return render(request, "attendance/inspections.html", {
         "items": items[:300], "month_str": f"{year:04d}-{month:02d}", "today": today,
         "levels": Inspection.Level.choices, "results": Inspection.Result.choices,
-        "reprimands": Inspection.Reprimand.choices})
+        "reprimands": Inspection.Reprimand.choices, "cadres": cadres, "error": error, "form": form,
+        "default_level": form.get("level") or _default_level(request.user),
+        "rules_here": _inspection_rules(request.user)})

@@ -105,3 +105,26 @@ def test_a_cadre_checks_in_on_a_phone_and_the_clerk_edits_a_grid_cell(seeded_tra
     page.goto(f"{live_server.url}/whereabouts/{w.village_a.pk}/")
     assert "张驻村" in page.inner_text("#board")
     desk.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_the_whereabouts_board_on_a_390px_phone_keeps_names_and_posts_on_one_line(
+        seeded_transactional_db, short_lived_connections, live_server, browser):
+    from conftest import build_world
+    from teams.models import Membership
+
+    w = build_world("ganzhou")
+    place(w.team_a, name="欧阳建国", role=Membership.Role.LEADER, first_secretary=True, phone="13900001111")
+    place(w.team_a, name="张驻村")
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-CN")
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/whereabouts/{w.village_a.pk}/")
+    for selector in ("#board td.name", "#board td.post"):
+        heights = page.eval_on_selector_all(selector, "els => els.map(e => [e.getBoundingClientRect().height, "
+                                                      "e.scrollWidth <= e.clientWidth + 1])")
+        one_line = page.eval_on_selector(selector, "e => parseFloat(getComputedStyle(e).lineHeight) || 30")
+        assert heights and all(h < one_line * 1.9 for h, _ in heights), heights  # never one character a line
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, "whereabouts_phone.png"), full_page=True)
+    phone.close()

@@ -29,6 +29,10 @@ def test_an_independent_client_records_reads_the_month_and_confirms_with_a_token
     assert body["month"] == "2026-10" and body["on_duty_days"] == 1
     r = client.post("/api/v1/attendance-sheets/", {"org_unit": world.township_a.id, "month": "2026-10"},
                     content_type="application/json", **h)
+    assert r.status_code == 400 and r.json()["code"] == "shortfall_unacknowledged"  # 1 of 22 working days recorded
+    r = client.post("/api/v1/attendance-sheets/", {"org_unit": world.township_a.id, "month": "2026-10",
+                                                   "acknowledge_shortfall": True},
+                    content_type="application/json", **h)
     assert r.status_code == 201 and set(r.json()) >= {"id", "confirmed_by", "confirmed_at"}
     r = client.post("/api/v1/attendance/", {"cadre": member.id, "date": "2026-10-11", "status": "rest"},
                     content_type="application/json", **h)

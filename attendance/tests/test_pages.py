@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from jurisdictions.models import Role
 from tests import factories as f
 
 from ..models import AttendanceSheet, DailyRecord
@@ -78,7 +79,8 @@ def test_the_clerk_grid_shows_the_cadres_and_a_cell_edit_saves_through_the_servi
 
 def test_a_locked_month_shows_no_selects_and_a_cell_post_shows_the_409_reason(client, clerk, member, world):
     client.force_login(clerk)
-    r = client.post("/attendance/sheet/confirm/", {"township": world.township_a.id, "month": "2026-10"})
+    r = client.post("/attendance/sheet/confirm/", {"township": world.township_a.id, "month": "2026-10",
+                                                   "acknowledge_shortfall": "true"})
     assert r.status_code == 302 and AttendanceSheet.objects.count() == 1
     html = client.get("/attendance/sheet/", {"month": "2026-10"}).content.decode()
     assert "已确认锁定" in html and "<select" not in html.split('id="sheet"')[1]
@@ -102,10 +104,33 @@ def test_bob_cannot_open_township_a_sheet_or_print_it(client, bob, world):
     assert client.get("/attendance/sheet/print/", {"township": world.township_a.id}).status_code == 404
 
 
-def test_a_user_without_a_township_role_sees_a_clear_message(client, charlie):
-    client.force_login(charlie)
+def test_a_user_without_a_township_role_sees_a_clear_message_not_a_404(client, world):
+    user = f.UserFactory(username="finance_x", jurisdiction=world.jurisdiction)
+    f.grant(user, Role.FINANCE, jurisdiction=world.jurisdiction)
+    client.force_login(user)
     r = client.get("/attendance/sheet/")
-    assert r.status_code == 404 and "没有乡镇考勤员" in r.content.decode()
+    assert r.status_code == 200 and "考勤表由乡镇考勤员填报" in r.content.decode()
+
+
+def test_a_county_user_chooses_a_township_with_its_month_status_and_sees_it_read_only(client, county_office,
+                                                                                     clerk, member, world):
+    AttendanceSheet.objects.create(jurisdiction=world.jurisdiction, township=world.township_a,
+                                   month=date(2026, 10, 1), confirmed_by=clerk)
+    client.force_login(county_office)
+    html = client.get("/attendance/sheet/", {"month": "2026-10"}).content.decode()
+    assert world.township_a.name in html and world.township_b.name in html
+    assert "已确认" in html and "未确认" in html
+    r = client.get("/attendance/sheet/", {"township": world.township_b.id, "month": "2026-11"})
+    html = r.content.decode()
+    assert r.status_code == 200 and "只读查看" in html and "<select name=\"status\"" not in html
+    assert "确认并锁定本月考勤" not in html
+
+
+def test_charlie_as_fengdu_admin_is_offered_only_fengdu_townships(client, charlie, world, other_world):
+    client.force_login(charlie)
+    html = client.get("/attendance/sheet/").content.decode()
+    assert other_world.township_a.name in html and f"township={world.township_a.id}&" not in html
+    assert client.get("/attendance/sheet/", {"township": world.township_a.id}).status_code == 404
 
 
 def test_linfen_print_view_has_the_daily_count_and_the_monthly_evaluation_art_8(client):

@@ -18,7 +18,8 @@ URL = "/api/v1/attendance-sheets/"
 
 @pytest.mark.django_db
 def test_the_clerk_confirms_the_month_and_later_edits_answer_409(api, clerk, member, world):
-    r = api(clerk).post(URL, {"org_unit": world.township_a.id, "month": "2026-10"}, format="json")
+    r = api(clerk).post(URL, {"org_unit": world.township_a.id, "month": "2026-10", "acknowledge_shortfall": True},
+                        format="json")
     assert r.status_code == 201, r.data
     assert r.data["confirmed_by"] == clerk.id and r.data["confirmed_at"] and r.data["id"]
     assert AuditEvent.objects.filter(action="attendance.sheet_confirm").count() == 1
@@ -115,7 +116,8 @@ def test_a_record_racing_the_confirmation_lands_before_the_lock_or_gets_409(seed
         month = f"2026-{attempt + 1:02d}"
         threads = [
             threading.Thread(target=run, args=("confirm", clerks[0], URL, {"org_unit": w.township_a.id,
-                                                                           "month": month})),
+                                                                           "month": month,
+                                                                           "acknowledge_shortfall": True})),
             threading.Thread(target=run, args=("record", clerks[1], "/api/v1/attendance/",
                                                {"cadre": member.id, "date": f"{month}-05", "status": "on_duty"})),
         ]
@@ -136,7 +138,7 @@ def test_fengdu_a_month_below_the_soft_two_thirds_rule_needs_a_reason_per_cadre_
     w, clerk, short = world_with_clerk("fengdu")
     full = place(w.team_a)
     mark(full, w.township_a, [date(2026, 10, d) for d in range(1, 22)])
-    body = {"org_unit": w.township_a.id, "month": "2026-10"}
+    body = {"org_unit": w.township_a.id, "month": "2026-10", "acknowledge_shortfall": True}
     r = api(clerk).post(URL, body, format="json")
     assert r.status_code == 400 and r.data["code"] == "shortfall_reason_required"
     assert r.data["rule_ref"] == "fengdu art.9" and r.data["overridable"] is True
@@ -151,6 +153,28 @@ def test_fengdu_a_month_below_the_soft_two_thirds_rule_needs_a_reason_per_cadre_
 
 
 @pytest.mark.django_db
-def test_a_hard_rule_shortfall_is_reported_but_does_not_block_the_confirmation_ganzhou(api, clerk, member, world):
+def test_a_hard_rule_shortfall_needs_an_explicit_acknowledgement_stored_on_the_sheet_ganzhou_art_16(
+        api, clerk, member, world):
+    """ganzhou art.16 (必须, hard): a cadre below it, or with unrecorded working days, is listed and the keeper must
+    acknowledge the list before the month locks; the list is kept on the sheet."""
+    full = place(world.team_a)
+    mark(full, world.township_a, [date(2026, 10, d) for d in range(1, 32)])  # 31 days ≥ the fixed 20
+    body = {"org_unit": world.township_a.id, "month": "2026-10"}
+    r = api(clerk).post(URL, body, format="json")
+    assert r.status_code == 400 and r.data["code"] == "shortfall_unacknowledged" and r.data["detail"]
+    assert [e["cadre"] for e in r.data["errors"]] == [member.id]
+    assert r.data["errors"][0]["below_required"] is True and r.data["errors"][0]["unrecorded_working_days"] > 0
+    assert r.data["errors"][0]["rule_ref"] == "ganzhou art.16"
+    assert not AttendanceSheet.objects.exists()
+    r = api(clerk).post(URL, body | {"acknowledge_shortfall": True}, format="json")
+    assert r.status_code == 201 and r.data["shortfall_reasons"] == {} and r.data["shortfall_acknowledged"] is True
+    sheet = AttendanceSheet.objects.get()
+    assert sheet.shortfall_acknowledged and [a["cadre"] for a in sheet.acknowledged_shortfalls] == [member.id]
+
+
+@pytest.mark.django_db
+def test_a_fully_recorded_compliant_month_confirms_without_the_acknowledgement_ganzhou_art_16(api, clerk, member,
+                                                                                              world):
+    mark(member, world.township_a, [date(2026, 10, d) for d in range(1, 32)])
     r = api(clerk).post(URL, {"org_unit": world.township_a.id, "month": "2026-10"}, format="json")
-    assert r.status_code == 201 and r.data["shortfall_reasons"] == {}
+    assert r.status_code == 201 and r.data["shortfall_acknowledged"] is False, r.data

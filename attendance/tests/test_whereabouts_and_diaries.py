@@ -25,7 +25,7 @@ def test_the_board_lists_who_is_stationed_with_phone_and_status_without_login_li
     r = api().get("/api/v1/whereabouts/", {"village": w.village_a.id})
     assert r.status_code == 200
     rows = {x["name"]: x for x in r.data["results"]}
-    assert rows["王书记"] == {"name": "王书记", "role": "第一书记", "phone": "13900001111", "status": "on_duty",
+    assert rows["王书记"] == {"name": "王书记", "role": "队长 · 第一书记", "phone": "13900001111", "status": "on_duty",
                             "until": None}
     assert rows[member.name]["status"] == "leave" and rows[member.name]["until"] == today + timedelta(days=2)
     page = client.get(f"/whereabouts/{w.village_a.id}/")
