@@ -40,6 +40,7 @@ def records_mark_leave(*, actor, cadre, township, start: date, end: date, leave_
     """Approved leave shows in attendance as `leave` (an approved official trip as `official_business`, which
     Ganzhou counts as present, art.16). Days of a confirmed month are left alone (a correction there is the
     township's call). Returns the number of days written."""
+    OrgUnit.objects.select_for_update().filter(pk=township.pk).first()  # serialize with the month's confirmation
     confirmed = _confirmed_months(township.id, start, end)
     days = [day for day in _days(start, end) if day.replace(day=1) not in confirmed]
     existing = {r.date: r for r in DailyRecord.objects.filter(cadre=cadre, date__in=days)}
@@ -66,6 +67,8 @@ def records_release_leave(*, actor, cadre, start: date, end: date, leave_request
     qs = DailyRecord.objects.filter(cadre=cadre, date__range=(start, end), leave_request_id=leave_request_id,
                                     status__in=[Status.LEAVE, Status.OFFICIAL_BUSINESS])
     records = list(qs)
+    # lock the townships (in id order) so a confirmation cannot slip in between the check and the delete
+    list(OrgUnit.objects.select_for_update().filter(pk__in={r.township_id for r in records}).order_by("pk"))
     confirmed = {(t, m) for t, m in AttendanceSheet.objects.filter(
         township_id__in={r.township_id for r in records}, month__range=(start.replace(day=1), end))
         .values_list("township_id", "month")}
@@ -170,6 +173,11 @@ def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
     existing = DailyRecord.objects.filter(cadre=cadre, date=day).first()
     if existing and existing.status == Status.LEAVE:
         raise StateConflict("今天登记为请假，请先办理销假再打卡。", code="on_leave")
+    if existing and existing.source != DailyRecord.Source.CHECK_IN and existing.status != Status.ON_DUTY:
+        # a day the township (or team leader) recorded otherwise is not overwritten by a tap: an absence found
+        # by an inspection must not disappear; the cadre asks the clerk to correct it
+        raise StateConflict(f"今天已由{existing.get_source_display()}登记为“{existing.get_status_display()}”，"
+                            "如有异议请联系乡镇考勤员更正。", code="recorded_by_township")
     q = Decimal("0.000001")
     record, _ = DailyRecord.objects.update_or_create(
         cadre=cadre, date=day,

@@ -208,3 +208,19 @@ def test_fengdu_team_leader_keeps_its_members_on_its_own_grid_art_9(client):
     assert "确认并锁定" not in html
     r = client.post("/attendance/sheet/cell/", {"cadre": member.id, "date": "2026-10-09", "status": "on_duty"})
     assert r.status_code == 200 and DailyRecord.objects.get(cadre=member).source == "team_leader"
+
+
+def test_a_check_in_does_not_overwrite_an_absence_the_township_recorded(api, cadre_user, world):
+    user, cadre = cadre_user
+    DailyRecord.objects.create(jurisdiction=world.jurisdiction, cadre=cadre, township=world.township_a,
+                               date=timezone.localdate(), status="absent", source="clerk")
+    r = api(user).post("/api/v1/attendance/check-in/", {}, format="json")
+    assert r.status_code == 409 and r.data["code"] == "recorded_by_township"
+    assert DailyRecord.objects.get(cadre=cadre).status == "absent"
+
+
+def test_a_second_check_in_on_the_same_day_is_accepted(api, cadre_user):
+    user, cadre = cadre_user
+    assert api(user).post("/api/v1/attendance/check-in/", {}, format="json").status_code == 200
+    assert api(user).post("/api/v1/attendance/check-in/", {}, format="json").status_code == 200
+    assert DailyRecord.objects.filter(cadre=cadre).count() == 1
