@@ -21,7 +21,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_policies
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver --insecure 127.0.0.1:8000  # --insecure: serve /static/ without DEBUG
 
 # Start PostgreSQL and Redis when they are installed but not answering (CI machines start them already).
 services:
