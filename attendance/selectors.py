@@ -271,6 +271,9 @@ def whereabouts(*, village_id, day: date):
     members = list(Membership.objects.filter(Q(village=village) | Q(team__host_unit=village), start_date__lte=day)
                    .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
                    .select_related("cadre", "team").order_by("-role", "-first_secretary", "cadre_id"))
+    pv = policy_in_force(village.jurisdiction, day).get("attendance.whereabouts_board")
+    # the board publishes only what the policy lists (linfen art.9(二): name, phone, whereabouts)
+    show_phone = pv is not None and "phone" in (pv.value or {}).get("fields", [])
     ids = [m.cadre_id for m in members]
     ahead: dict[int, dict] = {}
     for r in DailyRecord.objects.filter(cadre_id__in=ids, date__range=(day, day + timedelta(days=90))).values(
@@ -289,9 +292,9 @@ def whereabouts(*, village_id, day: date):
             while days.get(until + timedelta(days=1)) == Status.LEAVE:
                 until += timedelta(days=1)
         role = post_label(m)
-        board.append({"cadre": m.cadre_id, "name": m.cadre.name, "role": role, "phone": m.cadre.phone,
+        board.append({"cadre": m.cadre_id, "name": m.cadre.name, "role": role,
+                      "phone": m.cadre.phone if show_phone else None,
                       "status": status, "status_label": STATUS_LABELS.get(status, "未登记"), "until": until})
-    pv = policy_in_force(village.jurisdiction, day).get("attendance.whereabouts_board")
     return village, board, (pv.rule_ref if pv else "")
 
 

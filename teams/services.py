@@ -184,6 +184,8 @@ def _refuse_second_team_in_village(policy: Policy, village: OrgUnit, exclude_tea
     pv = policy.get("team.one_team_per_village")
     if not pv:
         return
+    # two appointments to the same village at once: the village row serializes them
+    OrgUnit.objects.select_for_update().filter(pk=village.pk).first()
     others = Team.objects.filter(host_unit=village, ended_on__isnull=True)
     fs = Membership.objects.filter(village=village, first_secretary=True, end_date__isnull=True)
     if exclude_team_id:

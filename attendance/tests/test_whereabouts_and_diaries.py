@@ -131,3 +131,13 @@ def test_the_diary_list_takes_a_fixed_number_of_queries(api, world, alice, djang
     # 1 grants, 1 user's cadre, 1 count, 1 page with cadres
     with django_assert_num_queries(4):
         assert client.get("/api/v1/diaries/").data["count"] == 20
+
+
+def test_the_board_publishes_a_phone_only_where_the_policy_lists_it(api, db):
+    from jurisdictions.services import policy_row_add
+
+    w, clerk, member = world_with_clerk("linfen")
+    policy_row_add(actor=None, jurisdiction=w.jurisdiction, key="attendance.whereabouts_board",
+                   value={"fields": ["name", "status"]}, effective_from=date(2026, 1, 1), rule_ref="linfen art.9")
+    rows = api().get("/api/v1/whereabouts/", {"village": w.village_a.id}).data["results"]
+    assert rows and all(x["phone"] is None for x in rows)
