@@ -3,10 +3,10 @@
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from jurisdictions.money import to_money as money
 from jurisdictions.policy import Policy
 from teams.rules import Finding
 
-CENT = Decimal("0.01")
 CATEGORY_NAMES = {
     "experts_planning": "专家规划", "equipment": "设备", "printing": "印刷", "labour": "劳务",
     "study_training": "考察培训", "office_supplies": "办公生活用品", "publicity": "宣传",
@@ -15,10 +15,6 @@ CATEGORY_NAMES = {
 }
 ROLE_NAMES = {"township_secretary": "乡镇党委书记", "team_leader": "队长"}
 DEFAULT_SIGNER_ROLES = ["township_secretary", "team_leader"]
-
-
-def money(value) -> Decimal:
-    return Decimal(str(value)).quantize(CENT)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from .models import Jurisdiction, PolicyRow
+from .money import to_money
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class Policy:
     def decimal(self, key: str, field: str | None = None) -> Decimal:
         pv = self.require(key)
         raw = pv.value[field] if field else pv.value
-        return Decimal(str(raw)).quantize(Decimal("0.01"))
+        return to_money(raw)
 
     def with_prefix(self, prefix: str) -> list[PolicyValue]:
         return [v for k, v in sorted(self._values.items()) if k.startswith(prefix)]

@@ -9,18 +9,14 @@ the next month.
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
+from jurisdictions.money import to_money as money
 from jurisdictions.policy import Policy
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 # Ganzhou art.27: "市级标准" for cadres of city (and higher) units, the county's own rate otherwise.
 DEFAULT_LEVEL_RATE = {"central": "city", "province": "city", "city": "city", "county": "county"}
-
-
-def money(value) -> Decimal:
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def month_last(first: date) -> date:

@@ -37,10 +37,12 @@ def rule_label(rule_ref: str | None) -> str:
 @register.filter
 def money(value) -> str:
     """Yuan with 2 decimals and thousands separators: 12345.6 → '12,345.60'."""
-    from decimal import Decimal, InvalidOperation
+    from decimal import InvalidOperation
+
+    from jurisdictions.money import to_money
 
     try:
-        return f"{Decimal(str(value)).quantize(Decimal('0.01')):,}"
+        return f"{to_money(value):,}"
     except (InvalidOperation, ValueError):
         return str(value)
 
