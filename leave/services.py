@@ -18,6 +18,7 @@ from jurisdictions.policy import policy_in_force
 from jurisdictions.scoping import scope_for
 from jurisdictions.services import notify
 from teams.models import Cadre, Membership
+from teams.selectors import access_cadre
 
 from . import rules
 from .models import LeaveApproval, LeaveFiling, LeaveRequest
@@ -145,6 +146,9 @@ def leave_request_submit(*, actor, cadre: Cadre, kind: str, start_date: date, en
     for role in first_stage:
         _notify_role(leave_request, role, f"待审批：{cadre.name}申请{leave_request.get_kind_display()}{days}天"
                                           f"（{start_date}至{end_date}）")
+    if leave_request.replacement_required:
+        _notify_role(leave_request, Role.DISPATCH_UNIT,
+                     f"须安排接替：{cadre.name}请假{days}天（{start_date}至{end_date}），请派出单位安排接替人员")
     return leave_request
 
 
@@ -248,6 +252,48 @@ def leave_request_reject(*, actor, leave_request_id: int, comment: str) -> Leave
     if leave_request.cadre.user_id:
         notify(user=leave_request.cadre.user, link=request_link(leave_request),
                message=f"您的请假（{leave_request.start_date}至{leave_request.end_date}）未获批准：{comment.strip()}")
+    return leave_request
+
+
+# ---- replacement (赣州 art.17) ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def leave_request_name_replacement(*, actor, leave_request_id: int, cadre_id: int) -> LeaveRequest:
+    """派出单位安排接替人员 (赣州 art.17 请假15天（含）以上): the requester's dispatch unit names the cadre who
+    takes over the work; the request shows who it is. It may be named again (the audit keeps the earlier one).
+    Approval does not wait for it: the article puts the duty on the dispatch unit, not on the approvers."""
+    leave_request = LeaveRequest.objects.select_for_update(of=("self",)).select_related(
+        "cadre", "cadre__dispatch_unit", "township", "replacement").get(pk=leave_request_id)
+    if not scope_for(actor).holds(Role.DISPATCH_UNIT, jurisdiction_id=leave_request.jurisdiction_id,
+                                  dispatch_unit_id=leave_request.cadre.dispatch_unit_id):
+        raise NotPermitted("只有该干部的派出单位可以安排接替人员。")
+    cadre = access_cadre(user=actor, cadre_id=cadre_id)  # a cadre the unit cannot see is a 404
+    if not leave_request.replacement_required:
+        raise StateConflict("该请假无须安排接替人员。", code="no_replacement_required")
+    if leave_request.status not in (LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED) \
+            or leave_request.returned_on is not None:
+        raise StateConflict(f"该请假申请当前状态为“{leave_request.get_status_display()}”"
+                            f"{'（已销假）' if leave_request.returned_on else ''}，不能再安排接替人员。",
+                            code="not_open")
+    if cadre.jurisdiction_id != leave_request.jurisdiction_id:
+        raise InvalidInput("接替人员须为本辖区的干部。", code="replacement_other_jurisdiction",
+                           rule_ref=leave_request.replacement_rule_ref)
+    if cadre.pk == leave_request.cadre_id:
+        raise InvalidInput("接替人员不能是请假干部本人。", code="replacement_is_requester",
+                           rule_ref=leave_request.replacement_rule_ref)
+    previous = leave_request.replacement
+    leave_request.replacement = cadre
+    leave_request.replacement_named_by = actor
+    leave_request.replacement_named_at = timezone.now()
+    leave_request.save(update_fields=["replacement", "replacement_named_by", "replacement_named_at"])
+    audit_record(actor=actor, action="leave.replacement", obj=leave_request,
+                 summary=f"派出单位安排{cadre.name}接替{leave_request.cadre.name}的工作"
+                         + (f"（原为{previous.name}）" if previous and previous.pk != cadre.pk else ""),
+                 data={"replacement": cadre.pk, "previous": previous.pk if previous else None,
+                       "rule_ref": leave_request.replacement_rule_ref})
+    if leave_request.cadre.user_id:
+        notify(user=leave_request.cadre.user, link=request_link(leave_request),
+               message=f"派出单位已安排{cadre.name}在您请假期间接替工作")
     return leave_request
 
 
