@@ -63,11 +63,71 @@ def _notify_role(leave_request: LeaveRequest, role: str, message: str) -> int:
     return len(users)
 
 
+def _approver_place(leave_request: LeaveRequest, role: str) -> str:
+    """The approver as an admin would look for it: 派出单位（县财政局）, 甲镇乡镇党委书记, 甲村驻村工作队队长."""
+    label = _role_label(leave_request, role)
+    if role == Role.DISPATCH_UNIT:
+        return f"{label}（{leave_request.cadre.dispatch_unit.name}）"
+    if role in (Role.TOWNSHIP_SECRETARY, Role.ATTENDANCE_CLERK):
+        return f"{leave_request.township.name}{label}"
+    if role == Role.TEAM_LEADER:
+        return f"{leave_request.team.name}{label}"
+    return label
+
+
 # ---- submit ---------------------------------------------------------------------------------------------------
 
-@transaction.atomic
+class NoApprover(InvalidInput):
+    """A request whose first stage has a role nobody holds: refused at submission (it would wait forever)."""
+
+    code = "no_approver"
+
+    def __init__(self, detail: str, *, missing: list[dict], jurisdiction_id: int, rule_ref: str):
+        super().__init__(detail, rule_ref=rule_ref, errors={"missing_roles": missing})
+        self.missing = missing
+        self.jurisdiction_id = jurisdiction_id
+
+
 def leave_request_submit(*, actor, cadre: Cadre, kind: str, start_date: date, end_date: date, reason: str,
                          channel: str = LeaveRequest.Channel.WRITTEN) -> LeaveRequest:
+    """Submit a request (one transaction). When nobody holds a first-stage approver role the request is refused
+    and, in a transaction of their own (the refused one rolls back), the jurisdiction admins are told which
+    account is missing: once per missing account while their notice is unread."""
+    try:
+        return _leave_request_submit(actor=actor, cadre=cadre, kind=kind, start_date=start_date,
+                                     end_date=end_date, reason=reason, channel=channel)
+    except NoApprover as refused:
+        notified = _notify_admins_missing_approver(refused)
+        if notified:
+            refused.detail += "系统已通知辖区管理员开通账号，开通后请重新提交。"
+        else:
+            refused.detail += "请联系辖区管理员开通账号后重新提交。"
+        refused.args = (refused.detail,)
+        raise
+
+
+@transaction.atomic
+def _notify_admins_missing_approver(refused: NoApprover) -> int:
+    """One notice per admin and missing account (not repeated while unread). Returns how many admins there are."""
+    from jurisdictions.models import Notification, RoleGrant
+    from jurisdictions.templatetags.portal import rule_label
+
+    admins = {g.user_id: g.user for g in RoleGrant.objects.filter(
+        role=Role.JURISDICTION_ADMIN, jurisdiction_id=refused.jurisdiction_id).select_related("user")}
+    for m in refused.missing:
+        message = (f"请开通审批人账号：{m['label']}尚无账号，相关干部的请假无法提交"
+                   f"（{rule_label(refused.rule_ref)}）")[:255]
+        already = set(Notification.objects.filter(user_id__in=admins, message=message, read_at__isnull=True)
+                      .values_list("user_id", flat=True))
+        for user_id, user in admins.items():
+            if user_id not in already:
+                notify(user=user, message=message)
+    return len(admins)
+
+
+@transaction.atomic
+def _leave_request_submit(*, actor, cadre: Cadre, kind: str, start_date: date, end_date: date, reason: str,
+                          channel: str) -> LeaveRequest:
     # lock the cadre so two submissions for the same days cannot both pass the overlap check
     cadre = Cadre.objects.select_for_update().select_related("dispatch_unit").get(pk=cadre.pk)
     membership = (Membership.objects.filter(cadre=cadre, end_date__isnull=True)
@@ -140,9 +200,13 @@ def leave_request_submit(*, actor, cadre: Cadre, kind: str, start_date: date, en
     first_stage = routing.stages[0] if routing.stages else []
     unstaffed = [role for role in first_stage if not approver_users(request=leave_request, role=role)]
     if unstaffed:  # a request nobody can approve would wait forever: refuse it now (the transaction rolls back)
-        names = "、".join(rules.role_label(r, cadre.jurisdiction.level) for r in unstaffed)
-        raise InvalidInput(f"该请假应由{names}审批，但系统中尚无该审批人账号，请联系辖区管理员开通后再提交。",
-                           code="no_approver", rule_ref=routing.route.rule_ref)
+        level = cadre.jurisdiction.level
+        stage_names = "和".join(rules.role_label(r, level) for r in first_stage)
+        missing = [{"role": r, "label": _approver_place(leave_request, r)} for r in unstaffed]
+        names = "、".join(m["label"] for m in missing)
+        raise NoApprover(f"该请假应由{stage_names}{'共同' if len(first_stage) > 1 else ''}审批，"
+                         f"但{names}在系统中尚无审批人账号。", missing=missing,
+                         jurisdiction_id=cadre.jurisdiction_id, rule_ref=routing.route.rule_ref)
     for role in first_stage:
         _notify_role(leave_request, role, f"待审批：{cadre.name}申请{leave_request.get_kind_display()}{days}天"
                                           f"（{start_date}至{end_date}）")
