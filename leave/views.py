@@ -77,10 +77,21 @@ def leave_mine(request):
                                                "statuses": LeaveRequest.Status.choices})
 
 
+def _submittable(user, cadres) -> list:
+    """The cadres this user may enter a request for (services.leave_request_submit decides): their own cadre, and
+    the cadres posted in a township where they are the attendance clerk."""
+    scope = scope_for(user)
+    return [c for c in cadres if scope.is_superuser or c.user_id == user.pk or (
+        c.station_id is not None and scope.holds_any(services.CLERK_ROLES, jurisdiction_id=c.jurisdiction_id,
+                                                     org_path=c.station.path))]
+
+
 @login_required
 def leave_new(request):
-    cadres = list(cadre_list(user=request.user).filter(memberships__end_date__isnull=True)
-                  .select_related("jurisdiction")[:500])
+    cadres = _submittable(request.user, cadre_list(user=request.user).filter(memberships__end_date__isnull=True)
+                          .select_related("jurisdiction")[:500])
+    if not cadres:  # e.g. a township secretary: approves and records returns, but does not enter requests
+        return render(request, "leave/form.html", {"form": None, "notices": []}, status=403)
     form = LeaveForm(request.POST or None)
     form.fields["cadre"].choices = [(c.pk, c.name) for c in cadres]
     own = next((c for c in cadres if c.user_id == request.user.pk), None)
