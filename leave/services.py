@@ -268,6 +268,12 @@ def leave_request_approve(*, actor, leave_request_id: int, comment: str = "") ->
         "cadre", "cadre__dispatch_unit", "township", "team", "jurisdiction").get(pk=leave_request_id)
     approvals = list(leave_request.approvals.order_by("stage", "id"))
     approval = _actionable(actor, leave_request, approvals)
+    final = not any(a.status == LeaveApproval.Status.WAITING or a.status == LeaveApproval.Status.PENDING
+                    and a.pk != approval.pk for a in approvals)
+    held_by = rules.replacement_holds_approval(leave_request.route_snapshot)
+    if final and leave_request.replacement_required and leave_request.replacement_id is None and held_by:
+        raise RuleViolation("请假15天（含）以上须由派出单位先安排接替人员，方可批准。", code="replacement_missing",
+                            rule_ref=held_by, overridable=False)
     approval.status = LeaveApproval.Status.APPROVED
     approval.decided_by = actor
     approval.decided_at = timezone.now()

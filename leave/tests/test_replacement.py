@@ -105,3 +105,24 @@ def test_ganzhou_art_17_the_dispatch_unit_names_the_replacement_on_the_request_p
     secretary.force_login(gz.users[Role.TOWNSHIP_SECRETARY])
     html = secretary.get(f"/leave/{long_leave['id']}/").content.decode()
     assert '<strong class="replacement">接替丙</strong>' in html and 'value="replacement"' not in html
+
+
+def test_where_a_jurisdictions_row_makes_the_replacement_a_condition_the_final_approval_waits_for_it(
+        api, gz, colleague):
+    """The reading is data (`holds_approval` on leave.replacement_required): a county whose text says 未安排接替的
+    不予批准 sets it true, and the final stage is refused with the article until the dispatch unit names someone."""
+    from datetime import date
+
+    from jurisdictions.models import PolicyRow
+
+    seeded = PolicyRow.objects.filter(jurisdiction=gz.w.jurisdiction, key="leave.replacement_required").latest(
+        "effective_from")
+    PolicyRow.objects.create(jurisdiction=gz.w.jurisdiction, key=seeded.key, rule_ref=seeded.rule_ref,
+                             value=seeded.value | {"holds_approval": True}, effective_from=date(2026, 1, 1))
+    body = submit(api, gz.member.user, gz.member, 15).json()
+    group = api(gz.users[Role.COUNTY_GROUP])
+    r = group.post(url(body["id"], "approve"), {}, format="json")
+    assert (r.status_code, r.json()["code"], r.json()["rule_ref"], r.json()["overridable"]) == (
+        400, "replacement_missing", "ganzhou art.17", False)
+    api(gz.users[Role.DISPATCH_UNIT]).post(url(body["id"], "replacement"), {"cadre": colleague.pk}, format="json")
+    assert group.post(url(body["id"], "approve"), {}, format="json").json()["status"] == "approved"
