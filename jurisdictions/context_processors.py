@@ -10,6 +10,8 @@ MENU = {
     "diaries": {Role.CADRE, Role.TEAM_LEADER} | TOWNSHIP | UPPER,
     "inspections": {Role.TOWNSHIP_SECRETARY} | UPPER,
     "leave_mine": {Role.CADRE, Role.ATTENDANCE_CLERK, Role.TOWNSHIP_SECRETARY},
+    # leave.services.leave_request_submit: the cadre or the township's attendance clerk, nobody else
+    "leave_new": {Role.CADRE, Role.ATTENDANCE_CLERK},
     "leave_inbox": {Role.TEAM_LEADER, Role.TOWNSHIP_SECRETARY, Role.DISPATCH_UNIT} | UPPER,
     "subsidy_runs": {Role.FINANCE, Role.JURISDICTION_ADMIN},
     "subsidy_mine": {Role.CADRE},
@@ -21,6 +23,17 @@ MENU = {
 }
 
 
+def sheet_mode(roles: set, is_superuser: bool = False) -> str:
+    """What the attendance sheet is to the user: 'keep' (the township enters and confirms it,
+    attendance.services.sheet_confirm), 'team' (a team leader: its own team, entered where the policy names it),
+    'view' (county and city offices, org departments, admins: read only)."""
+    if is_superuser or roles & TOWNSHIP:
+        return "keep"
+    if Role.TEAM_LEADER in roles:
+        return "team"
+    return "view"
+
+
 def portal(request):
     """Unread notifications and the menu entries the user's roles open. Reuses the request's scope."""
     user = getattr(request, "user", None)
@@ -29,6 +42,7 @@ def portal(request):
     scope = scope_for(user)
     roles = scope.roles()
     menu = {name: scope.is_superuser or bool(roles & allowed) for name, allowed in MENU.items()}
+    menu["sheet_mode"] = sheet_mode(roles, scope.is_superuser)
     return {
         "unread_notifications": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         "menu": menu,

@@ -51,18 +51,25 @@ class LeaveRequestOut(serializers.ModelSerializer):
     notices = serializers.ListField()
     actual_days = serializers.IntegerField(allow_null=True)
     written_form_required = serializers.SerializerMethodField()
+    replacement = serializers.SerializerMethodField()
 
     class Meta:
         model = LeaveRequest
         fields = ["id", "cadre", "cadre_name", "team", "township", "township_name", "cadre_is_leader", "kind",
                   "channel", "start_date", "end_date", "days", "reason", "status", "approvals", "filings",
-                  "replacement_required", "replacement_rule_ref", "written_followup_due", "written_form_required",
+                  "replacement_required", "replacement_rule_ref", "replacement", "written_followup_due", "written_form_required",
                   "written_form_filed_at", "followup_rule_ref", "rule_ref", "route_key", "route_is_default",
                   "route_label", "route_interpretation", "notices", "returned_on", "actual_days", "created_at",
                   "decided_at"]
 
     def get_written_form_required(self, obj) -> bool:
         return bool(obj.followup_rule_ref)
+
+    def get_replacement(self, obj) -> dict | None:
+        """The cadre the dispatch unit named to take over the work (赣州 art.17), or null."""
+        if obj.replacement_id is None:
+            return None
+        return {"id": obj.replacement_id, "name": obj.replacement.name}
 
 
 class LeaveRequestIn(serializers.Serializer):
@@ -168,4 +175,21 @@ class WrittenFormApi(APIView):
     def post(self, request, pk):
         selectors.access_leave_request(user=request.user, leave_request_id=pk)
         services.leave_request_file_written_form(actor=request.user, leave_request_id=int(pk))
+        return _out(request, pk)
+
+
+class ReplacementIn(serializers.Serializer):
+    cadre = serializers.IntegerField()
+
+
+class ReplacementApi(APIView):
+    """派出单位安排接替人员 (ganzhou art.17, leave of 15 days or more): `{cadre}` → the request."""
+
+    @extend_schema(request=ReplacementIn, responses=LeaveRequestOut)
+    def post(self, request, pk):
+        selectors.access_leave_request(user=request.user, leave_request_id=pk)
+        data = ReplacementIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.leave_request_name_replacement(actor=request.user, leave_request_id=int(pk),
+                                                cadre_id=data.validated_data["cadre"])
         return _out(request, pk)

@@ -44,6 +44,12 @@ class LeaveRequest(models.Model):
     route_snapshot = models.JSONField(default=dict)
     replacement_required = models.BooleanField("须安排接替", default=False)
     replacement_rule_ref = models.CharField(max_length=64, blank=True)
+    # 赣州 art.17: the dispatch unit names who takes over the work (a cadre of the jurisdiction)
+    replacement = models.ForeignKey(Cadre, verbose_name="接替人员", null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    replacement_named_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                             on_delete=models.PROTECT, related_name="+")
+    replacement_named_at = models.DateTimeField("接替人员确定时间", null=True, blank=True)
     written_followup_due = models.DateField("书面手续补办期限", null=True, blank=True)
     followup_rule_ref = models.CharField(max_length=64, blank=True)
     written_form_filed_at = models.DateTimeField("书面手续补办时间", null=True, blank=True)

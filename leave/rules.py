@@ -84,6 +84,15 @@ def route_leave(policy: Policy, *, days: int, is_leader: bool, dispatch_level: s
                    followup_days=followup.value.get("followup_days") if followup else None, notices=notices)
 
 
+def replacement_holds_approval(route_snapshot: dict) -> str | None:
+    """The rule_ref when the replacement row frozen on the request makes a named replacement a condition of the
+    final approval (`holds_approval`); None when it does not (赣州 art.17 as seeded: it does not)."""
+    row = (route_snapshot.get("rows") or {}).get(REPLACEMENT_KEY)
+    if row and (row.get("value") or {}).get("holds_approval"):
+        return row.get("rule_ref")
+    return None
+
+
 def late_request(policy: Policy, *, start: date, today: date, channel: str) -> PolicyValue | None:
     """The hard rule broken when leave must be asked in advance (赣州 art.17 须提前请假) and the start has passed;
     phone/SMS leave in a special case may be entered afterwards. None when allowed."""

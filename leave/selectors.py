@@ -19,7 +19,7 @@ def leave_scope_q(scope: Scope) -> Q:
 def _base():
     return (
         LeaveRequest.objects.select_related("cadre", "cadre__dispatch_unit", "team", "township", "jurisdiction",
-                                            "submitted_by")
+                                            "submitted_by", "replacement")
         .prefetch_related(Prefetch("approvals", queryset=LeaveApproval.objects.select_related("decided_by")),
                           Prefetch("filings", queryset=LeaveFiling.objects.all()))
     )

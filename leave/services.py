@@ -18,6 +18,7 @@ from jurisdictions.policy import policy_in_force
 from jurisdictions.scoping import scope_for
 from jurisdictions.services import notify
 from teams.models import Cadre, Membership
+from teams.selectors import access_cadre
 
 from . import rules
 from .models import LeaveApproval, LeaveFiling, LeaveRequest
@@ -62,11 +63,71 @@ def _notify_role(leave_request: LeaveRequest, role: str, message: str) -> int:
     return len(users)
 
 
+def _approver_place(leave_request: LeaveRequest, role: str) -> str:
+    """The approver as an admin would look for it: 派出单位（县财政局）, 甲镇乡镇党委书记, 甲村驻村工作队队长."""
+    label = _role_label(leave_request, role)
+    if role == Role.DISPATCH_UNIT:
+        return f"{label}（{leave_request.cadre.dispatch_unit.name}）"
+    if role in (Role.TOWNSHIP_SECRETARY, Role.ATTENDANCE_CLERK):
+        return f"{leave_request.township.name}{label}"
+    if role == Role.TEAM_LEADER:
+        return f"{leave_request.team.name}{label}"
+    return label
+
+
 # ---- submit ---------------------------------------------------------------------------------------------------
 
-@transaction.atomic
+class NoApprover(InvalidInput):
+    """A request whose first stage has a role nobody holds: refused at submission (it would wait forever)."""
+
+    code = "no_approver"
+
+    def __init__(self, detail: str, *, missing: list[dict], jurisdiction_id: int, rule_ref: str):
+        super().__init__(detail, rule_ref=rule_ref, errors={"missing_roles": missing})
+        self.missing = missing
+        self.jurisdiction_id = jurisdiction_id
+
+
 def leave_request_submit(*, actor, cadre: Cadre, kind: str, start_date: date, end_date: date, reason: str,
                          channel: str = LeaveRequest.Channel.WRITTEN) -> LeaveRequest:
+    """Submit a request (one transaction). When nobody holds a first-stage approver role the request is refused
+    and, in a transaction of their own (the refused one rolls back), the jurisdiction admins are told which
+    account is missing: once per missing account while their notice is unread."""
+    try:
+        return _leave_request_submit(actor=actor, cadre=cadre, kind=kind, start_date=start_date,
+                                     end_date=end_date, reason=reason, channel=channel)
+    except NoApprover as refused:
+        notified = _notify_admins_missing_approver(refused)
+        if notified:
+            refused.detail += "系统已通知辖区管理员开通账号，开通后请重新提交。"
+        else:
+            refused.detail += "请联系辖区管理员开通账号后重新提交。"
+        refused.args = (refused.detail,)
+        raise
+
+
+@transaction.atomic
+def _notify_admins_missing_approver(refused: NoApprover) -> int:
+    """One notice per admin and missing account (not repeated while unread). Returns how many admins there are."""
+    from jurisdictions.models import Notification, RoleGrant
+    from jurisdictions.templatetags.portal import rule_label
+
+    admins = {g.user_id: g.user for g in RoleGrant.objects.filter(
+        role=Role.JURISDICTION_ADMIN, jurisdiction_id=refused.jurisdiction_id).select_related("user")}
+    for m in refused.missing:
+        message = (f"请开通审批人账号：{m['label']}尚无账号，相关干部的请假无法提交"
+                   f"（{rule_label(refused.rule_ref)}）")[:255]
+        already = set(Notification.objects.filter(user_id__in=admins, message=message, read_at__isnull=True)
+                      .values_list("user_id", flat=True))
+        for user_id, user in admins.items():
+            if user_id not in already:
+                notify(user=user, message=message)
+    return len(admins)
+
+
+@transaction.atomic
+def _leave_request_submit(*, actor, cadre: Cadre, kind: str, start_date: date, end_date: date, reason: str,
+                          channel: str) -> LeaveRequest:
     # lock the cadre so two submissions for the same days cannot both pass the overlap check
     cadre = Cadre.objects.select_for_update().select_related("dispatch_unit").get(pk=cadre.pk)
     membership = (Membership.objects.filter(cadre=cadre, end_date__isnull=True)
@@ -139,12 +200,19 @@ def leave_request_submit(*, actor, cadre: Cadre, kind: str, start_date: date, en
     first_stage = routing.stages[0] if routing.stages else []
     unstaffed = [role for role in first_stage if not approver_users(request=leave_request, role=role)]
     if unstaffed:  # a request nobody can approve would wait forever: refuse it now (the transaction rolls back)
-        names = "、".join(rules.role_label(r, cadre.jurisdiction.level) for r in unstaffed)
-        raise InvalidInput(f"该请假应由{names}审批，但系统中尚无该审批人账号，请联系辖区管理员开通后再提交。",
-                           code="no_approver", rule_ref=routing.route.rule_ref)
+        level = cadre.jurisdiction.level
+        stage_names = "和".join(rules.role_label(r, level) for r in first_stage)
+        missing = [{"role": r, "label": _approver_place(leave_request, r)} for r in unstaffed]
+        names = "、".join(m["label"] for m in missing)
+        raise NoApprover(f"该请假应由{stage_names}{'共同' if len(first_stage) > 1 else ''}审批，"
+                         f"但{names}在系统中尚无审批人账号。", missing=missing,
+                         jurisdiction_id=cadre.jurisdiction_id, rule_ref=routing.route.rule_ref)
     for role in first_stage:
         _notify_role(leave_request, role, f"待审批：{cadre.name}申请{leave_request.get_kind_display()}{days}天"
                                           f"（{start_date}至{end_date}）")
+    if leave_request.replacement_required:
+        _notify_role(leave_request, Role.DISPATCH_UNIT,
+                     f"须安排接替：{cadre.name}请假{days}天（{start_date}至{end_date}），请派出单位安排接替人员")
     return leave_request
 
 
@@ -200,6 +268,12 @@ def leave_request_approve(*, actor, leave_request_id: int, comment: str = "") ->
         "cadre", "cadre__dispatch_unit", "township", "team", "jurisdiction").get(pk=leave_request_id)
     approvals = list(leave_request.approvals.order_by("stage", "id"))
     approval = _actionable(actor, leave_request, approvals)
+    final = not any(a.status == LeaveApproval.Status.WAITING or a.status == LeaveApproval.Status.PENDING
+                    and a.pk != approval.pk for a in approvals)
+    held_by = rules.replacement_holds_approval(leave_request.route_snapshot)
+    if final and leave_request.replacement_required and leave_request.replacement_id is None and held_by:
+        raise RuleViolation("请假15天（含）以上须由派出单位先安排接替人员，方可批准。", code="replacement_missing",
+                            rule_ref=held_by, overridable=False)
     approval.status = LeaveApproval.Status.APPROVED
     approval.decided_by = actor
     approval.decided_at = timezone.now()
@@ -248,6 +322,48 @@ def leave_request_reject(*, actor, leave_request_id: int, comment: str) -> Leave
     if leave_request.cadre.user_id:
         notify(user=leave_request.cadre.user, link=request_link(leave_request),
                message=f"您的请假（{leave_request.start_date}至{leave_request.end_date}）未获批准：{comment.strip()}")
+    return leave_request
+
+
+# ---- replacement (赣州 art.17) ----------------------------------------------------------------------------------
+
+@transaction.atomic
+def leave_request_name_replacement(*, actor, leave_request_id: int, cadre_id: int) -> LeaveRequest:
+    """派出单位安排接替人员 (赣州 art.17 请假15天（含）以上): the requester's dispatch unit names the cadre who
+    takes over the work; the request shows who it is. It may be named again (the audit keeps the earlier one).
+    Approval does not wait for it: the article puts the duty on the dispatch unit, not on the approvers."""
+    leave_request = LeaveRequest.objects.select_for_update(of=("self",)).select_related(
+        "cadre", "cadre__dispatch_unit", "township", "replacement").get(pk=leave_request_id)
+    if not scope_for(actor).holds(Role.DISPATCH_UNIT, jurisdiction_id=leave_request.jurisdiction_id,
+                                  dispatch_unit_id=leave_request.cadre.dispatch_unit_id):
+        raise NotPermitted("只有该干部的派出单位可以安排接替人员。")
+    cadre = access_cadre(user=actor, cadre_id=cadre_id)  # a cadre the unit cannot see is a 404
+    if not leave_request.replacement_required:
+        raise StateConflict("该请假无须安排接替人员。", code="no_replacement_required")
+    if leave_request.status not in (LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED) \
+            or leave_request.returned_on is not None:
+        raise StateConflict(f"该请假申请当前状态为“{leave_request.get_status_display()}”"
+                            f"{'（已销假）' if leave_request.returned_on else ''}，不能再安排接替人员。",
+                            code="not_open")
+    if cadre.jurisdiction_id != leave_request.jurisdiction_id:
+        raise InvalidInput("接替人员须为本辖区的干部。", code="replacement_other_jurisdiction",
+                           rule_ref=leave_request.replacement_rule_ref)
+    if cadre.pk == leave_request.cadre_id:
+        raise InvalidInput("接替人员不能是请假干部本人。", code="replacement_is_requester",
+                           rule_ref=leave_request.replacement_rule_ref)
+    previous = leave_request.replacement
+    leave_request.replacement = cadre
+    leave_request.replacement_named_by = actor
+    leave_request.replacement_named_at = timezone.now()
+    leave_request.save(update_fields=["replacement", "replacement_named_by", "replacement_named_at"])
+    audit_record(actor=actor, action="leave.replacement", obj=leave_request,
+                 summary=f"派出单位安排{cadre.name}接替{leave_request.cadre.name}的工作"
+                         + (f"（原为{previous.name}）" if previous and previous.pk != cadre.pk else ""),
+                 data={"replacement": cadre.pk, "previous": previous.pk if previous else None,
+                       "rule_ref": leave_request.replacement_rule_ref})
+    if leave_request.cadre.user_id:
+        notify(user=leave_request.cadre.user, link=request_link(leave_request),
+               message=f"派出单位已安排{cadre.name}在您请假期间接替工作")
     return leave_request
 
 

@@ -9,6 +9,7 @@ api_urlpatterns = [
     path("leave-requests/<int:pk>/reject/", apis.RejectApi.as_view(), name="api-leave-reject"),
     path("leave-requests/<int:pk>/cancel/", apis.CancelApi.as_view(), name="api-leave-cancel"),
     path("leave-requests/<int:pk>/return/", apis.ReturnApi.as_view(), name="api-leave-return"),
+    path("leave-requests/<int:pk>/replacement/", apis.ReplacementApi.as_view(), name="api-leave-replacement"),
     path("leave-requests/<int:pk>/written-form/", apis.WrittenFormApi.as_view(), name="api-leave-written-form"),
 ]
 

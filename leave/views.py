@@ -30,6 +30,30 @@ class LeaveForm(forms.Form):
     reason = forms.CharField(label="事由", max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class ReplacementForm(forms.Form):
+    """派出单位安排接替人员 (赣州 art.17): a cadre of the jurisdiction in the unit's scope, not the requester."""
+
+    cadre = forms.TypedChoiceField(label="接替人员", coerce=int)
+
+    def __init__(self, *args, user, leave_request, **kwargs):
+        super().__init__(*args, **kwargs)
+        cadres = (cadre_list(user=user, jurisdiction=leave_request.jurisdiction_id)
+                  .exclude(pk=leave_request.cadre_id).values_list("id", "name")[:500])
+        self.fields["cadre"].choices = list(cadres)
+        if leave_request.replacement_id:
+            self.initial["cadre"] = leave_request.replacement_id
+
+
+def _may_name_replacement(user, leave_request) -> bool:
+    """Offer the form only to the requester's dispatch unit, while the request is open (the service decides)."""
+    from jurisdictions.models import Role
+
+    return (leave_request.replacement_required and leave_request.returned_on is None
+            and leave_request.status in (LeaveRequest.Status.PENDING, LeaveRequest.Status.APPROVED)
+            and scope_for(user).holds(Role.DISPATCH_UNIT, jurisdiction_id=leave_request.jurisdiction_id,
+                                      dispatch_unit_id=leave_request.cadre.dispatch_unit_id))
+
+
 def _notices(cadres):
     """Policy notices (e.g. 丰都 art.9 原则上不请假) for the jurisdictions of the cadres on the form."""
     today = timezone.localdate()
@@ -53,10 +77,21 @@ def leave_mine(request):
                                                "statuses": LeaveRequest.Status.choices})
 
 
+def _submittable(user, cadres) -> list:
+    """The cadres this user may enter a request for (services.leave_request_submit decides): their own cadre, and
+    the cadres posted in a township where they are the attendance clerk."""
+    scope = scope_for(user)
+    return [c for c in cadres if scope.is_superuser or c.user_id == user.pk or (
+        c.station_id is not None and scope.holds_any(services.CLERK_ROLES, jurisdiction_id=c.jurisdiction_id,
+                                                     org_path=c.station.path))]
+
+
 @login_required
 def leave_new(request):
-    cadres = list(cadre_list(user=request.user).filter(memberships__end_date__isnull=True)
-                  .select_related("jurisdiction")[:500])
+    cadres = _submittable(request.user, cadre_list(user=request.user).filter(memberships__end_date__isnull=True)
+                          .select_related("jurisdiction")[:500])
+    if not cadres:  # e.g. a township secretary: approves and records returns, but does not enter requests
+        return render(request, "leave/form.html", {"form": None, "notices": []}, status=403)
     form = LeaveForm(request.POST or None)
     form.fields["cadre"].choices = [(c.pk, c.name) for c in cadres]
     own = next((c for c in cadres if c.user_id == request.user.pk), None)
@@ -138,16 +173,27 @@ def leave_detail(request, pk):
             elif action == "written_form":
                 services.leave_request_file_written_form(actor=request.user, leave_request_id=leave_request.pk)
                 messages.success(request, "书面请假手续已补办。")
+            elif action == "replacement":
+                form = ReplacementForm(request.POST, user=request.user, leave_request=leave_request)
+                if not form.is_valid():
+                    raise forms.ValidationError("bad replacement")
+                named = services.leave_request_name_replacement(
+                    actor=request.user, leave_request_id=leave_request.pk, cadre_id=form.cleaned_data["cadre"])
+                messages.success(request, f"已安排{named.replacement.name}接替工作。")
         except PortalError as e:
             messages.error(request, e.detail)
         except forms.ValidationError:
-            messages.error(request, "请填写正确的返岗日期。")
+            messages.error(request, "请选择接替人员。" if action == "replacement" else "请填写正确的返岗日期。")
         return redirect("leave-detail", pk=pk)
     row = _inbox_rows(request.user, [leave_request])[0]
     events = AuditEvent.objects.filter(object_type="leave.leaverequest", object_id=leave_request.pk).select_related(
         "actor").order_by("created_at", "id")
+    replacement_form = None
+    if _may_name_replacement(request.user, leave_request):
+        replacement_form = ReplacementForm(user=request.user, leave_request=leave_request)
     return render(request, "leave/detail.html", {"row": row, "r": leave_request, "events": events,
-                                                 "today": timezone.localdate()})
+                                                 "today": timezone.localdate(),
+                                                 "replacement_form": replacement_form})
 
 
 @login_required

@@ -16,7 +16,9 @@ RANK_LEVEL = {
 }
 RANK_NAMES = {"division": "正处", "deputy_division": "副处", "section": "正科", "middle_manager": "中层",
               "deputy_section": "副科", "staff": "科员", "clerk": "办事员", "none": "无"}
-CATEGORY_NAMES = {"tech_commissioner": "农村科技特派员", "sanzhi_yifu": "三支一扶",
+CATEGORY_NAMES = {"civil_servant": "公务员", "public_institution": "事业单位人员", "soe": "国企人员",
+                  "university": "高校人员", "selected_graduate": "选调生",
+                  "tech_commissioner": "农村科技特派员", "sanzhi_yifu": "三支一扶",
                   "graduate_volunteer": "高校毕业生志愿者", "financial_assistant": "金融助理"}
 
 
@@ -46,6 +48,8 @@ class Candidate:
     role: str  # leader / member / industry_instructor
     first_secretary: bool
     on: date
+    dispatch_unit_id: int | None = None
+    team_unit_ids: frozenset = frozenset()  # the team's lead and member units (成员单位); empty: not listed
 
 
 def add_years(day: date, years: int) -> date:
@@ -65,6 +69,8 @@ def years_between(start: date | None, end: date) -> int:
 
 
 def _applies(value: dict, c: Candidate) -> bool:
+    if c.category in value.get("exempt_categories", ()):  # e.g. 曲江 art.4 staff are not art.5 选派干部
+        return False
     targets = value.get("applies_to", ["all"])
     if "all" in targets:
         return True
@@ -122,6 +128,16 @@ def _check_leader_is_first_secretary(v, c):
         return "队长原则上由驻村第一书记兼任。"
 
 
+def _check_category_in(v, c):
+    if c.category not in v["categories"]:
+        return (f"{_who(v)}{v.get('requirement', '')}（现为{CATEGORY_NAMES.get(c.category, c.category)}）。")
+
+
+def _check_from_team_unit(v, c):
+    if c.team_unit_ids and c.dispatch_unit_id not in c.team_unit_ids:
+        return f"{_who(v)}应由工作队的成员单位选派（该干部的派出单位不是本队成员单位）。"
+
+
 CHECKS = {
     "full_party_member": _check_full_party_member,
     "party_member_preferred": _check_party_member_preferred,
@@ -130,6 +146,8 @@ CHECKS = {
     "age_max": _check_age_max,
     "rank_min": _check_rank_min,
     "leader_is_first_secretary": _check_leader_is_first_secretary,
+    "category_in": _check_category_in,
+    "from_team_unit": _check_from_team_unit,
 }
 
 

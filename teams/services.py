@@ -222,11 +222,21 @@ def team_checks_now(team: Team, memberships: list[Membership], policy: Policy | 
 
 # ---- memberships ------------------------------------------------------------------------------
 
-def _candidate(cadre: Cadre, *, role: str, first_secretary: bool, on: date) -> Candidate:
+def _candidate(cadre: Cadre, *, role: str, first_secretary: bool, on: date,
+               team_unit_ids: frozenset = frozenset()) -> Candidate:
     return Candidate(party_status=cadre.party_status, party_joined_on=cadre.party_joined_on,
                      work_started_on=cadre.work_started_on, birth_date=cadre.birth_date, rank=cadre.rank,
                      reserve_cadre=cadre.reserve_cadre, category=cadre.category, dispatch_level=cadre.dispatch_level,
-                     role=role, first_secretary=first_secretary, on=on)
+                     role=role, first_secretary=first_secretary, on=on, dispatch_unit_id=cadre.dispatch_unit_id,
+                     team_unit_ids=team_unit_ids)
+
+
+def _team_unit_ids(team: Team) -> frozenset:
+    """The team's lead and member units (成员单位), for 曲江 art.5 由成员单位在编人员担任."""
+    ids = set(team.member_units.values_list("id", flat=True))
+    if team.lead_unit_id:
+        ids.add(team.lead_unit_id)
+    return frozenset(ids)
 
 
 def _require_team_manager(actor, team: Team) -> None:
@@ -270,7 +280,9 @@ def membership_add(*, actor, team: Team, cadre: Cadre, role: str, start_date: da
     if first_secretary and village is not None:
         _refuse_second_team_in_village(policy, village, exclude_team_id=team.pk)
 
-    findings = selection_findings(policy, _candidate(cadre, role=role, first_secretary=first_secretary, on=start_date))
+    needs_units = any(pv.value.get("check") == "from_team_unit" for pv in policy.with_prefix("selection."))
+    findings = selection_findings(policy, _candidate(cadre, role=role, first_secretary=first_secretary, on=start_date,
+                                                     team_unit_ids=_team_unit_ids(team) if needs_units else frozenset()))
     hard = [f for f in findings if f.severity == "hard"]
     if hard:
         raise RuleViolation(hard[0].detail, code=hard[0].code, rule_ref=hard[0].rule_ref, overridable=False,

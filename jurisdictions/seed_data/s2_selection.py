@@ -4,6 +4,12 @@ from . import Row
 
 HARD, SOFT = "hard", "soft"
 
+# 曲江 art.4: 科技特派员、三支一扶、高校毕业生志愿者、金融助理 are managed with the team (纳入工作队管理) but are not
+# the 选派干部 of art.5, so art.5's age, rank, party and 在编 findings do not apply to them.
+QUJIANG_ART4 = ["tech_commissioner", "sanzhi_yifu", "graduate_volunteer", "financial_assistant"]
+# 在编 read from the category: civil servants (incl. 选调生) and public institutions (incl. public universities).
+QUJIANG_ON_ESTABLISHMENT = ["civil_servant", "public_institution", "university", "selected_graduate"]
+
 
 def check(check_name, severity, applies_to=("all",), **params):
     return {"check": check_name, "severity": severity, "applies_to": list(applies_to), **params}
@@ -21,12 +27,27 @@ def everywhere(code, ref_one=None, ref_leader=None, default=True):
 
 ROWS = {
     "qujiang": [
-        Row("selection.leader_full_party_member", check("full_party_member", HARD, ["leader"]), "qujiang art.5"),
-        Row("selection.age_max", check("age_max", SOFT, ["all"], max=45), "qujiang art.5", "原则上45周岁以下"),
-        Row("selection.rank_min", check("rank_min", SOFT, ["all"], min="deputy_section"), "qujiang art.5",
-            "原则上副科级以上"),
-        Row("selection.party_member_preferred", check("party_member_preferred", SOFT, ["member"]), "qujiang art.5",
-            "优先选派党员"),
+        Row("selection.leader_full_party_member", check("full_party_member", HARD, ["leader"]), "qujiang art.5",
+            "队长必须是中共正式党员（对队长岗位，不论人员类别）"),
+        Row("selection.age_max", check("age_max", SOFT, ["all"], max=45, exempt_categories=QUJIANG_ART4),
+            "qujiang art.5", "原则上45周岁以下；第四条人员（科技特派员、三支一扶等）不是选派干部，不适用"),
+        Row("selection.rank_min", check("rank_min", SOFT, ["all"], min="deputy_section",
+                                        exempt_categories=QUJIANG_ART4), "qujiang art.5",
+            "原则上副科级以上；第四条人员不适用"),
+        Row("selection.party_member_preferred", check("party_member_preferred", SOFT, ["member"],
+                                                      exempt_categories=QUJIANG_ART4), "qujiang art.5",
+            "优先选派党员；第四条人员不适用"),
+        Row("selection.member_on_establishment",
+            check("category_in", SOFT, ["member"], categories=QUJIANG_ON_ESTABLISHMENT,
+                  exempt_categories=QUJIANG_ART4, requirement="应由成员单位在编人员担任"),
+            "qujiang art.5",
+            "“由成员单位在编人员担任”：在编按人员类别判断（公务员、事业单位、高校、选调生视为在编，国企人员不在编）；"
+            "原文用“应”而非“必须”，且类别只是在编的近似，按软性规则（须填写理由）处理；第四条人员不适用",
+            default=True),
+        Row("selection.member_from_team_unit",
+            check("from_team_unit", SOFT, ["member"], exempt_categories=QUJIANG_ART4), "qujiang art.5",
+            "“由成员单位在编人员担任”：队员的派出单位应是工作队的牵头或成员单位（工作队未登记成员单位时不检查）；"
+            "按软性规则处理；第四条人员不适用", default=True),
         *everywhere("qujiang"),
     ],
     "ganzhou": [

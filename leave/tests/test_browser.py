@@ -57,3 +57,32 @@ def test_a_township_secretary_logs_in_sees_the_request_and_approves_it(seeded_tr
     leave_request = LeaveRequest.objects.get(pk=body["id"])
     assert leave_request.status == "approved"
     assert leave_request.approvals.get().decided_by == secretary
+
+
+@pytest.mark.browser
+def test_the_demo_fengdu_cadre_submits_a_5_day_leave_in_the_browser(seeded_transactional_db, live_server, settings):
+    """Issue 9 done-criteria: after load_demo, fengdu_cadre logs in and submits a 5-day leave (丰都 art.9: over 3
+    days, 县委组织部 and the cadre's dispatch unit approve jointly; both have demo logins)."""
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from tests.browser import browser_page, log_in
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("load_demo", verbosity=0)
+    start = timezone.localdate() + timedelta(days=3)
+    with browser_page() as page:
+        log_in(page, live_server.url, "fengdu_cadre", "demo12345")
+        page.goto(f"{live_server.url}/leave/new/")
+        page.select_option("select[name=kind]", "personal")
+        page.fill("input[name=start_date]", start.isoformat())
+        page.fill("input[name=end_date]", (start + timedelta(days=4)).isoformat())
+        page.fill("textarea[name=reason]", "家中有事")
+        page.click("form.card button.primary")
+        page.wait_for_url(f"{live_server.url}/leave/*/")
+        text = page.locator("main").inner_text()
+        assert "已提交" in text and "超过3天由县委组织部和派出单位共同审批" in text
+    leave_request = LeaveRequest.objects.get(cadre__user__username="fengdu_cadre")
+    assert (leave_request.days, leave_request.status) == (5, "pending")

@@ -14,7 +14,7 @@ from jurisdictions import services as js
 from jurisdictions.models import Jurisdiction, OrgUnit, Role, User
 from teams import services as ts
 from teams.idcard import with_check_digit
-from teams.models import Membership
+from teams.models import Cadre, Membership
 
 PASSWORD = "demo12345"  # noqa: S105 - documented demo logins
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蔡蒋余杜叶程苏魏吕丁任沈姚卢"
@@ -92,7 +92,6 @@ class Command(BaseCommand):
             self._user(root, j, f"{c}_{suffix}", f"{j.name}{label}", role)
         if j.level == "city":
             self._user(root, j, f"{c}_city", f"{j.name}市帮扶办", Role.CITY_OFFICE)
-        self._user(root, j, f"{c}_unit", f"{units[0].name}", Role.DISPATCH_UNIT, dispatch_unit=units[0])
 
         from jurisdictions.policy import policy_in_force
 
@@ -122,6 +121,12 @@ class Command(BaseCommand):
                 if t_index == 0 and m_index in (0, 1):
                     username = f"{c}_leader" if leader else f"{c}_cadre"
                     js.user_create(actor=root, username=username, password=PASSWORD, jurisdiction=j, cadre=cadre)
+        # every dispatch unit with cadres approves or is told about their leave (丰都 art.9 joint approval, 赣州
+        # art.17 replacement): one login each, `<code>_unit` for the first, `<code>_unit2`, `<code>_unit3` …
+        staffed = set(Cadre.objects.filter(jurisdiction=j).values_list("dispatch_unit_id", flat=True))
+        for u_index, unit in enumerate(u for u in units if u.pk in staffed):
+            self._user(root, j, f"{c}_unit" + ("" if u_index == 0 else str(u_index + 1)), unit.name,
+                       Role.DISPATCH_UNIT, dispatch_unit=unit)
 
     def _cadre_data(self, unit, index):
         self.n += 1
