@@ -45,7 +45,9 @@ def test_qujiang_township_allowance_starts_in_the_seventh_month_prorated_art21(m
     june, _ = lines_of(c, JUNE)
     july, _ = lines_of(c, JULY)
     t = june["township_allowance"]
-    assert (t.quantity, t.rate, t.amount, t.rule_ref) == (15, D("1000.00"), D("500.00"), "qujiang art.21")
+    # one prorated month: 1 × 500.00, the note saying 15 of 30 days of the 1000.00 monthly rate
+    assert (t.quantity, t.rate, t.amount, t.rule_ref) == (1, D("500.00"), D("500.00"), "qujiang art.21")
+    assert "在岗15/30天" in t.note and "1000.00" in t.note
     assert july["township_allowance"].amount == D("1000.00")
 
 
@@ -84,7 +86,8 @@ def test_xinfeng_work_allowance_2000_a_month_prorated_on_arrival_sec6(make_world
     run_month(w, JUNE)
     lines, st = lines_of(c)
     wa = lines["work_allowance"]
-    assert (wa.quantity, wa.rate, wa.amount, wa.rule_ref) == (20, D("2000.00"), D("1333.33"), "xinfeng sec.六")
+    assert (wa.quantity, wa.rate, wa.amount, wa.rule_ref) == (1, D("1333.33"), D("1333.33"), "xinfeng sec.六")
+    assert "在岗20/30天" in wa.note and "2000.00" in wa.note
     assert set(lines) == {"work_allowance"}
 
 
@@ -160,7 +163,8 @@ def test_ganzhou_communication_monthly_unless_the_dispatch_unit_already_pays_it_
     a, _ = lines_of(paid_here)
     b, _ = lines_of(paid_by_unit)
     comm = a["communication"]
-    assert (comm.quantity, comm.rate, comm.amount, comm.rule_ref) == (15, D("100.00"), D("50.00"), "ganzhou art.27")
+    assert (comm.quantity, comm.rate, comm.amount, comm.rule_ref) == (1, D("50.00"), D("50.00"), "ganzhou art.27")
+    assert "在岗15/30天" in comm.note
     assert "communication" not in b
 
 
