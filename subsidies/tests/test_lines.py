@@ -124,6 +124,24 @@ def test_xinfeng_township_allowance_after_six_months_sec6(make_world, confirmer)
     assert st.total == D("3000.00")
 
 
+def test_xinfeng_sec6_1_a_city_dispatched_cadre_gets_neither_the_2000_nor_the_township_allowance_a_county_one_both(
+        make_world, confirmer):
+    """Xinfeng sec.六(一) "对县直单位派出的驻镇工作人员给予每月2000元的工作补助……驻镇帮扶6个月以上的，应享受乡镇
+    工作补贴": both are for staff of county units; a city-dispatched cadre in post as long gets neither line."""
+    w = make_world("xinfeng")
+    city = cadre_in_post(w, start=date(2024, 11, 1), level=DispatchUnit.Level.CITY)
+    county = cadre_in_post(w, start=date(2024, 11, 1), level=DispatchUnit.Level.COUNTY)
+    for c in (city, county):
+        f.attendance_days(c, w.township_a, days(JUNE, 20))
+    f.confirm_sheet(w.township_a, JUNE, confirmer)
+    run_month(w, JUNE)
+    city_lines, city_st = lines_of(city)
+    county_lines, county_st = lines_of(county)
+    assert city_lines == {} and city_st.total == D("0.00")
+    assert set(county_lines) == {"work_allowance", "township_allowance"}
+    assert {ln.rule_ref for ln in county_lines.values()} == {"xinfeng sec.六"} and county_st.total == D("3000.00")
+
+
 def test_xinfeng_has_no_continuity_so_a_new_membership_waits_again_sec6(make_world, confirmer):
     w = make_world("xinfeng")
     c = cadre_in_post(w, start=date(2024, 6, 1), end=date(2025, 3, 31), level=DispatchUnit.Level.COUNTY)
