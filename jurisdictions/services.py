@@ -172,6 +172,7 @@ def policy_version_add(*, actor, jurisdiction: Jurisdiction, key: str, value, ef
         raise Http404
     if not scope.is_admin_of(jurisdiction.id):
         raise NotPermitted("只有本辖区管理员可以录入政策规则的新版本。")
+    Jurisdiction.objects.select_for_update().filter(pk=jurisdiction.pk).first()  # two admins entering the same date
     rows = PolicyRow.objects.filter(jurisdiction=jurisdiction, key=key)
     base = (rows.filter(effective_from__lte=effective_from).order_by("-effective_from").first()
             or rows.order_by("effective_from").first())

@@ -327,21 +327,22 @@ def missing_rate_words(m: dict) -> str:
     return f"{RATE_NAMES.get(m['key'], m['key'])}{FIELD_NAMES.get(m['field'], m['field'])}"
 
 
-def rate_missing_error(missing: list[rules.MissingRate]) -> RuleViolation:
+def rate_missing_error(missing: list[rules.MissingRate], month: date) -> RuleViolation:
     """400 `rate_missing` (DESIGN.md): each open rate with its field and article; nothing is computed."""
     from jurisdictions.templatetags.portal import rule_label
 
     errors = [m.as_dict() for m in missing]
     listed = "；".join(f"{missing_rate_words(e)}（{rule_label(e['rule_ref'])}，规则 {e['key']} 的 {e['field']}）"
                       for e in errors)
-    return RuleViolation(f"文件未规定金额、尚未录入的补贴标准：{listed}。请辖区管理员在政策规则中录入新版本后再核算；"
-                         "本系统不按自拟金额发放。", code="rate_missing", errors=errors)
+    return RuleViolation(f"文件未规定金额、尚未录入的补贴标准：{listed}。请辖区管理员在政策规则中录入新版本"
+                         f"（生效日期不晚于{month:%Y年%m月}1日）后再核算；本系统不按自拟金额发放。",
+                         code="rate_missing", errors=errors)
 
 
 def _check_rates(month_facts: _MonthFacts) -> None:
     missing = month_facts.missing_rates()
     if missing:
-        raise rate_missing_error(missing)
+        raise rate_missing_error(missing, month_facts.first)
 
 
 def _compute(run: SubsidyRun, chunk: int) -> None:
