@@ -88,7 +88,7 @@ def export_kinds(*, run: SubsidyRun, dispatch_unit_ids=None) -> list[str]:
     qs = Line.objects.filter(statement__jurisdiction_id=run.jurisdiction_id, statement__month=run.month)
     if dispatch_unit_ids is not None:
         qs = qs.filter(statement__dispatch_unit_id__in=dispatch_unit_ids)
-    present = set(qs.values_list("kind", flat=True).distinct())
+    present = set(qs.order_by().values_list("kind", flat=True).distinct())  # no Meta ordering in the DISTINCT
     return [k for k in LineKind.values if k in present]
 
 

@@ -259,3 +259,30 @@ def test_a_dispatch_units_finance_exports_only_its_own_sheet(world, alice, api):
     assert c.id != c2.id
     r = api(unit_fin).post("/api/v1/subsidy-runs/", {"jurisdiction": "ganzhou", "month": "2025-06"}, format="json")
     assert r.status_code == 403
+
+
+def test_the_export_issues_the_same_queries_whatever_the_number_of_cadres(world, alice):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jurisdictions.templatetags.portal import rule_label
+    from subsidies import export
+
+    rule_label("ganzhou art.27")  # the jurisdiction names are cached once per process
+
+    def queries(month):
+        run = run_month(world, month)
+        with CaptureQueriesContext(connection) as ctx:
+            export.write_workbook(run=run).close()
+        # units summary, the run's jurisdiction (its name in the titles), line kinds present, one row per cadre
+        # (kinds summed), lines by unit and cadre
+        return len(ctx.captured_queries)
+
+    _june_ready(world, alice)
+    small = queries(JUNE)
+    july = date(2025, 7, 1)
+    for _ in range(5):
+        c = cadre_in_post(world, level="county")
+        f.attendance_days(c, world.township_a, days(july, 12))
+    f.confirm_sheet(world.township_a, july, alice)
+    assert queries(july) == small == 5
