@@ -27,6 +27,15 @@ def test_load_demo_enters_the_open_rates_as_each_jurisdiction_admin_noted_as_dem
     assert {r.created_by.username for r in entered} == {f"{c}_admin" for c in ("qujiang", "ganzhou", "linfen",
                                                                                   "xinfeng")}
     assert not any(r.is_default for r in entered)
+    call_command("load_demo", verbosity=0)  # again: nothing more is entered
+    assert PolicyRow.objects.filter(note="演示数据，非文件标准").count() == 7
+
+
+def test_a_demo_made_before_the_rates_were_open_gets_them_entered_by_its_admins_on_the_next_load(db):
+    call_command("load_demo", verbosity=0)
+    PolicyRow.objects.filter(note="演示数据，非文件标准").delete()  # as if the demo predates the null rates
+    call_command("load_demo", verbosity=0)
+    assert PolicyRow.objects.filter(note="演示数据，非文件标准").count() == 7
 
 
 def test_every_demo_run_succeeds_and_every_line_multiplies_out_in_the_api_and_the_excel(db, api):

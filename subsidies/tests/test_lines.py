@@ -193,7 +193,7 @@ def test_linfen_pays_per_day_rates_and_transport_or_communication_only_where_con
     f.confirm_sheet(w.township_a, JUNE, confirmer)
     run_month(w, JUNE)
     lines, _ = lines_of(c)
-    assert set(lines) == {"living"}  # transport and communication rates are 0 until configured
+    assert set(lines) == {"living"}  # the admin entered transport and communication as 0 (enter_open_rates)
     assert (lines["living"].amount, lines["living"].rule_ref) == (D("1080.00"), "linfen art.17")
     policy_row(w, "subsidy.transport_per_day", {"amount": "10.00"}, JULY, "linfen art.17")
     policy_row(w, "subsidy.communication_per_day", {"amount": "5.00"}, JULY, "linfen art.17")
