@@ -132,6 +132,7 @@ class MissingRate:
     key: str
     field: str
     rule_ref: str
+    month: date | None = None  # the month whose policy leaves it open (a re-checked month may be earlier)
 
     def as_dict(self) -> dict:
         return {"key": self.key, "field": self.field, "rule_ref": self.rule_ref}
@@ -143,14 +144,14 @@ def open_rates(policy: Policy) -> list[MissingRate]:
             if isinstance(pv.value, dict) for name, raw in pv.value.items() if raw is None]
 
 
-def _rate(pv, name: str, missing: set | None) -> Decimal | None:
+def _rate(pv, name: str, missing: set | None, month: date | None = None) -> Decimal | None:
     """The rate `pv.value[name]`; None (and recorded in `missing`) while the text's open rate is not entered.
     Never a figure of our own: an open rate is not paid until a jurisdiction admin enters it."""
     raw = pv.value.get(name)
     if raw is None:
         if missing is None:
             raise KeyError(f"rate {pv.key}.{name} ({pv.rule_ref}) not entered")
-        missing.add(MissingRate(pv.key, name, pv.rule_ref))
+        missing.add(MissingRate(pv.key, name, pv.rule_ref, month))
         return None
     return money(raw)
 
@@ -172,7 +173,7 @@ def statement_lines(policy: Policy, facts: CadreFacts, month: date, missing: set
     def per_day(kind, pv, name, what):
         if days <= 0:
             return
-        rate = _rate(pv, name, missing)
+        rate = _rate(pv, name, missing, month)
         if rate is not None and rate > 0:
             lines.append(LineOut(kind, days, rate, money(rate * days), pv.rule_ref, f"{what}×驻村天数"))
 
@@ -196,7 +197,7 @@ def statement_lines(policy: Policy, facts: CadreFacts, month: date, missing: set
 
     work = policy.get("subsidy.work_allowance_monthly")
     if work and _applies_to(work, facts.dispatch_level) and in_post > 0:
-        rate = _rate(work, "amount", missing)
+        rate = _rate(work, "amount", missing, month)
         ln = rate is not None and _monthly_line("work_allowance", rate, in_post, month_days, work.rule_ref, "工作补助")
         if ln:
             lines.append(ln)
@@ -209,7 +210,7 @@ def statement_lines(policy: Policy, facts: CadreFacts, month: date, missing: set
 
     comm = policy.get("subsidy.communication_monthly")
     if comm and not facts.communication_paid_by_unit and in_post > 0:
-        rate = _rate(comm, "amount", missing)
+        rate = _rate(comm, "amount", missing, month)
         ln = rate is not None and _monthly_line("communication", rate, in_post, month_days, comm.rule_ref, "通信补贴")
         if ln:
             lines.append(ln)
@@ -231,7 +232,7 @@ def township_allowance_line(policy: Policy, stints: list[Stint], first: date, la
     days = days_in_post(stints, first, last, not_before=max(eligible_from, start))
     if days <= 0:
         return None
-    rate = _rate(pv, "monthly", missing)
+    rate = _rate(pv, "monthly", missing, first)
     if rate is None:
         return None
     month_days = last.day

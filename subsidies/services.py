@@ -283,7 +283,10 @@ class _MonthFacts:
         missing: set = set()
         for cid in self.candidates:
             self.lines(cid, missing)
-        return sorted(missing, key=lambda r: (r.key, r.field))
+        earliest: dict[tuple, rules.MissingRate] = {}  # one entry per rate, with the earliest month that needs it
+        for m in sorted(missing, key=lambda r: (r.key, r.field, r.month or self.first)):
+            earliest.setdefault((m.key, m.field), m)
+        return list(earliest.values())
 
 
 def _issued_months(j: Jurisdiction, first: date) -> list[date]:
@@ -328,14 +331,16 @@ def missing_rate_words(m: dict) -> str:
 
 
 def rate_missing_error(missing: list[rules.MissingRate], month: date) -> RuleViolation:
-    """400 `rate_missing` (DESIGN.md): each open rate with its field and article; nothing is computed."""
+    """400 `rate_missing` (DESIGN.md): each open rate with its field and article; nothing is computed. The new
+    version must take effect by the 1st of the earliest month that needs it (a re-checked month may be earlier)."""
     from jurisdictions.templatetags.portal import rule_label
 
     errors = [m.as_dict() for m in missing]
+    by = min((m.month or month for m in missing), default=month)
     listed = "；".join(f"{missing_rate_words(e)}（{rule_label(e['rule_ref'])}，规则 {e['key']} 的 {e['field']}）"
                       for e in errors)
     return RuleViolation(f"文件未规定金额、尚未录入的补贴标准：{listed}。请辖区管理员在政策规则中录入新版本"
-                         f"（生效日期不晚于{month:%Y年%m月}1日）后再核算；本系统不按自拟金额发放。",
+                         f"（生效日期不晚于{by:%Y年%m月}1日）后再核算；本系统不按自拟金额发放。",
                          code="rate_missing", errors=errors)
 
 

@@ -171,3 +171,35 @@ def test_only_the_jurisdiction_admin_adds_a_version_others_403_outsiders_404(mak
     assert api(outsider).post(url, body, format="json").status_code == 404
     assert api().post(url, body, format="json").status_code in (401, 403)
     assert not PolicyRow.objects.filter(effective_from=date(2026, 1, 1), key=body["key"]).exists()
+
+
+def test_a_rate_entered_from_july_does_not_cover_a_june_day_confirmed_late_so_the_july_run_asks_for_june_art27(
+        make_world, confirmer, api):
+    """Ganzhou art.27(二) county rate: a re-checked issued month is paid under its own month's policy."""
+    from .conftest import JULY
+
+    w = make_world("ganzhou", rates=False)
+    city = cadre_in_post(w)
+    CadreAllowanceProfile.objects.create(cadre=city, communication_paid_by_unit=True)
+    county = cadre_in_post(w, level=COUNTY, team=f.TeamFactory(jurisdiction=w.jurisdiction, host_unit=w.village_b))
+    CadreAllowanceProfile.objects.create(cadre=county, communication_paid_by_unit=True)
+    f.attendance_days(city, w.township_a, days(JUNE, 20))
+    f.attendance_days(county, w.township_b, days(JUNE, 20))
+    f.confirm_sheet(w.township_a, JUNE, confirmer)  # township B confirms June late
+    assert run_month(w, JUNE).status == "done"  # only the city cadre: no open rate needed
+    f.confirm_sheet(w.township_b, JUNE, confirmer)
+    f.attendance_days(city, w.township_a, days(JULY, 20))
+    f.confirm_sheet(w.township_a, JULY, confirmer)
+    admin = api(admin_of_world(w))
+    assert admin.post("/api/v1/jurisdictions/ganzhou/policy/", {"key": "subsidy.living_per_day",
+                      "value": {"county": "80.00"}, "effective_from": "2025-07-01"}, format="json").status_code == 201
+    r = api(finance_of(w)).post("/api/v1/subsidy-runs/", {"jurisdiction": "ganzhou", "month": "2025-07"},
+                                format="json")
+    assert r.status_code == 400 and r.json()["errors"] == [
+        {"key": "subsidy.living_per_day", "field": "county", "rule_ref": "ganzhou art.27"}]
+    assert "不晚于2025年06月1日" in r.json()["detail"]
+    assert admin.post("/api/v1/jurisdictions/ganzhou/policy/", {"key": "subsidy.living_per_day",
+                      "value": {"county": "80.00"}, "effective_from": "2025-06-01"}, format="json").status_code == 201
+    assert run_month(w, JULY).status == "done"
+    adj = Line.objects.get(statement__cadre=county, kind="adjustment")
+    assert (adj.amount, adj.for_month, adj.base_kind) == (D("1600.00"), JUNE, "living")  # 20 × 80, paid in July
