@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 export PGHOST ?= 127.0.0.1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/zhucuntong
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
+BENCH_CADRES ?= 20000
 
 .PHONY: run test install lint lock services browser bench clean
 
@@ -37,6 +38,7 @@ services:
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+# pytest includes subsidies/tests/test_bench.py: the benchmark at 100 cadres in its own database, so it cannot rot.
 test: install services browser
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) DB_CONN_MAX_AGE=0 \
 	  $(BIN)/pytest -q $(PYTEST_ARGS)
@@ -49,7 +51,7 @@ lock:
 	$(BIN)/pip freeze --exclude-editable > requirements.lock
 
 bench: install services
-	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL= $(BIN)/python bench/subsidy_run.py
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL= $(BIN)/python bench/subsidy_run.py --cadres $(BENCH_CADRES)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -5,7 +5,11 @@ its own database (`zhucuntong_bench`, dropped and re-created each time), builds 
 then times (1) the run service and (2) the export, and prints seconds, peak RSS and the peak of Python
 allocations (tracemalloc, measured in a second pass because tracing slows everything down).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhucuntong python bench/subsidy_run.py [--cadres 20000]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/zhucuntong [BENCH_DB_NAME=zhucuntong_bench] \
+        python bench/subsidy_run.py [--cadres 20000]
+
+Columns a statement leaves out are filled with the model defaults (`insert_select`), so a column added to a model
+later does not break it; `subsidies/tests/test_bench.py` runs it at 100 cadres under `make test`.
 """
 
 import argparse
@@ -19,7 +23,7 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-BENCH_DB = "zhucuntong_bench"
+BENCH_DB = os.environ.get("BENCH_DB_NAME", "zhucuntong_bench")  # its own database, dropped and re-created
 
 
 def bench_url() -> str:
@@ -46,6 +50,47 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def unset_columns(model, given: str) -> tuple[str, str]:
+    """(", col…", ", literal…") for the NOT NULL columns of `model` that an INSERT naming `given` columns leaves
+    out, filled with the model's defaults, so that a column added to a model later does not break the bench."""
+    from django.db import connection
+    from django.utils import timezone
+
+    named = {c.strip() for c in given.split(",")}
+    cols, vals = [], []
+    for fld in model._meta.concrete_fields:
+        if fld.primary_key or fld.null or fld.column in named:
+            continue
+        value = timezone.now() if getattr(fld, "auto_now", False) or getattr(fld, "auto_now_add", False) \
+            else fld.get_default()
+        if value is None:
+            continue  # no default: the INSERT fails loudly, as it should
+        with connection.cursor() as c:
+            literal = c.mogrify("%s", [fld.get_db_prep_save(value, connection)]).decode()
+        cols.append(fld.column)
+        vals.append(literal.replace("%", "%%"))
+    return "".join(f", {c}" for c in cols), "".join(f", {v}" for v in vals)
+
+
+def insert_select(cursor, model, sql: str, params) -> None:
+    """Run `[WITH …] INSERT INTO t (cols) SELECT exprs FROM …` with the columns it leaves out set to their defaults."""
+    ins = sql.index("INSERT INTO")
+    open_, close = sql.index("(", ins), sql.index(")", ins)
+    extra_cols, extra_vals = unset_columns(model, sql[open_ + 1:close])
+    sel = sql.index("SELECT", close)
+    depth, i = 0, sel
+    while True:  # the first FROM of the SELECT list at parenthesis depth 0
+        ch = sql[i]
+        depth += ch == "("
+        depth -= ch == ")"
+        if depth == 0 and sql.startswith("FROM", i) and sql[i - 1].isspace():
+            break
+        i += 1
+    head = sql[:i].rstrip()
+    sql = f"{sql[:close]}{extra_cols}{head[close:]}{extra_vals}\n            {sql[i:]}"
+    cursor.execute(sql, params)
+
+
 def build(cadres: int, year: int, month: int):
     """Ganzhou (seeded policy): 1 county, 50 townships, 8 villages each, 100 dispatch units, teams of 10."""
     from datetime import date
@@ -53,7 +98,9 @@ def build(cadres: int, year: int, month: int):
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from jurisdictions.models import Jurisdiction, OrgUnit
+    from attendance.models import AttendanceSheet, DailyRecord
+    from jurisdictions.models import DispatchUnit, Jurisdiction, OrgUnit
+    from teams.models import Cadre, Membership, Team
 
     j = Jurisdiction.objects.get(code="ganzhou")
     county = OrgUnit.objects.create(jurisdiction=j, kind="county", name="基准县")
@@ -61,30 +108,30 @@ def build(cadres: int, year: int, month: int):
     county.save(update_fields=["path"])
     first = date(year, month, 1)
     with connection.cursor() as c:
-        c.execute("""
+        insert_select(c, OrgUnit, """
             INSERT INTO jurisdictions_orgunit (jurisdiction_id, kind, name, parent_id, path, town_type)
             SELECT %s, 'township', '基准镇' || g, %s, '', '' FROM generate_series(1, 50) g""", [j.id, county.id])
         c.execute("UPDATE jurisdictions_orgunit SET path = %s || id || '/' WHERE parent_id = %s",
                   [county.path, county.id])
-        c.execute("""
+        insert_select(c, OrgUnit, """
             INSERT INTO jurisdictions_orgunit (jurisdiction_id, kind, name, parent_id, path, town_type)
             SELECT %s, 'village', t.name || '村' || g, t.id, t.path, '' FROM jurisdictions_orgunit t,
                    generate_series(1, 8) g WHERE t.parent_id = %s""", [j.id, county.id])
         c.execute("UPDATE jurisdictions_orgunit v SET path = v.path || v.id || '/' WHERE v.kind = 'village' "
                   "AND v.jurisdiction_id = %s", [j.id])
-        c.execute("""
+        insert_select(c, DispatchUnit, """
             INSERT INTO jurisdictions_dispatchunit (jurisdiction_id, name, level)
             SELECT %s, '基准派出单位' || g, CASE WHEN g %% 4 = 0 THEN 'county' ELSE 'city' END
             FROM generate_series(1, 100) g""", [j.id])
         teams = cadres // 10
-        c.execute("""
+        insert_select(c, Team, """
             INSERT INTO teams_team (jurisdiction_id, kind, name, host_unit_id, dispatch_level, term_start,
                                     term_rule_ref, created_at)
             SELECT %s, 'village', '基准工作队' || g,
                    (SELECT id FROM jurisdictions_orgunit WHERE kind = 'village' AND jurisdiction_id = %s
                     ORDER BY id OFFSET (g %% 400) LIMIT 1), 'city', %s, '', now()
             FROM generate_series(1, %s) g""", [j.id, j.id, date(year - 1, 1, 1), teams])
-        c.execute("""
+        insert_select(c, Cadre, """
             WITH units AS (SELECT id, level, row_number() OVER (ORDER BY id) - 1 AS n FROM jurisdictions_dispatchunit
                            WHERE name LIKE '基准派出单位%%'),
                  ts AS (SELECT id, host_unit_id, row_number() OVER (ORDER BY id) - 1 AS n FROM teams_team
@@ -98,7 +145,7 @@ def build(cadres: int, year: int, month: int):
             JOIN units u ON u.n = g %% 100
             JOIN ts t ON t.n = g / 10""", [j.id, cadres])
         # memberships: most from last year (township allowance due), some arriving this month (prorated)
-        c.execute("""
+        insert_select(c, Membership, """
             INSERT INTO teams_membership (team_id, cadre_id, role, first_secretary, start_date, term_rule_ref,
                                           end_kind, end_ground, end_rule_ref, end_note, policy_snapshot, created_at)
             SELECT t.id, c.id, 'member', false,
@@ -107,7 +154,7 @@ def build(cadres: int, year: int, month: int):
                  AND t.name = '基准工作队' || ((c.id - (SELECT min(id) FROM teams_cadre)) / 10 + 1)
             WHERE c.jurisdiction_id = %s""", [first, f"{year - 1}-01-01", j.id])
         # a month of attendance: on duty except Sundays (rest) and a few leave days
-        c.execute("""
+        insert_select(c, DailyRecord, """
             INSERT INTO attendance_dailyrecord (jurisdiction_id, cadre_id, township_id, date, status, note, source,
                                                 recorded_at)
             SELECT %s, c.id, v.parent_id, d::date,
@@ -119,14 +166,12 @@ def build(cadres: int, year: int, month: int):
             WHERE c.jurisdiction_id = %s""", [j.id, first, first, j.id])
         user = get_user_model().objects.create(username="bench_finance", jurisdiction=j, is_superuser=True)
         # every township confirms its sheet except one (it shows up in missing_sheets)
-        c.execute("""
+        insert_select(c, AttendanceSheet, """
             INSERT INTO attendance_attendancesheet (jurisdiction_id, township_id, month, confirmed_by_id,
                                                     confirmed_at, policy_snapshot)
             SELECT %s, id, %s, %s, now(), '{}' FROM jurisdictions_orgunit
             WHERE parent_id = %s ORDER BY id OFFSET 1""", [j.id, first, user.id, county.id])
         c.execute("ANALYZE")
-    from attendance.models import DailyRecord
-
     return j, user, first, DailyRecord.objects.filter(jurisdiction=j).count()
 
 
@@ -152,6 +197,9 @@ def main():
     call_command("seed_policies", verbosity=0)
     t0 = time.perf_counter()
     j, user, first, records = build(args.cadres, args.year, args.month)
+    from jurisdictions.management.commands.load_demo import enter_demo_rates
+
+    enter_demo_rates(actor=user, jurisdiction=j)  # the rates Ganzhou art.27 leaves open, as an admin enters them
     print(f"data: {args.cadres} cadres, {records} attendance rows built in {time.perf_counter() - t0:.1f}s")
 
     from subsidies import export, services

@@ -64,6 +64,27 @@ class JurisdictionListApi(APIView):
 
 
 class PolicyApi(APIView):
+    class Input(serializers.Serializer):
+        key = serializers.CharField(max_length=100)
+        value = serializers.JSONField()
+        effective_from = serializers.DateField()
+        rule_ref = serializers.CharField(max_length=64, required=False, allow_blank=True, default=None)
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+        reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def post(self, request, code):
+        """A jurisdiction admin adds a version of a row (DESIGN.md): → 201 the new version."""
+        jurisdiction = selectors.access_jurisdiction(user=request.user, code=code)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        row = services.policy_version_add(actor=request.user, jurisdiction=jurisdiction, key=v["key"],
+                                          value=v["value"], effective_from=v["effective_from"],
+                                          rule_ref=v["rule_ref"] or None, note=v["note"], reason=v["reason"])
+        return Response({"id": row.id, "code": code, "key": row.key, "value": row.value,
+                         "effective_from": row.effective_from.isoformat(), "rule_ref": row.rule_ref,
+                         "is_default": row.is_default, "note": row.note}, status=status.HTTP_201_CREATED)
+
     def get(self, request, code):
         on = request.query_params.get("on")
         try:

@@ -1,13 +1,16 @@
 """Writes for tenants, org units, dispatch units, users, role grants, policy rows and the calendar."""
 
 from datetime import date
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
 
 from .audit import audit_record
-from .errors import InvalidInput, NotPermitted
+from .errors import InvalidInput, NotPermitted, StateConflict
 from .models import CalendarDay, DispatchUnit, Jurisdiction, OrgUnit, PolicyRow, Role, RoleGrant, User
+from .money import to_money
 from .scoping import scope_for
 
 # Which org-unit kinds may sit under which (county → township/street → village; a city holds counties).
@@ -140,6 +143,69 @@ def policy_row_add(*, actor, jurisdiction: Jurisdiction, key: str, value, effect
                                    created_by=actor if actor is not None and actor.pk else None)
     audit_record(actor=actor, action="policy_row.add", obj=row, jurisdiction=jurisdiction,
                  summary=f"{key} 自{effective_from}起生效", data={"value": value, "rule_ref": row.rule_ref})
+    return row
+
+
+def _rate_field(raw) -> bool:
+    """A field that holds a rate: a yuan string like "100.00", or null while the text leaves it open."""
+    if raw is None:
+        return True
+    if not isinstance(raw, str):
+        return False
+    try:
+        Decimal(raw)
+    except (InvalidOperation, ValueError):
+        return False
+    return "." in raw
+
+
+@transaction.atomic
+def policy_version_add(*, actor, jurisdiction: Jurisdiction, key: str, value, effective_from: date,
+                       rule_ref: str | None = None, note: str = "", reason: str = "") -> PolicyRow:
+    """A jurisdiction admin enters a new version of an existing policy row (e.g. a rate the regulation leaves
+    open). Rows are never edited: the new version takes effect on `effective_from`. A dict value is merged
+    into the version in force (fields not given carry over); a rate field must be yuan (≥ 0, 2 places).
+    rule_ref carries over unless given; a version entered by an admin is not a system default."""
+    scope = scope_for(actor)
+    if not (scope.is_superuser or jurisdiction.id in scope.visible_jurisdiction_ids
+            or getattr(actor, "jurisdiction_id", None) == jurisdiction.id):
+        raise Http404
+    if not scope.is_admin_of(jurisdiction.id):
+        raise NotPermitted("只有本辖区管理员可以录入政策规则的新版本。")
+    Jurisdiction.objects.select_for_update().filter(pk=jurisdiction.pk).first()  # two admins entering the same date
+    rows = PolicyRow.objects.filter(jurisdiction=jurisdiction, key=key)
+    base = (rows.filter(effective_from__lte=effective_from).order_by("-effective_from").first()
+            or rows.order_by("effective_from").first())
+    if base is None:
+        raise InvalidInput(f"本辖区没有规则“{key}”，只能为已有规则录入新版本。", code="unknown_key")
+    if rows.filter(effective_from=effective_from).exists():
+        raise StateConflict(f"规则“{key}”在{effective_from}已有版本；版本不可修改，请选择新的生效日期。",
+                            code="duplicate_version")
+    if isinstance(base.value, dict):
+        if not isinstance(value, dict):
+            raise InvalidInput("取值应为对象（字段: 值）。", code="invalid_value")
+        unknown = sorted(set(value) - set(base.value))
+        if unknown:
+            raise InvalidInput(f"规则“{key}”没有字段：{'、'.join(unknown)}。", code="unknown_field")
+        merged = dict(base.value)
+        for name, raw in value.items():
+            if _rate_field(base.value.get(name)) and raw is not None:
+                try:
+                    amount = to_money(str(raw))
+                except (InvalidOperation, ValueError):
+                    amount = None
+                if amount is None or amount < 0:
+                    raise InvalidInput(f"“{name}”应为不小于0的金额（元，两位小数）。", code="invalid_rate")
+                raw = str(amount)
+            merged[name] = raw
+        value = merged
+    ref = (rule_ref or base.rule_ref).strip()
+    row = PolicyRow.objects.create(jurisdiction=jurisdiction, key=key, value=value, effective_from=effective_from,
+                                   rule_ref=ref, note=note or base.note, is_default=False,
+                                   created_by=actor if actor.pk else None)
+    audit_record(actor=actor, action="policy_row.add", obj=row, jurisdiction=jurisdiction,
+                 summary=f"{key} 新版本自{effective_from}起生效",
+                 data={"value": value, "previous": base.value, "rule_ref": ref, "reason": reason})
     return row
 
 

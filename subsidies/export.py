@@ -1,5 +1,7 @@
-"""The finance workbook: a summary sheet and one sheet per dispatch unit, written with openpyxl's
-write-only mode into a temporary file (rows are streamed from the database, never held together)."""
+"""The finance workbook: a summary per dispatch unit, a summary with one row per cadre (each line kind a column),
+and one sheet of lines per dispatch unit, written with openpyxl's write-only mode into a temporary file (rows are
+streamed from the database, never held together). On every line quantity × rate = amount; the article column reads
+in Chinese (赣州市文件第27条)."""
 
 import re
 import tempfile
@@ -9,13 +11,16 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from jurisdictions.templatetags.portal import rule_label
+
 from . import selectors
 from .models import LineKind, SubsidyRun
 
 MONEY = '#,##0.00'
 HEADERS = ["序号", "姓名", "派出单位", "乡镇", "驻村天数", "项目", "数量", "标准", "金额", "依据条款", "说明"]
-WIDTHS = [6, 10, 24, 12, 9, 14, 7, 11, 12, 16, 48]
+WIDTHS = [6, 10, 24, 12, 9, 14, 7, 11, 12, 22, 48]
 SUMMARY_HEADERS = ["序号", "派出单位", "人数", "金额"]
+CADRE_HEADERS = ["序号", "姓名", "派出单位", "乡镇", "驻村天数"]
 KIND = dict(LineKind.choices)
 _thin = Side(style="thin", color="999999")
 BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
@@ -89,7 +94,25 @@ def write_workbook(*, run: SubsidyRun, dispatch_unit_ids=None):
         ws.append([])
         ws.append([_cell(ws, "未确认考勤、本月未发放的乡镇：" + "、".join(m["name"] for m in run.missing_sheets))])
 
-    used = {"汇总"}
+    kinds = selectors.export_kinds(run=run, dispatch_unit_ids=dispatch_unit_ids)
+    ws = wb.create_sheet("人员汇总")
+    headers = CADRE_HEADERS + [KIND.get(k, k) for k in kinds] + ["合计"]
+    _setup(ws, f"{run.jurisdiction.name} {month} 驻村干部补贴发放人员汇总表",
+           [6, 10, 24, 12, 9] + [12] * len(kinds) + [12], len(headers))
+    ws.append([_cell(ws, h, header=True) for h in headers])
+    sums = [0] * len(kinds)
+    n = 0
+    for n, (unit_name, name, township, days, total, *by_kind) in enumerate(
+            selectors.export_cadre_rows(run=run, kinds=kinds, dispatch_unit_ids=dispatch_unit_ids).iterator(
+                chunk_size=2000), 1):
+        by_kind = [v or 0 for v in by_kind]
+        sums = [a + b for a, b in zip(sums, by_kind, strict=True)]
+        ws.append([n, name, unit_name, township or "", days] + [_money(ws, v) for v in by_kind] + [_money(ws, total)])
+    ws.append([_cell(ws, "合计", bold=True), _cell(ws, f"{n}人", bold=True)] + [_cell(ws, "") for _ in range(3)]
+              + [_cell(ws, v, money=True, bold=True) for v in sums] + [_cell(ws, grand, money=True, bold=True)])
+
+    used = {"汇总", "人员汇总"}
+    labels: dict[str, str] = {}
     rows = selectors.export_rows(run=run, dispatch_unit_ids=dispatch_unit_ids).iterator(chunk_size=2000)
     for unit_id, unit_rows in groupby(rows, key=lambda r: r[0]):
         unit_name = names.get(unit_id, "")
@@ -102,8 +125,10 @@ def write_workbook(*, run: SubsidyRun, dispatch_unit_ids=None):
             for r in cadre_rows:
                 _, _, name, township, days, _total, kind, qty, rate, amount, rule_ref, note = r
                 # plain values where no format is needed: styled cells cost ~10× more to write
+                if rule_ref not in labels:
+                    labels[rule_ref] = rule_label(rule_ref)
                 ws.append([n, name, unit_name, township or "", days, KIND.get(kind, kind), qty,
-                           _money(ws, rate), _money(ws, amount), rule_ref, note])
+                           _money(ws, rate), _money(ws, amount), labels[rule_ref], note])
                 unit_total += amount
         ws.append([_cell(ws, "合计", bold=True), _cell(ws, f"{n}人", bold=True)] + [_cell(ws, "") for _ in range(6)]
                   + [_cell(ws, unit_total, money=True, bold=True), _cell(ws, ""), _cell(ws, "")])

@@ -113,38 +113,79 @@ def prorate(monthly: Decimal, days: int, month_days: int) -> Decimal:
 
 
 def _monthly_line(kind, monthly: Decimal, days: int, month_days: int, rule_ref: str, what: str) -> LineOut | None:
+    """A monthly amount for the days in post. Quantity × rate = amount on every line: a full month is 1 × the
+    monthly rate; a part month is 1 × the prorated amount, the note saying how many days it covers."""
     if days <= 0:
         return None
-    note = "整月" if days >= month_days else f"在岗{days}/{month_days}天，按日历天数折算"
-    return LineOut(kind, days, money(monthly), prorate(monthly, days, month_days), rule_ref, f"{what}，{note}")
+    amount = prorate(monthly, days, month_days)
+    if days >= month_days:
+        note = f"整月，月标准{money(monthly)}元"
+    else:
+        note = f"在岗{days}/{month_days}天，按日历天数折算（月标准{money(monthly)}元）"
+    return LineOut(kind, 1, amount, amount, rule_ref, f"{what}，{note}")
 
 
-def statement_lines(policy: Policy, facts: CadreFacts, month: date) -> list[LineOut]:
-    """Every line the cadre is owed for `month` (first day), in a stable order."""
+@dataclass(frozen=True)
+class MissingRate:
+    """A rate the regulation leaves open (null in the policy row) that a cadre would be paid under."""
+
+    key: str
+    field: str
+    rule_ref: str
+    month: date | None = None  # the month whose policy leaves it open (a re-checked month may be earlier)
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "field": self.field, "rule_ref": self.rule_ref}
+
+
+def open_rates(policy: Policy) -> list[MissingRate]:
+    """Rates of the `subsidy.*` rows left null (the text gives no figure and nobody has entered one yet)."""
+    return [MissingRate(pv.key, name, pv.rule_ref) for pv in policy.with_prefix("subsidy.")
+            if isinstance(pv.value, dict) for name, raw in pv.value.items() if raw is None]
+
+
+def _rate(pv, name: str, missing: set | None, month: date | None = None) -> Decimal | None:
+    """The rate `pv.value[name]`; None (and recorded in `missing`) while the text's open rate is not entered.
+    Never a figure of our own: an open rate is not paid until a jurisdiction admin enters it."""
+    raw = pv.value.get(name)
+    if raw is None:
+        if missing is None:
+            raise KeyError(f"rate {pv.key}.{name} ({pv.rule_ref}) not entered")
+        missing.add(MissingRate(pv.key, name, pv.rule_ref, month))
+        return None
+    return money(raw)
+
+
+def _applies_to(pv, dispatch_level: str) -> bool:
+    levels = pv.value.get("dispatch_levels")
+    return not levels or dispatch_level in levels
+
+
+def statement_lines(policy: Policy, facts: CadreFacts, month: date, missing: set | None = None) -> list[LineOut]:
+    """Every line the cadre is owed for `month` (first day), in a stable order. A rate left open by the text
+    is recorded in `missing` (the run refuses before computing) and raises without it."""
     first, last = month, month_last(month)
     month_days = last.day
     days = paid_days(policy, facts.status_days)
     in_post = days_in_post(facts.stints, first, last)
     lines: list[LineOut] = []
 
-    def per_day(kind, key, rate, what):
-        pv = policy.get(key)
-        if days > 0 and rate > 0:
+    def per_day(kind, pv, name, what):
+        if days <= 0:
+            return
+        rate = _rate(pv, name, missing, month)
+        if rate is not None and rate > 0:
             lines.append(LineOut(kind, days, rate, money(rate * days), pv.rule_ref, f"{what}×驻村天数"))
 
     meal = policy.get("subsidy.meal_per_day")
     if meal:
-        per_day("meal", "subsidy.meal_per_day", money(meal.value["amount"]), "伙食补助")
+        per_day("meal", meal, "amount", "伙食补助")
 
     living = policy.get("subsidy.living_per_day")
     if living:
         v = living.value
-        if "amount" in v:
-            rate = money(v["amount"])
-        else:
-            level_key = v.get("levels", DEFAULT_LEVEL_RATE).get(facts.dispatch_level, "county")
-            rate = money(v[level_key])
-        per_day("living", "subsidy.living_per_day", rate, "生活补助")
+        name = "amount" if "amount" in v else v.get("levels", DEFAULT_LEVEL_RATE).get(facts.dispatch_level, "county")
+        per_day("living", living, name, "生活补助")
         if v.get("exclusive"):  # Fengdu art.20: nothing else is paid
             return [dataclass_with_base(ln, month) for ln in lines]
 
@@ -152,25 +193,25 @@ def statement_lines(policy: Policy, facts: CadreFacts, month: date) -> list[Line
                             ("communication", "subsidy.communication_per_day", "通信补贴")):
         pv = policy.get(key)
         if pv:
-            per_day(kind, key, money(pv.value["amount"]), what)
+            per_day(kind, pv, "amount", what)
 
     work = policy.get("subsidy.work_allowance_monthly")
-    if work and facts.dispatch_level in work.value.get("dispatch_levels", [facts.dispatch_level]):
-        ln = _monthly_line("work_allowance", money(work.value["amount"]), in_post, month_days, work.rule_ref,
-                           "工作补助")
+    if work and _applies_to(work, facts.dispatch_level) and in_post > 0:
+        rate = _rate(work, "amount", missing, month)
+        ln = rate is not None and _monthly_line("work_allowance", rate, in_post, month_days, work.rule_ref, "工作补助")
         if ln:
             lines.append(ln)
 
     town = policy.get("subsidy.township_allowance")
-    if town:
-        ln = township_allowance_line(policy, facts.stints, first, last)
+    if town and _applies_to(town, facts.dispatch_level):  # Xinfeng sec.六(一): county-unit staff only
+        ln = township_allowance_line(policy, facts.stints, first, last, missing)
         if ln:
             lines.append(ln)
 
     comm = policy.get("subsidy.communication_monthly")
-    if comm and not facts.communication_paid_by_unit:
-        ln = _monthly_line("communication", money(comm.value["amount"]), in_post, month_days, comm.rule_ref,
-                           "通信补贴")
+    if comm and not facts.communication_paid_by_unit and in_post > 0:
+        rate = _rate(comm, "amount", missing, month)
+        ln = rate is not None and _monthly_line("communication", rate, in_post, month_days, comm.rule_ref, "通信补贴")
         if ln:
             lines.append(ln)
 
@@ -178,7 +219,8 @@ def statement_lines(policy: Policy, facts: CadreFacts, month: date) -> list[Line
     return [dataclass_with_base(ln, month) for ln in lines]
 
 
-def township_allowance_line(policy: Policy, stints: list[Stint], first: date, last: date) -> LineOut | None:
+def township_allowance_line(policy: Policy, stints: list[Stint], first: date, last: date,
+                            missing: set | None = None) -> LineOut | None:
     """From the 7th month in post (after `after_months` full months), at the local monthly rate, prorated
     by the days of the month on which the cadre is past the waiting period."""
     pv = policy.require("subsidy.township_allowance")
@@ -188,10 +230,15 @@ def township_allowance_line(policy: Policy, stints: list[Stint], first: date, la
         return None
     eligible_from = add_months(start, int(v.get("after_months", 6)))
     days = days_in_post(stints, first, last, not_before=max(eligible_from, start))
+    if days <= 0:
+        return None
+    rate = _rate(pv, "monthly", missing, first)
+    if rate is None:
+        return None
     month_days = last.day
     what = (f"乡镇工作补贴（连续驻点自{start:%Y-%m-%d}起，满{v.get('after_months', 6)}个月后"
             f"自{eligible_from:%Y-%m-%d}起发放）")
-    return _monthly_line("township_allowance", money(v["monthly"]), days, month_days, pv.rule_ref, what)
+    return _monthly_line("township_allowance", rate, days, month_days, pv.rule_ref, what)
 
 
 def trip_lines(policy: Policy, trips: list[TripFact]) -> list[LineOut]:
@@ -208,7 +255,8 @@ def trip_lines(policy: Policy, trips: list[TripFact]) -> list[LineOut]:
         return [LineOut("transport", len(ts), rate, money(rate * len(ts)), pv.rule_ref,
                         f"自驾往返{len(ts)}次，单程{ts[0].km}公里×2×{pv.value.get('per_km')}元/公里",
                         trip_ids=tuple(t.trip_id for t in ts)) for rate, ts in by_rate.items()]
-    return [LineOut("transport", 1, money(t.amount), money(t.amount), pv.rule_ref, f"{t.date:%m-%d} 往返交通凭票报销",
+    label = pv.value.get("label", "往返交通")
+    return [LineOut("transport", 1, money(t.amount), money(t.amount), pv.rule_ref, f"{t.date:%m-%d} {label}凭票报销",
                     trip_ids=(t.trip_id,)) for t in paid]
 
 

@@ -79,3 +79,26 @@ def export_unit_filter(*, user, run: SubsidyRun):
     if scope.is_superuser or run.jurisdiction_id in scope.jurisdiction_ids:
         return None
     return {g.dispatch_unit_id for g in scope.grants if g.dispatch_unit_id and g.jurisdiction_id == run.jurisdiction_id}
+
+
+def export_kinds(*, run: SubsidyRun, dispatch_unit_ids=None) -> list[str]:
+    """The line kinds present in a run's month, in LineKind order. One query."""
+    from .models import LineKind
+
+    qs = Line.objects.filter(statement__jurisdiction_id=run.jurisdiction_id, statement__month=run.month)
+    if dispatch_unit_ids is not None:
+        qs = qs.filter(statement__dispatch_unit_id__in=dispatch_unit_ids)
+    present = set(qs.order_by().values_list("kind", flat=True).distinct())  # no Meta ordering in the DISTINCT
+    return [k for k in LineKind.values if k in present]
+
+
+def export_cadre_rows(*, run: SubsidyRun, kinds: list[str], dispatch_unit_ids=None):
+    """One row per cadre: unit, name, township, days, the sum of each line kind, total. One query (streamed)."""
+    from django.db.models import Sum
+
+    qs = Statement.objects.filter(jurisdiction_id=run.jurisdiction_id, month=run.month)
+    if dispatch_unit_ids is not None:
+        qs = qs.filter(dispatch_unit_id__in=dispatch_unit_ids)
+    sums = {f"k_{k}": Sum("lines__amount", filter=Q(lines__kind=k)) for k in kinds}
+    return (qs.annotate(**sums).order_by("dispatch_unit__name", "dispatch_unit_id", "cadre_id")
+            .values_list("dispatch_unit__name", "cadre__name", "township__name", "paid_days", "total", *sums))

@@ -148,6 +148,7 @@ def subsidy_run_create(*, actor, jurisdiction: Jurisdiction, month: date) -> Sub
     if not AttendanceSheet.objects.filter(jurisdiction=jurisdiction, month=month).exists():
         raise InvalidInput(f"{month:%Y年%m月}本辖区尚无乡镇确认考勤表，请待考勤确认后再核算。",
                            code="no_confirmed_sheet")
+    _refuse_open_rates(jurisdiction, month)
     run = SubsidyRun.objects.create(jurisdiction=jurisdiction, month=month, created_by=actor if actor.pk else None)
     audit_record(actor=actor, action="subsidy.run_create", obj=run,
                  summary=f"{jurisdiction.name} {month:%Y-%m} 补贴核算")
@@ -211,6 +212,144 @@ def _missing_sheets(jurisdiction, first, last, confirmed: set[int]) -> list[dict
     return [{"township": r["id"], "name": r["name"]} for r in rows]
 
 
+class _MonthFacts:
+    """Everything a run of (jurisdiction, month) reads, loaded in a fixed number of queries."""
+
+    def __init__(self, j: Jurisdiction, first: date, policy: Policy, confirmed: set[int], issued: list[date],
+                 past_policies: dict[date, Policy]):
+        self.j, self.first, self.last, self.policy = j, first, rules.month_last(first), policy
+        last = self.last
+        self.counts = month_status_counts(jurisdiction=j, year=first.year, month=first.month,  # 1
+                                          township_ids=confirmed)
+        self.past = {}
+        for m in issued:  # 2 queries per issued month (its policy is already loaded), at most LOOKBACK_MONTHS
+            m_confirmed = confirmed_township_ids(jurisdiction=j, year=m.year, month=m.month)
+            self.past[m] = (past_policies[m],
+                            month_status_counts(jurisdiction=j, year=m.year, month=m.month, township_ids=m_confirmed))
+        self.paid: dict[tuple[int, date], dict[str, Decimal]] = defaultdict(dict)
+        self.paid_refs: dict[tuple[int, date], dict[str, str]] = defaultdict(dict)
+        if issued:
+            for r in (Line.objects.filter(statement__jurisdiction=j, for_month__in=issued)  # 2
+                      .values("statement__cadre_id", "for_month", "base_kind")
+                      .annotate(s=Sum("amount"), ref=Max("rule_ref"))):
+                self.paid[(r["statement__cadre_id"], r["for_month"])][r["base_kind"]] = r["s"]
+                self.paid_refs[(r["statement__cadre_id"], r["for_month"])][r["base_kind"]] = r["ref"]
+        done_ids = set(Statement.objects.filter(jurisdiction=j, month=first).values_list("cadre_id", flat=True))  # 3
+        self.cadres = {c["id"]: c for c in Cadre.objects.filter(jurisdiction=j).values(  # 4
+            "id", "dispatch_level", "dispatch_unit_id")}
+        self.stints: dict[int, list] = defaultdict(list)
+        for m in Membership.objects.filter(cadre__jurisdiction=j, start_date__lte=last).values(  # 5
+                "cadre_id", "start_date", "end_date"):
+            self.stints[m["cadre_id"]].append(rules.Stint(m["start_date"], m["end_date"]))
+        self.profiles = {p["cadre_id"]: p for p in CadreAllowanceProfile.objects.filter(  # 6
+            cadre__jurisdiction=j).values("cadre_id", "communication_paid_by_unit", "transport_allowance_paid")}
+        self.trips: dict[int, list] = defaultdict(list)
+        for t in Trip.objects.filter(jurisdiction=j, statement__isnull=True, date__lte=last).values(  # 7
+                "id", "cadre_id", "date", "amount", "basis", "km"):
+            self.trips[t["cadre_id"]].append(rules.TripFact(t["id"], t["date"], t["amount"], t["basis"], t["km"]))
+        candidates = set(self.counts)
+        for m, (_, m_counts) in self.past.items():
+            candidates |= set(m_counts) | {cid for (cid, pm) in self.paid if pm == m}
+        self.candidates = sorted(cid for cid in candidates - done_ids if cid in self.cadres)
+
+    def facts(self, cid: int, status_days: dict, month: date) -> rules.CadreFacts:
+        c, p = self.cadres[cid], self.profiles.get(cid, {})
+        return rules.CadreFacts(
+            cadre_id=cid, dispatch_level=c["dispatch_level"], status_days=status_days, stints=self.stints.get(cid, []),
+            communication_paid_by_unit=p.get("communication_paid_by_unit", False),
+            transport_allowance_paid=p.get("transport_allowance_paid", False),
+            trips=[t for t in self.trips.get(cid, []) if t.date >= self.first] if month == self.first else [])
+
+    def lines(self, cid: int, missing: set | None = None) -> list[rules.LineOut]:
+        first = self.first
+        lines: list[rules.LineOut] = []
+        if cid in self.counts:
+            lines += rules.statement_lines(self.policy, self.facts(cid, self.counts[cid], first), first, missing)
+            lines += rules.late_trip_lines(self.policy, self.trips.get(cid, []), first)
+        for m, (m_policy, m_counts) in self.past.items():
+            expected = rules.statement_lines(m_policy, self.facts(cid, m_counts.get(cid, {}), m), m, missing) \
+                if cid in m_counts else []
+            lines += rules.adjustment_lines(month_for=m, expected=expected, paid_by_kind=self.paid.get((cid, m), {}),
+                                            paid_refs=self.paid_refs.get((cid, m), {}),
+                                            reason="考勤确认或标准调整后重算")
+        return lines
+
+    def missing_rates(self) -> list[rules.MissingRate]:
+        """Open rates (null in the policy) that some cadre of this run would be paid under. Only walks the
+        cadres when a policy of the run has an open rate at all."""
+        policies = [self.policy] + [p for p, _ in self.past.values()]
+        if not any(rules.open_rates(p) for p in policies):
+            return []
+        missing: set = set()
+        for cid in self.candidates:
+            self.lines(cid, missing)
+        earliest: dict[tuple, rules.MissingRate] = {}  # one entry per rate, with the earliest month that needs it
+        for m in sorted(missing, key=lambda r: (r.key, r.field, r.month or self.first)):
+            earliest.setdefault((m.key, m.field), m)
+        return list(earliest.values())
+
+
+def _issued_months(j: Jurisdiction, first: date) -> list[date]:
+    """Issued months re-checked for corrections (late-confirmed days, rates fixed afterwards). One query."""
+    lookback_from = rules.add_months(first, -LOOKBACK_MONTHS)
+    return sorted(set(SubsidyRun.objects.filter(
+        jurisdiction=j, status=SubsidyRun.Status.DONE, month__gte=lookback_from, month__lt=first,
+    ).values_list("month", flat=True)))
+
+
+def _refuse_open_rates(j: Jurisdiction, first: date) -> None:
+    """Before a run is queued: refuse (rate_missing) when a cadre of the run would be paid under a rate the
+    regulation leaves open and no admin has entered yet. Cheap when no rate is open: the policies of the month
+    and of the re-checked months only (1 + 1 + 1 per issued month queries)."""
+    if SubsidyRun.objects.filter(jurisdiction=j, month=first, status=SubsidyRun.Status.DONE).exists():
+        return  # an issued month is not computed again
+    policy = policy_for_month(j, first)
+    issued = _issued_months(j, first)
+    past_policies = {m: policy_for_month(j, m) for m in issued}
+    if not any(rules.open_rates(p) for p in [policy, *past_policies.values()]):
+        return
+    confirmed = confirmed_township_ids(jurisdiction=j, year=first.year, month=first.month)
+    _check_rates(_MonthFacts(j, first, policy, confirmed, issued, past_policies))
+
+
+RATE_NAMES = {
+    "subsidy.meal_per_day": "伙食补助（元/天）",
+    "subsidy.living_per_day": "生活补助（元/天）",
+    "subsidy.transport_per_day": "交通补贴（元/天）",
+    "subsidy.communication_per_day": "通信补贴（元/天）",
+    "subsidy.communication_monthly": "通信补贴（元/月）",
+    "subsidy.work_allowance_monthly": "工作补助（元/月）",
+    "subsidy.township_allowance": "乡镇工作补贴（元/月）",
+}
+FIELD_NAMES = {"city": "市级标准", "county": "县级标准", "province": "省级标准", "central": "中央单位标准",
+               "amount": "标准", "monthly": "月标准"}
+
+
+def missing_rate_words(m: dict) -> str:
+    """'生活补助（元/天）县级标准' for {key: subsidy.living_per_day, field: county}."""
+    return f"{RATE_NAMES.get(m['key'], m['key'])}{FIELD_NAMES.get(m['field'], m['field'])}"
+
+
+def rate_missing_error(missing: list[rules.MissingRate], month: date) -> RuleViolation:
+    """400 `rate_missing` (DESIGN.md): each open rate with its field and article; nothing is computed. The new
+    version must take effect by the 1st of the earliest month that needs it (a re-checked month may be earlier)."""
+    from jurisdictions.templatetags.portal import rule_label
+
+    errors = [m.as_dict() for m in missing]
+    by = min((m.month or month for m in missing), default=month)
+    listed = "；".join(f"{missing_rate_words(e)}（{rule_label(e['rule_ref'])}，规则 {e['key']} 的 {e['field']}）"
+                      for e in errors)
+    return RuleViolation(f"文件未规定金额、尚未录入的补贴标准：{listed}。请辖区管理员在政策规则中录入新版本"
+                         f"（生效日期不晚于{by:%Y年%m月}1日）后再核算；本系统不按自拟金额发放。",
+                         code="rate_missing", errors=errors)
+
+
+def _check_rates(month_facts: _MonthFacts) -> None:
+    missing = month_facts.missing_rates()
+    if missing:
+        raise rate_missing_error(missing, month_facts.first)
+
+
 def _compute(run: SubsidyRun, chunk: int) -> None:
     j = run.jurisdiction
     first = run.month
@@ -224,54 +363,12 @@ def _compute(run: SubsidyRun, chunk: int) -> None:
             policy_snapshot=_snapshot(policy), finished_at=timezone.now(),
             note="该月已发放，本次不重新计算；此后的更正以调整项计入以后月份。")
         return
-    counts = month_status_counts(jurisdiction=j, year=first.year, month=first.month, township_ids=confirmed)  # 5
-    main_township = _main_townships(j, first, last, confirmed)  # 6
-
-    # issued months re-checked for corrections (late-confirmed days, rates fixed afterwards)
-    lookback_from = rules.add_months(first, -LOOKBACK_MONTHS)
-    issued = sorted(set(SubsidyRun.objects.filter(  # 7
-        jurisdiction=j, status=SubsidyRun.Status.DONE, month__gte=lookback_from, month__lt=first,
-    ).values_list("month", flat=True)))
-    past = {}
-    for m in issued:  # 3 queries per issued month, at most LOOKBACK_MONTHS
-        m_confirmed = confirmed_township_ids(jurisdiction=j, year=m.year, month=m.month)
-        past[m] = (policy_for_month(j, m),
-                   month_status_counts(jurisdiction=j, year=m.year, month=m.month, township_ids=m_confirmed))
-    paid: dict[tuple[int, date], dict[str, Decimal]] = defaultdict(dict)
-    paid_refs: dict[tuple[int, date], dict[str, str]] = defaultdict(dict)
-    if issued:
-        for r in (Line.objects.filter(statement__jurisdiction=j, for_month__in=issued)  # 8
-                  .values("statement__cadre_id", "for_month", "base_kind")
-                  .annotate(s=Sum("amount"), ref=Max("rule_ref"))):
-            paid[(r["statement__cadre_id"], r["for_month"])][r["base_kind"]] = r["s"]
-            paid_refs[(r["statement__cadre_id"], r["for_month"])][r["base_kind"]] = r["ref"]
-
-    done_ids = set(Statement.objects.filter(jurisdiction=j, month=first).values_list("cadre_id", flat=True))  # 9
-    cadres = {c["id"]: c for c in Cadre.objects.filter(jurisdiction=j).values(  # 10
-        "id", "dispatch_level", "dispatch_unit_id")}
-    stints: dict[int, list] = defaultdict(list)
-    for m in Membership.objects.filter(cadre__jurisdiction=j, start_date__lte=last).values(  # 11
-            "cadre_id", "start_date", "end_date"):
-        stints[m["cadre_id"]].append(rules.Stint(m["start_date"], m["end_date"]))
-    profiles = {p["cadre_id"]: p for p in CadreAllowanceProfile.objects.filter(cadre__jurisdiction=j).values(  # 12
-        "cadre_id", "communication_paid_by_unit", "transport_allowance_paid")}
-    trips: dict[int, list] = defaultdict(list)
-    for t in Trip.objects.filter(jurisdiction=j, statement__isnull=True, date__lte=last).values(  # 13
-            "id", "cadre_id", "date", "amount", "basis", "km"):
-        trips[t["cadre_id"]].append(rules.TripFact(t["id"], t["date"], t["amount"], t["basis"], t["km"]))
-
-    def facts(cid: int, status_days: dict, month: date) -> rules.CadreFacts:
-        c, p = cadres[cid], profiles.get(cid, {})
-        return rules.CadreFacts(
-            cadre_id=cid, dispatch_level=c["dispatch_level"], status_days=status_days, stints=stints.get(cid, []),
-            communication_paid_by_unit=p.get("communication_paid_by_unit", False),
-            transport_allowance_paid=p.get("transport_allowance_paid", False),
-            trips=[t for t in trips.get(cid, []) if t.date >= first] if month == first else [])
-
-    candidates = set(counts)
-    for m, (_, m_counts) in past.items():
-        candidates |= set(m_counts) | {cid for (cid, pm) in paid if pm == m}
-    candidates = sorted(cid for cid in candidates - done_ids if cid in cadres)
+    issued = _issued_months(j, first)  # 5
+    past_policies = {m: policy_for_month(j, m) for m in issued}  # 1 per issued month
+    data = _MonthFacts(j, first, policy, confirmed, issued, past_policies)  # 7 + 2 per issued month
+    main_township = _main_townships(j, first, last, confirmed)  # 13
+    _check_rates(data)  # the refusal at creation is re-checked here (no query): nothing is written half-way
+    candidates = data.candidates
 
     SubsidyRun.objects.filter(pk=run.pk).update(cadre_count=len(candidates), missing_sheets=missing,  # 14
                                                 policy_on=first, policy_snapshot=_snapshot(policy))
@@ -281,23 +378,14 @@ def _compute(run: SubsidyRun, chunk: int) -> None:
         part = candidates[start:start + chunk]
         statements, line_sets = [], []
         for cid in part:
-            lines: list[rules.LineOut] = []
-            if cid in counts:
-                lines += rules.statement_lines(policy, facts(cid, counts[cid], first), first)
-                lines += rules.late_trip_lines(policy, trips.get(cid, []), first)
-            for m, (m_policy, m_counts) in past.items():
-                expected = rules.statement_lines(m_policy, facts(cid, m_counts.get(cid, {}), m), m) \
-                    if cid in m_counts else []
-                lines += rules.adjustment_lines(month_for=m, expected=expected, paid_by_kind=paid.get((cid, m), {}),
-                                                paid_refs=paid_refs.get((cid, m), {}),
-                                                reason="考勤确认或标准调整后重算")
-            if cid not in counts and not lines:
+            lines = data.lines(cid)
+            if cid not in data.counts and not lines:
                 continue
-            days = rules.paid_days(policy, counts.get(cid, {}))
+            days = rules.paid_days(policy, data.counts.get(cid, {}))
             amount = sum((ln.amount for ln in lines), Decimal("0.00"))
             statements.append(Statement(run=run, jurisdiction=j, cadre_id=cid, month=first,
                                         township_id=main_township.get(cid), paid_days=days,
-                                        dispatch_unit_id=cadres[cid]["dispatch_unit_id"], total=amount))
+                                        dispatch_unit_id=data.cadres[cid]["dispatch_unit_id"], total=amount))
             line_sets.append(lines)
             total += amount
         with transaction.atomic():

@@ -4,32 +4,51 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from jurisdictions.errors import PortalError
 from jurisdictions.scoping import scope_for
 from jurisdictions.selectors import jurisdiction_list
 
 from . import export, selectors, services
-from .apis import parse_month
+from .forms import RunForm
 from .models import SubsidyRun
+
+
+def _rate_missing(error: PortalError, jurisdiction, month) -> dict:
+    """The refusal in words for finance: each open rate (which rate, which article) and where the admin enters it."""
+    return {
+        "rates": [{**e, "words": services.missing_rate_words(e)} for e in error.errors],
+        "jurisdiction": jurisdiction, "month": month,
+        "policy_url": f"{reverse('policy-page', args=[jurisdiction.code])}?on={month:%Y-%m-%d}",
+    }
 
 
 @login_required
 def run_list(request):
+    jurisdictions = jurisdiction_list(user=request.user)
+    rate_missing = None
     if request.method == "POST":
+        form = RunForm(request.POST, jurisdictions=jurisdictions)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, errors[0])
+            return redirect("subsidy-run-list")
+        j, month = form.cleaned_data["jurisdiction"], form.cleaned_data["month"]
         try:
-            j = jurisdiction_list(user=request.user).get(code=request.POST.get("jurisdiction", ""))
-            month = parse_month(request.POST.get("month"))
             services.subsidy_run_create(actor=request.user, jurisdiction=j, month=month)
-            messages.success(request, "已提交核算，完成后可下载。")
         except PortalError as e:
-            messages.error(request, e.detail)
-        except Exception:  # unknown jurisdiction
-            messages.error(request, "请选择辖区和月份。")
-        return redirect("subsidy-run-list")
+            if e.code != "rate_missing":
+                messages.error(request, e.detail)
+                return redirect("subsidy-run-list")
+            rate_missing = _rate_missing(e, j, month)  # shown on the page, nothing was queued
+        else:
+            messages.success(request, "已提交核算，完成后可下载。")
+            return redirect("subsidy-run-list")
     runs = selectors.run_list(user=request.user)[:50]
     return render(request, "subsidies/run_list.html", {
-        "runs": runs, "jurisdictions": jurisdiction_list(user=request.user)})
+        "runs": runs, "jurisdictions": jurisdictions, "rate_missing": rate_missing},
+        status=400 if rate_missing else 200)
 
 
 @login_required

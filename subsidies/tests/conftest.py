@@ -45,9 +45,33 @@ def policy_row(world, key, value, effective_from, rule_ref):
                                     effective_from=effective_from, rule_ref=rule_ref)
 
 
+def admin_of_world(world):
+    return f.user_with_role(Role.JURISDICTION_ADMIN, jurisdiction=world.jurisdiction)
+
+
+def enter_open_rates(world):
+    """The jurisdiction admin enters the rates the regulation leaves open (the demo figures, from 2023-01-01)."""
+    from jurisdictions.management.commands.load_demo import enter_demo_rates
+
+    enter_demo_rates(actor=admin_of_world(world), jurisdiction=world.jurisdiction)
+    return world
+
+
 @pytest.fixture
 def make_world(db):
-    return build_world
+    """make_world(code): a world whose open rates were entered by its admin; `rates=False`: as seeded (null)."""
+
+    def make(code, *, rates=True):
+        w = build_world(code)
+        return enter_open_rates(w) if rates else w
+
+    return make
+
+
+@pytest.fixture
+def world(db):
+    """Ganzhou with its open rates entered (the allowance tests run months; see make_world)."""
+    return enter_open_rates(build_world("ganzhou"))
 
 
 @pytest.fixture

@@ -149,7 +149,7 @@ def test_the_export_is_a_finance_ready_workbook_with_a_sheet_per_dispatch_unit(w
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in r["Content-Disposition"]
     wb = load_workbook(io.BytesIO(b"".join(r.streaming_content)))
-    assert wb.sheetnames == ["汇总", "赣州市市直测试局", "赣州市测试二局"]
+    assert wb.sheetnames == ["汇总", "人员汇总", "赣州市市直测试局", "赣州市测试二局"]
     summary = wb["汇总"]
     assert [c.value for c in summary[2]] == ["序号", "派出单位", "人数", "金额"]
     assert summary["A5"].value == "合计" and summary["D5"].value == 3200 and summary["D5"].number_format == "#,##0.00"
@@ -161,9 +161,27 @@ def test_the_export_is_a_finance_ready_workbook_with_a_sheet_per_dispatch_unit(w
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$1:$2"
     row = [c.value for c in sheet[3]]
     assert row[1] == c.name and row[4] == 20 and row[5] == "生活补助" and row[8] == 2000
+    assert row[9] == "赣州市文件第27条"  # the article column reads in Chinese
     assert sheet["I3"].number_format == "#,##0.00"
+    comm = [c.value for c in sheet[4]]
+    assert (comm[5], comm[6], comm[7], comm[8]) == ("通信", 1, 100, 100)  # 1 month × 100
     last = [c.value for c in sheet[sheet.max_row]]
     assert last[0] == "合计" and last[8] == 2100
+
+
+def test_the_export_has_one_row_per_cadre_with_each_line_kind_as_a_column_and_a_total(world, alice, api):
+    c = _june_ready(world, alice)
+    c2 = cadre_in_post(world, name="李四")
+    f.attendance_days(c2, world.township_a, days(JUNE, 10))
+    run = run_month(world, JUNE)
+    r = api(finance_of(world)).get(f"/api/v1/subsidy-runs/{run.id}/export/")
+    sheet = load_workbook(io.BytesIO(b"".join(r.streaming_content)))["人员汇总"]
+    assert [x.value for x in sheet[2]] == ["序号", "姓名", "派出单位", "乡镇", "驻村天数", "生活补助", "通信", "合计"]
+    rows = {row[1]: row for row in ([x.value for x in r_] for r_ in sheet.iter_rows(min_row=3)) if row[0] != "合计"}
+    assert rows[c.name][4:] == [20, 2000, 100, 2100]
+    assert rows["李四"][4:] == [10, 1000, 100, 1100]
+    total = [x.value for x in sheet[sheet.max_row]]
+    assert total[0] == "合计" and total[1] == "2人" and total[5:] == [3000, 200, 3200]
 
 
 def test_the_export_waits_for_the_run_to_finish(world, alice, api):
@@ -233,9 +251,34 @@ def test_a_dispatch_units_finance_exports_only_its_own_sheet(world, alice, api):
     f.grant(unit_fin, "finance", dispatch_unit=other_unit)
     r = api(unit_fin).get(f"/api/v1/subsidy-runs/{run.id}/export/")
     wb = load_workbook(io.BytesIO(b"".join(r.streaming_content)))
-    assert wb.sheetnames == ["汇总", "赣州市测试二局"]
+    assert wb.sheetnames == ["汇总", "人员汇总", "赣州市测试二局"]
+    people = [row[1] for row in wb["人员汇总"].iter_rows(min_row=3, values_only=True)]
+    assert people == [c2.name, "1人"]  # the cadre summary shows only its own cadres too
     statements = api(unit_fin).get(f"/api/v1/subsidy-statements/?run={run.id}").json()
     assert [s["cadre"] for s in statements["results"]] == [c2.id]
     assert c.id != c2.id
     r = api(unit_fin).post("/api/v1/subsidy-runs/", {"jurisdiction": "ganzhou", "month": "2025-06"}, format="json")
     assert r.status_code == 403
+
+
+def test_the_export_issues_the_same_queries_whatever_the_number_of_cadres(world, alice, django_assert_num_queries):
+    from jurisdictions.templatetags.portal import rule_label
+    from subsidies import export
+
+    rule_label("ganzhou art.27")  # the jurisdiction names are cached once per process
+
+    def export_of(month):
+        run = run_month(world, month)
+        # 1 units summary, 2 the run's jurisdiction (its name in the titles), 3 line kinds present,
+        # 4 one row per cadre (kinds summed), 5 lines by dispatch unit and cadre
+        with django_assert_num_queries(5):
+            export.write_workbook(run=run).close()
+
+    _june_ready(world, alice)
+    export_of(JUNE)
+    july = date(2025, 7, 1)
+    for _ in range(5):
+        c = cadre_in_post(world, level="county")
+        f.attendance_days(c, world.township_a, days(july, 12))
+    f.confirm_sheet(world.township_a, july, alice)
+    export_of(july)

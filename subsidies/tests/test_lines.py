@@ -45,7 +45,9 @@ def test_qujiang_township_allowance_starts_in_the_seventh_month_prorated_art21(m
     june, _ = lines_of(c, JUNE)
     july, _ = lines_of(c, JULY)
     t = june["township_allowance"]
-    assert (t.quantity, t.rate, t.amount, t.rule_ref) == (15, D("1000.00"), D("500.00"), "qujiang art.21")
+    # one prorated month: 1 × 500.00, the note saying 15 of 30 days of the 1000.00 monthly rate
+    assert (t.quantity, t.rate, t.amount, t.rule_ref) == (1, D("500.00"), D("500.00"), "qujiang art.21")
+    assert "在岗15/30天" in t.note and "1000.00" in t.note
     assert july["township_allowance"].amount == D("1000.00")
 
 
@@ -84,7 +86,8 @@ def test_xinfeng_work_allowance_2000_a_month_prorated_on_arrival_sec6(make_world
     run_month(w, JUNE)
     lines, st = lines_of(c)
     wa = lines["work_allowance"]
-    assert (wa.quantity, wa.rate, wa.amount, wa.rule_ref) == (20, D("2000.00"), D("1333.33"), "xinfeng sec.六")
+    assert (wa.quantity, wa.rate, wa.amount, wa.rule_ref) == (1, D("1333.33"), D("1333.33"), "xinfeng sec.六")
+    assert "在岗20/30天" in wa.note and "2000.00" in wa.note
     assert set(lines) == {"work_allowance"}
 
 
@@ -119,6 +122,24 @@ def test_xinfeng_township_allowance_after_six_months_sec6(make_world, confirmer)
     t = lines["township_allowance"]
     assert (t.amount, t.rule_ref) == (D("1000.00"), "xinfeng sec.六")
     assert st.total == D("3000.00")
+
+
+def test_xinfeng_sec6_1_a_city_dispatched_cadre_gets_neither_the_2000_nor_the_township_allowance_a_county_one_both(
+        make_world, confirmer):
+    """Xinfeng sec.六(一) "对县直单位派出的驻镇工作人员给予每月2000元的工作补助……驻镇帮扶6个月以上的，应享受乡镇
+    工作补贴": both are for staff of county units; a city-dispatched cadre in post as long gets neither line."""
+    w = make_world("xinfeng")
+    city = cadre_in_post(w, start=date(2024, 11, 1), level=DispatchUnit.Level.CITY)
+    county = cadre_in_post(w, start=date(2024, 11, 1), level=DispatchUnit.Level.COUNTY)
+    for c in (city, county):
+        f.attendance_days(c, w.township_a, days(JUNE, 20))
+    f.confirm_sheet(w.township_a, JUNE, confirmer)
+    run_month(w, JUNE)
+    city_lines, city_st = lines_of(city)
+    county_lines, county_st = lines_of(county)
+    assert city_lines == {} and city_st.total == D("0.00")
+    assert set(county_lines) == {"work_allowance", "township_allowance"}
+    assert {ln.rule_ref for ln in county_lines.values()} == {"xinfeng sec.六"} and county_st.total == D("3000.00")
 
 
 def test_xinfeng_has_no_continuity_so_a_new_membership_waits_again_sec6(make_world, confirmer):
@@ -160,7 +181,8 @@ def test_ganzhou_communication_monthly_unless_the_dispatch_unit_already_pays_it_
     a, _ = lines_of(paid_here)
     b, _ = lines_of(paid_by_unit)
     comm = a["communication"]
-    assert (comm.quantity, comm.rate, comm.amount, comm.rule_ref) == (15, D("100.00"), D("50.00"), "ganzhou art.27")
+    assert (comm.quantity, comm.rate, comm.amount, comm.rule_ref) == (1, D("50.00"), D("50.00"), "ganzhou art.27")
+    assert "在岗15/30天" in comm.note
     assert "communication" not in b
 
 
@@ -171,7 +193,7 @@ def test_linfen_pays_per_day_rates_and_transport_or_communication_only_where_con
     f.confirm_sheet(w.township_a, JUNE, confirmer)
     run_month(w, JUNE)
     lines, _ = lines_of(c)
-    assert set(lines) == {"living"}  # transport and communication rates are 0 until configured
+    assert set(lines) == {"living"}  # the admin entered transport and communication as 0 (enter_open_rates)
     assert (lines["living"].amount, lines["living"].rule_ref) == (D("1080.00"), "linfen art.17")
     policy_row(w, "subsidy.transport_per_day", {"amount": "10.00"}, JULY, "linfen art.17")
     policy_row(w, "subsidy.communication_per_day", {"amount": "5.00"}, JULY, "linfen art.17")

@@ -97,6 +97,27 @@ def test_trips_home_in_qujiang_are_paid_by_receipt_at_most_three_a_month_art21(m
     assert Trip.objects.filter(cadre=c, statement=st).count() == 3
 
 
+def test_linfen_art17_short_public_transport_trips_by_receipt_are_accepted_and_paid_as_recorded(make_world, confirmer):
+    """Linfen art.17 "短途公共交通费用，由派出单位据实按票报销": each receipt is paid as recorded, no monthly cap."""
+    w = make_world("linfen")
+    c = cadre_in_post(w, start=date(2025, 5, 1))
+    actor = finance_of(w)
+    amounts = ["6.00", "12.50", "4.00", "8.00"]  # more than any other jurisdiction's cap: the text sets none
+    for i, amount in enumerate(amounts):
+        trip = services.trip_create(actor=actor, cadre=c, day=date(2025, 6, 3 + i), amount=D(amount))
+        assert (trip.amount, trip.rule_ref, trip.basis) == (D(amount), "linfen art.17", "receipt")
+    with pytest.raises(InvalidInput):
+        services.trip_create(actor=actor, cadre=c, day=date(2025, 6, 9), amount=None)  # a receipt has an amount
+    f.attendance_days(c, w.township_a, days(JUNE, 18))
+    f.confirm_sheet(w.township_a, JUNE, confirmer)
+    run_month(w, JUNE)
+    st = Statement.objects.get(cadre=c, month=JUNE)
+    transport = [ln for ln in st.lines.all() if ln.kind == "transport"]
+    assert [t.amount for t in transport] == [D(a) for a in amounts]
+    assert all("短途公共交通" in t.note and t.rule_ref == "linfen art.17" for t in transport)
+    assert st.total == D("1080.00") + sum(D(a) for a in amounts)
+
+
 def test_ganzhou_trips_pay_045_per_km_both_ways_at_most_two_a_month_one_car_per_team_art27(make_world, confirmer):
     w = make_world("ganzhou")
     driver = cadre_in_post(w, self_driving=True, commute_km=D("30.0"))
@@ -176,8 +197,9 @@ def test_computing_a_run_issues_a_constant_number_of_queries_whatever_the_number
         f.attendance_days(c, w.township_a, days(JULY, 20))
         f.attendance_days(c, w.township_a, days(JUNE, 20))
     big = _run_queries(w, JULY)
-    # July re-checks issued June (policy, confirmed sheets, counts: +3) and sums paid lines (+1)
-    assert big == small + 4
+    # July re-checks issued June (policy, confirmed sheets, counts: +3) and sums paid lines (+1); at creation the
+    # open-rate check reads June's policy too (+1)
+    assert big == small + 5
     assert Statement.objects.filter(month=JULY).count() == 7
 
 

@@ -15,7 +15,7 @@ from subsidies import services
 from subsidies.models import Statement, SubsidyRun, Trip
 from tests import factories as f
 
-from .conftest import JUNE, cadre_in_post, days, finance_of
+from .conftest import JUNE, cadre_in_post, days, enter_open_rates, finance_of
 
 
 @pytest.mark.celery_worker
@@ -65,7 +65,7 @@ def _in_thread(fn):
 
 
 def test_two_runs_of_the_same_month_started_together_issue_each_statement_once(seeded_transactional_db):
-    w = build_world("ganzhou")
+    w = enter_open_rates(build_world("ganzhou"))
     clerk = f.UserFactory(jurisdiction=w.jurisdiction)
     cadres = [cadre_in_post(w) for _ in range(5)]
     for c in cadres:
@@ -83,7 +83,7 @@ def test_two_runs_of_the_same_month_started_together_issue_each_statement_once(s
 
 
 def test_two_trips_posted_together_cannot_exceed_the_monthly_cap_ganzhou_art27(seeded_transactional_db):
-    w = build_world("ganzhou")
+    w = enter_open_rates(build_world("ganzhou"))
     c = cadre_in_post(w, self_driving=True, commute_km=Decimal("30.0"))
     fin = finance_of(w)
     services.trip_create(actor=fin, cadre=c, day=date(2025, 6, 3))

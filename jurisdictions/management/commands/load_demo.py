@@ -39,12 +39,30 @@ UNITS = {
 }
 
 
+def enter_demo_rates(*, actor, jurisdiction, effective_from=None) -> list:
+    """The rates the regulation leaves open, entered as the jurisdiction admin would (a new version of each row,
+    noted as demo figures), so that the demo's runs are not refused with `rate_missing`."""
+    from jurisdictions.models import PolicyRow
+    from jurisdictions.seed_data.s8_subsidies import DEMO_NOTE, DEMO_RATES, DEMO_RATES_FROM
+
+    on = effective_from or DEMO_RATES_FROM
+    entered = set(PolicyRow.objects.filter(jurisdiction=jurisdiction, effective_from=on).values_list("key", flat=True))
+    return [js.policy_version_add(actor=actor, jurisdiction=jurisdiction, key=key, value=value, effective_from=on,
+                                  note=DEMO_NOTE, reason="演示数据：文件未给金额的标准，按演示需要录入")
+            for key, value in DEMO_RATES.get(jurisdiction.code, {}).items() if key not in entered]
+
+
 class Command(BaseCommand):
     help = "生成演示数据（各角色演示账号，密码 demo12345）"
 
     @transaction.atomic
     def handle(self, *args, **options):
         if User.objects.filter(username="admin").exists():
+            # a demo made before the open rates were null: its admins enter them now (once)
+            for j in Jurisdiction.objects.order_by("id"):
+                admin = User.objects.filter(username=f"{j.code}_admin").first()
+                if admin is not None:
+                    enter_demo_rates(actor=admin, jurisdiction=j)
             self.stdout.write("演示数据已存在，未做改动。")
             return
         root = User.objects.create_superuser("admin", "admin@example.com", PASSWORD, display_name="系统管理员")
@@ -85,7 +103,8 @@ class Command(BaseCommand):
             units = list(DispatchUnit.objects.filter(jurisdiction=j, level="county").order_by("id")[:3])
 
         c = j.code
-        self._user(root, j, f"{c}_admin", f"{j.name}管理员", Role.JURISDICTION_ADMIN)
+        admin = self._user(root, j, f"{c}_admin", f"{j.name}管理员", Role.JURISDICTION_ADMIN)
+        enter_demo_rates(actor=admin, jurisdiction=j)
         for role, suffix, label in ((Role.COUNTY_OFFICE, "county", "驻村办"), (Role.COUNTY_GROUP, "group", "领导小组"),
                                     (Role.COUNTY_ORG_DEPT, "orgdept", "组织部"), (Role.COUNTY_RR_BUREAU, "rrb", "乡村振兴局"),
                                     (Role.FINANCE, "finance", "财务")):
