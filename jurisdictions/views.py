@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .models import Notification, Role
+from .policy import NoPolicy, policy_in_force
 from .scoping import scope_for
 
 
@@ -53,8 +54,13 @@ def policy_page(request, code):
         on = date.fromisoformat(on_raw) if on_raw else timezone.localdate()
     except ValueError:
         on = timezone.localdate()
-    policy = selectors.policy_for(user=request.user, code=code, on=on)
-    return render(request, "jurisdictions/policy.html", {"policy": policy, "on": on, "code": code})
+    jurisdiction = selectors.access_jurisdiction(user=request.user, code=code)
+    try:
+        policy, refusal = policy_in_force(jurisdiction, on), None
+    except NoPolicy as exc:  # before the regulation took effect: say so, and let the user pick another date
+        policy, refusal = None, exc
+    return render(request, "jurisdictions/policy.html", {"jurisdiction": jurisdiction, "policy": policy,
+                                                         "refusal": refusal, "on": on, "code": code})
 
 
 @login_required
