@@ -21,6 +21,7 @@ class PolicyValue:
     rule_ref: str
     effective_from: date
     is_default: bool = False
+    note: str = ""  # why the value is what it is (shown on the policy page; not part of a decision's snapshot)
 
     def as_dict(self) -> dict:
         return {"value": self.value, "rule_ref": self.rule_ref, "effective_from": self.effective_from.isoformat(),
@@ -103,7 +104,8 @@ def _rows_to_values(rows) -> dict[str, PolicyValue]:
     values: dict[str, PolicyValue] = {}
     for row in rows:  # ordered by key, -effective_from: the first per key is in force
         if row.key not in values:
-            values[row.key] = PolicyValue(row.key, row.value, row.rule_ref, row.effective_from, row.is_default)
+            values[row.key] = PolicyValue(row.key, row.value, row.rule_ref, row.effective_from, row.is_default,
+                                          row.note)
     return values
 
 
@@ -114,7 +116,7 @@ def policy_in_force(jurisdiction: Jurisdiction, on: date) -> Policy:
     rows = (
         PolicyRow.objects.filter(jurisdiction=jurisdiction, effective_from__lte=on)
         .order_by("key", "-effective_from")
-        .only("key", "value", "rule_ref", "effective_from", "is_default")
+        .only("key", "value", "rule_ref", "effective_from", "is_default", "note")
     )
     values = _rows_to_values(rows)
     if not values:

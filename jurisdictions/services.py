@@ -6,7 +6,7 @@ from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
 from .audit import audit_record
-from .errors import InvalidInput, NotPermitted
+from .errors import InvalidInput, NotPermitted, StateConflict
 from .models import CalendarDay, DispatchUnit, Jurisdiction, OrgUnit, PolicyRow, Role, RoleGrant, User
 from .scoping import scope_for
 
@@ -140,6 +140,36 @@ def policy_row_add(*, actor, jurisdiction: Jurisdiction, key: str, value, effect
                                    created_by=actor if actor is not None and actor.pk else None)
     audit_record(actor=actor, action="policy_row.add", obj=row, jurisdiction=jurisdiction,
                  summary=f"{key} 自{effective_from}起生效", data={"value": value, "rule_ref": row.rule_ref})
+    return row
+
+
+@transaction.atomic
+def policy_version_add(*, actor, jurisdiction: Jurisdiction, key: str, value, effective_from: date,
+                       rule_ref: str | None = None, note: str = "", reason: str = "") -> PolicyRow:
+    """A jurisdiction admin adds a new version of one of its rules from `effective_from` on.
+
+    Only a key the jurisdiction already has (400 otherwise); never a second version on the same date (409);
+    no existing row is edited. The article is carried over from the version it follows unless given; a row that
+    cites no article (`<code> default`) is marked default."""
+    _require_admin(actor, jurisdiction)
+    Jurisdiction.objects.select_for_update().filter(pk=jurisdiction.pk).first()  # one writer per jurisdiction
+    versions = PolicyRow.objects.filter(jurisdiction=jurisdiction, key=key)
+    previous = (versions.filter(effective_from__lte=effective_from).order_by("-effective_from").first()
+                or versions.order_by("effective_from").first())
+    if previous is None:
+        raise InvalidInput(f"本辖区没有规则“{key}”，只能为已有规则新增版本。", code="unknown_key")
+    if versions.filter(effective_from=effective_from).exists():
+        raise StateConflict(f"规则“{key}”在{effective_from}已有版本；已有版本不能修改，请选择新的生效日期。",
+                            code="duplicate_version")
+    if type(value) is not type(previous.value):
+        raise InvalidInput("取值格式与原规则不一致。", code="bad_value")
+    rule_ref = (rule_ref or "").strip() or previous.rule_ref
+    row = PolicyRow.objects.create(jurisdiction=jurisdiction, key=key, value=value, effective_from=effective_from,
+                                   rule_ref=rule_ref, note=note.strip(), is_default=rule_ref.endswith(" default"),
+                                   created_by=actor)
+    audit_record(actor=actor, action="policy_row.add", obj=row, jurisdiction=jurisdiction,
+                 summary=f"{key} 自{effective_from}起生效",
+                 data={"value": value, "rule_ref": rule_ref, "previous": previous.pk, "reason": reason.strip()})
     return row
 
 
