@@ -92,3 +92,23 @@ def test_the_policy_page_reads_the_policy_in_one_query_after_the_session(client,
 def test_policy_in_force_carries_each_rows_note(db):
     policy = policy_in_force(Jurisdiction.objects.get(code="ganzhou"), date(2026, 5, 1))
     assert "文件未给县级金额" in policy.require("subsidy.living_per_day").note
+
+
+def test_docs_policy_notes_lists_every_default_row_under_its_jurisdiction(db):
+    """docs/POLICY_NOTES.md (cited by seed_data/places.py) names every default row of the seeds."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    text = (Path(settings.BASE_DIR) / "docs" / "POLICY_NOTES.md").read_text(encoding="utf-8")
+    heads = {"qujiang": "Qujiang (", "ganzhou": "Ganzhou (", "linfen": "Linfen (", "xinfeng": "Xinfeng (",
+             "fengdu": "Fengdu ("}
+    sections = dict.fromkeys(heads, "")
+    for part in text.split("\n## ")[1:]:
+        for code, head in heads.items():
+            if head in part.splitlines()[0]:
+                sections[code] = part
+    for code, row in all_rows():
+        if row.default:
+            family = row.key.rsplit(".", 1)[0] + ".*"
+            assert f"`{row.key}`" in sections[code] or f"`{family}`" in sections[code], (code, row.key)
