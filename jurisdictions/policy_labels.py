@@ -295,7 +295,12 @@ def _check(value: dict) -> list[str]:
             continue
         f = FIELDS.get(field) or Field(field)
         unit = {"max": "周岁", "years": "年"}.get(field, f.unit)
-        params.append(f"{ {'max': '不超过', 'min': '不低于'}.get(field, f.label) }{words(v, unit)}")
+        if isinstance(v, bool):
+            params.append(f.label if v else f"{f.label}：否")
+        elif field in ("max", "min", "years"):
+            params.append(f"{'不超过' if field == 'max' else '不低于' if field == 'min' else '不少于'}{words(v, unit)}")
+        else:
+            params.append(f"{f.label}：{words(v, unit)}")
     return [f"{CODES.get(name, name)}（{applies}）" + ("：" + "；".join(params) if params else ""),
             f"性质：{CODES.get(value.get('severity'), value.get('severity'))}"]
 
