@@ -55,7 +55,9 @@ def _no_policy(jurisdiction: Jurisdiction, on: date) -> NoPolicy:
                   f"无可适用的规则。")
     else:  # pragma: no cover - rows exist on or before `on`, so the policy is not empty
         detail = f"{_day(on)} {jurisdiction.name}无可适用的规则。"
-    return NoPolicy(detail, rule_ref=f"{jurisdiction.code} default", overridable=False)
+    exc = NoPolicy(detail, rule_ref=f"{jurisdiction.code} default", overridable=False)
+    exc.effective_from = first if first is not None and first > on else None  # the first day that has rules
+    return exc
 
 
 class Policy:

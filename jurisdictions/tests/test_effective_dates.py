@@ -106,6 +106,7 @@ def test_the_policy_page_before_the_issue_date_says_the_regulation_is_not_yet_in
     r = client.get("/policy/qujiang/?on=2022-02-01")
     assert r.status_code == 200
     assert "尚未施行（自2022-03-23起施行）" in r.content.decode()
+    assert '<a href="?on=2022-03-23">' in r.content.decode()  # one click to the rules in force from that day
 
 
 def test_an_attendance_sheet_page_for_a_month_before_the_regulation_shows_the_refusal_not_a_server_error(client, db):

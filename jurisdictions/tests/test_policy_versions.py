@@ -21,6 +21,7 @@ def test_a_jurisdiction_admin_adds_a_version_on_the_policy_page_and_the_old_row_
     client.force_login(admin_user)
     page = client.get("/policy/ganzhou/?on=2026-06-01&add=subsidy.communication_monthly").content.decode()
     assert "新增规则版本" in page and "100.00" in page  # the form, prefilled with the version in force
+    assert 'type="date" name="effective_from" value="2026-06-01"' in page  # a date input reads ISO dates
     r = client.post("/policy/ganzhou/versions/", FORM)
     assert r.status_code == 302 and r["Location"] == "/policy/ganzhou/?on=2026-07-01"
     new = PolicyRow.objects.get(jurisdiction=world.jurisdiction, key="subsidy.communication_monthly",
