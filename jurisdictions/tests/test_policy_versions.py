@@ -84,3 +84,39 @@ def test_a_version_citing_no_article_is_marked_default_and_a_given_article_is_ke
                              value={"city": "120.00", "county": "110.00"}, effective_from=date(2026, 7, 1),
                              rule_ref="ganzhou art.27", note="县级按本地标准")
     assert (row.rule_ref, row.is_default) == ("ganzhou art.27", False)
+
+
+def test_two_admins_adding_the_same_version_at_once_get_one_row_and_one_conflict(seeded_transactional_db):
+    """The jurisdiction row is locked while a version is added: the second sees the first and gets a 409."""
+    import threading
+
+    from django.db import connection
+
+    from jurisdictions.errors import PortalError
+    from jurisdictions.models import Jurisdiction, Role, User
+    from tests import factories as f
+
+    ganzhou = Jurisdiction.objects.get(code="ganzhou")
+    admins = [f.user_with_role(Role.JURISDICTION_ADMIN, jurisdiction=ganzhou) for _ in range(2)]
+    results, barrier = [None, None], threading.Barrier(2)
+
+    def add(i):
+        try:
+            barrier.wait()
+            policy_version_add(actor=User.objects.get(pk=admins[i].pk), jurisdiction=ganzhou,
+                               key="subsidy.communication_monthly", value={"amount": f"1{i}0.00"},
+                               effective_from=date(2026, 7, 1))
+            results[i] = "ok"
+        except PortalError as exc:
+            results[i] = exc.code
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=add, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["duplicate_version", "ok"]
+    assert PolicyRow.objects.filter(jurisdiction=ganzhou, key="subsidy.communication_monthly",
+                                    effective_from=date(2026, 7, 1)).count() == 1
