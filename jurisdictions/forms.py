@@ -1,3 +1,4 @@
+from django import forms
 from django.utils import timezone
 
 from .errors import InvalidInput
@@ -16,3 +17,20 @@ def parse_month(value: str | None) -> tuple[int, int]:
     except ValueError:
         raise InvalidInput("月份格式应为 YYYY-MM。", code="bad_month") from None
     return year, month
+
+
+class PolicyVersionForm(forms.Form):
+    """A new version of one rule (the policy page, jurisdiction admins). Existing versions are never edited."""
+
+    key = forms.ChoiceField(label="规则")
+    effective_from = forms.DateField(label="生效日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}))
+    value = forms.JSONField(label="取值（JSON，格式同现行版本）", widget=forms.Textarea(attrs={"rows": 6, "cols": 72}))
+    rule_ref = forms.CharField(label="依据条款（留空沿用原条款，如 ganzhou art.27）", max_length=64, required=False)
+    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    reason = forms.CharField(label="新增原因", max_length=255)
+
+    def __init__(self, *args, keys=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from .policy_labels import key_label
+
+        self.fields["key"].choices = [(k, f"{key_label(k)}（{k}）") for k in keys]

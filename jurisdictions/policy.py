@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from .errors import RuleViolation
 from .models import Jurisdiction, PolicyRow
 from .money import to_money
 
@@ -20,14 +21,43 @@ class PolicyValue:
     rule_ref: str
     effective_from: date
     is_default: bool = False
+    note: str = ""  # why the value is what it is (shown on the policy page; not part of a decision's snapshot)
 
     def as_dict(self) -> dict:
         return {"value": self.value, "rule_ref": self.rule_ref, "effective_from": self.effective_from.isoformat(),
                 "is_default": self.is_default}
 
 
-class MissingPolicy(LookupError):
-    pass
+class NoPolicy(RuleViolation):
+    """No rule at all is in force for the jurisdiction on that date (before its regulation took effect):
+    every run, route and check asking for that date is refused with a clear 400, never guessed."""
+
+    code = "no_policy"
+
+
+class MissingPolicy(RuleViolation, LookupError):
+    """Rules are in force but not this one: the policy table lacks a row the action needs (400, not a 500)."""
+
+    code = "missing_policy"
+
+
+def _day(on: date) -> str:
+    return f"{on.year}年{on.month}月{on.day}日"
+
+
+def _no_policy(jurisdiction: Jurisdiction, on: date) -> NoPolicy:
+    first = (PolicyRow.objects.filter(jurisdiction=jurisdiction).order_by("effective_from")
+             .values_list("effective_from", flat=True).first())
+    if first is None:
+        detail = f"{jurisdiction.name}尚未录入任何政策规则，{_day(on)}无可适用的规则。"
+    elif first > on:
+        detail = (f"{_day(on)} {jurisdiction.name}的驻村管理文件尚未施行（自{first.isoformat()}起施行），"
+                  f"无可适用的规则。")
+    else:  # pragma: no cover - rows exist on or before `on`, so the policy is not empty
+        detail = f"{_day(on)} {jurisdiction.name}无可适用的规则。"
+    exc = NoPolicy(detail, rule_ref=f"{jurisdiction.code} default", overridable=False)
+    exc.effective_from = first if first is not None and first > on else None  # the first day that has rules
+    return exc
 
 
 class Policy:
@@ -48,7 +78,9 @@ class Policy:
         try:
             return self._values[key]
         except KeyError:
-            raise MissingPolicy(f"{self.jurisdiction.code}: no policy row '{key}' in force on {self.on}") from None
+            raise MissingPolicy(
+                f"{self.jurisdiction.name}在{_day(self.on)}没有生效的规则“{key}”，请管理员在政策规则中补录。",
+                rule_ref=f"{self.jurisdiction.code} default", overridable=False) from None
 
     def value(self, key: str, default=None):
         pv = self._values.get(key)
@@ -74,22 +106,31 @@ def _rows_to_values(rows) -> dict[str, PolicyValue]:
     values: dict[str, PolicyValue] = {}
     for row in rows:  # ordered by key, -effective_from: the first per key is in force
         if row.key not in values:
-            values[row.key] = PolicyValue(row.key, row.value, row.rule_ref, row.effective_from, row.is_default)
+            values[row.key] = PolicyValue(row.key, row.value, row.rule_ref, row.effective_from, row.is_default,
+                                          row.note)
     return values
 
 
 def policy_in_force(jurisdiction: Jurisdiction, on: date) -> Policy:
-    """Every row of `jurisdiction` in force on `on`. One query."""
+    """Every row of `jurisdiction` in force on `on`. One query.
+
+    A date before the jurisdiction's first rows has no rules: `NoPolicy` (a 400 with code `no_policy`)."""
     rows = (
         PolicyRow.objects.filter(jurisdiction=jurisdiction, effective_from__lte=on)
         .order_by("key", "-effective_from")
-        .only("key", "value", "rule_ref", "effective_from", "is_default")
+        .only("key", "value", "rule_ref", "effective_from", "is_default", "note")
     )
-    return Policy(jurisdiction, on, _rows_to_values(rows))
+    values = _rows_to_values(rows)
+    if not values:
+        raise _no_policy(jurisdiction, on)
+    return Policy(jurisdiction, on, values)
 
 
 def policies_in_force(jurisdictions, on: date) -> dict[int, Policy]:
-    """Policies of several jurisdictions on one date, in one query (dashboards, batch runs)."""
+    """Policies of several jurisdictions on one date, in one query (dashboards, batch runs).
+
+    Unlike `policy_in_force` it does not refuse: a jurisdiction whose regulation is not yet in force gets an
+    empty `Policy` (a dashboard shows it as such); `require()` on it still refuses with `missing_policy`."""
     by_id = {j.id: j for j in jurisdictions}
     rows = (
         PolicyRow.objects.filter(jurisdiction_id__in=by_id, effective_from__lte=on)

@@ -28,6 +28,14 @@ def policy_for(*, user, code: str, on: date) -> Policy:
     return policy_in_force(access_jurisdiction(user=user, code=code), on)
 
 
+def policy_keys(*, jurisdiction) -> list[str]:
+    """The rule keys a jurisdiction has (any version): the keys a new version may be added to."""
+    from .models import PolicyRow
+
+    return list(PolicyRow.objects.filter(jurisdiction=jurisdiction).order_by("key").values_list("key", flat=True)
+                .distinct())
+
+
 def org_unit_list(*, user, jurisdiction=None, kind=None):
     scope = scope_for(user)
     qs = OrgUnit.objects.filter(

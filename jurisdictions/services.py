@@ -163,9 +163,10 @@ def _rate_field(raw) -> bool:
 def policy_version_add(*, actor, jurisdiction: Jurisdiction, key: str, value, effective_from: date,
                        rule_ref: str | None = None, note: str = "", reason: str = "") -> PolicyRow:
     """A jurisdiction admin enters a new version of an existing policy row (e.g. a rate the regulation leaves
-    open). Rows are never edited: the new version takes effect on `effective_from`. A dict value is merged
-    into the version in force (fields not given carry over); a rate field must be yuan (≥ 0, 2 places).
-    rule_ref carries over unless given; a version entered by an admin is not a system default."""
+    open), from the API or the policy page. Rows are never edited: the new version takes effect on
+    `effective_from`; a second version on the same date is a 409, a key the jurisdiction lacks a 400. A dict value
+    is merged into the version it follows (fields not given carry over); a rate field must be yuan (≥ 0, 2 places).
+    The article carries over unless given; a version citing no article (`<code> default`) is marked default."""
     scope = scope_for(actor)
     if not (scope.is_superuser or jurisdiction.id in scope.visible_jurisdiction_ids
             or getattr(actor, "jurisdiction_id", None) == jurisdiction.id):
@@ -181,6 +182,8 @@ def policy_version_add(*, actor, jurisdiction: Jurisdiction, key: str, value, ef
     if rows.filter(effective_from=effective_from).exists():
         raise StateConflict(f"规则“{key}”在{effective_from}已有版本；版本不可修改，请选择新的生效日期。",
                             code="duplicate_version")
+    if type(value) is not type(base.value):
+        raise InvalidInput("取值格式与原规则不一致。", code="bad_value")
     if isinstance(base.value, dict):
         if not isinstance(value, dict):
             raise InvalidInput("取值应为对象（字段: 值）。", code="invalid_value")
@@ -199,13 +202,14 @@ def policy_version_add(*, actor, jurisdiction: Jurisdiction, key: str, value, ef
                 raw = str(amount)
             merged[name] = raw
         value = merged
-    ref = (rule_ref or base.rule_ref).strip()
+    ref = (rule_ref or "").strip() or base.rule_ref
     row = PolicyRow.objects.create(jurisdiction=jurisdiction, key=key, value=value, effective_from=effective_from,
-                                   rule_ref=ref, note=note or base.note, is_default=False,
+                                   rule_ref=ref, note=note.strip(), is_default=ref.endswith(" default"),
                                    created_by=actor if actor.pk else None)
     audit_record(actor=actor, action="policy_row.add", obj=row, jurisdiction=jurisdiction,
                  summary=f"{key} 新版本自{effective_from}起生效",
-                 data={"value": value, "previous": base.value, "rule_ref": ref, "reason": reason})
+                 data={"value": value, "previous": base.value, "previous_id": base.pk, "rule_ref": ref,
+                       "reason": reason.strip()})
     return row
 
 

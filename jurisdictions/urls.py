@@ -20,5 +20,6 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("notifications/", views.notifications, name="notifications"),
     path("policy/<slug:code>/", views.policy_page, name="policy-page"),
+    path("policy/<slug:code>/versions/", views.policy_version_add_page, name="policy-version-add"),
     path("audit/", views.audit_page, name="audit-page"),
 ]

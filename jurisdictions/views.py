@@ -1,15 +1,22 @@
 """Pages: login, home (what's waiting for me), notifications, policy table, audit log."""
 
+from datetime import date
+
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from . import policy_labels, selectors, services
+from .errors import PortalError
+from .forms import PolicyVersionForm
 from .models import Notification, Role
+from .policy import NoPolicy, policy_in_force
 from .scoping import scope_for
 
 
@@ -44,17 +51,62 @@ def notifications(request):
     return render(request, "jurisdictions/notifications.html", {"page": page})
 
 
+def _on_date(request):
+    try:
+        return date.fromisoformat(request.GET.get("on") or "")
+    except ValueError:
+        return timezone.localdate()
+
+
+def _policy_context(request, jurisdiction, on, form=None):
+    try:
+        policy, refusal = policy_in_force(jurisdiction, on), None
+    except NoPolicy as exc:  # before the regulation took effect: say so, and let the user pick another date
+        policy, refusal = None, exc
+    can_add = scope_for(request.user).is_admin_of(jurisdiction.id)
+    if can_add and form is None:
+        keys = selectors.policy_keys(jurisdiction=jurisdiction)
+        initial = {}
+        if request.GET.get("add") in keys:
+            current = policy.get(request.GET["add"]) if policy else None
+            initial = {"key": request.GET["add"], "effective_from": on,
+                       "value": current.value if current else None}
+        form = PolicyVersionForm(keys=keys, initial=initial)
+    return {"jurisdiction": jurisdiction, "policy": policy, "refusal": refusal, "on": on, "code": jurisdiction.code,
+            "sections": policy_labels.grouped(pv for _, pv in policy.items()) if policy else [],
+            "form": form if can_add else None}
+
+
 @login_required
 def policy_page(request, code):
-    from datetime import date
+    """The rules in force on a date (?on=), in Chinese; a jurisdiction admin adds a version here."""
+    jurisdiction = selectors.access_jurisdiction(user=request.user, code=code)
+    return render(request, "jurisdictions/policy.html", _policy_context(request, jurisdiction, _on_date(request)))
 
-    on_raw = request.GET.get("on")
-    try:
-        on = date.fromisoformat(on_raw) if on_raw else timezone.localdate()
-    except ValueError:
-        on = timezone.localdate()
-    policy = selectors.policy_for(user=request.user, code=code, on=on)
-    return render(request, "jurisdictions/policy.html", {"policy": policy, "on": on, "code": code})
+
+@login_required
+@require_POST
+def policy_version_add_page(request, code):
+    jurisdiction = selectors.access_jurisdiction(user=request.user, code=code)
+    form = PolicyVersionForm(request.POST, keys=selectors.policy_keys(jurisdiction=jurisdiction))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = services.policy_version_add(actor=request.user, jurisdiction=jurisdiction, key=data["key"],
+                                              value=data["value"], effective_from=data["effective_from"],
+                                              rule_ref=data["rule_ref"] or None, note=data["note"],
+                                              reason=data["reason"])
+        except PortalError as exc:
+            if exc.status == 403:
+                raise
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, f"已新增“{policy_labels.key_label(row.key)}”自{row.effective_from}起的新版本；"
+                                      "原有版本不变。")
+            return redirect(f"{reverse('policy-page', args=[code])}?on={row.effective_from.isoformat()}")
+    on = form.cleaned_data.get("effective_from")
+    return render(request, "jurisdictions/policy.html",
+                  _policy_context(request, jurisdiction, on or timezone.localdate(), form=form), status=400)
 
 
 @login_required

@@ -145,6 +145,7 @@ def subsidy_run_create(*, actor, jurisdiction: Jurisdiction, month: date) -> Sub
     last = rules.month_last(month)
     if last >= timezone.localdate():  # Asia/Shanghai
         raise InvalidInput(f"{month:%Y年%m月}尚未结束，月末次日起方可核算。", code="month_not_over")
+    policy_for_month(jurisdiction, month)  # a month before the regulation took effect: 400 no_policy, no run
     if not AttendanceSheet.objects.filter(jurisdiction=jurisdiction, month=month).exists():
         raise InvalidInput(f"{month:%Y年%m月}本辖区尚无乡镇确认考勤表，请待考勤确认后再核算。",
                            code="no_confirmed_sheet")

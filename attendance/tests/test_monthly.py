@@ -112,7 +112,7 @@ def test_fengdu_21_days_in_october_is_compliant_and_20_is_not_art_9(api):
     assert (body["counted_days"], body["required_days"], body["compliant"]) == (21, 21, True)
 
 
-@pytest.mark.parametrize("code,ref,default", [("linfen", "linfen art.8", False), ("xinfeng", "xinfeng default", True)])
+@pytest.mark.parametrize("code,ref,default", [("linfen", "linfen art.8", True), ("xinfeng", "xinfeng default", True)])
 def test_linfen_and_xinfeng_require_statutory_working_days(api, code, ref, default):
     w, clerk, cadre = world_with_clerk(code)
     body = get(api, clerk, cadre, "2026-10")

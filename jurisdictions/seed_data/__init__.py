@@ -19,13 +19,28 @@ class Row:
 
 
 JURISDICTIONS = [
-    # code, name, level, document, effective date of the document
-    ("qujiang", "韶关市曲江区", "district", "韶曲乡振局〔2022〕1号 驻镇帮镇扶村工作队管理办法（试行）", date(2022, 1, 1)),
-    ("ganzhou", "赣州市", "city", "赣市办字〔2021〕19号 驻村第一书记和工作队选派管理办法（试行）", date(2021, 1, 1)),
-    ("linfen", "临汾市", "city", "厅字〔2018〕34号 贫困村驻村工作队选派管理工作的实施办法", date(2018, 1, 1)),
-    ("xinfeng", "新丰县", "county", "新乡振组〔2021〕12号 驻镇帮镇扶村组团结对帮扶工作的通知", date(2021, 1, 1)),
-    ("fengdu", "丰都县", "county", "丰委农办〔2021〕35号 乡村振兴驻乡驻村干部管理细则", date(2021, 1, 1)),
+    # code, name, level, document, effective date of the document. Each regulation takes effect on issue
+    # (自印发之日起 / 自下发之日起); the date is the one printed on the document (docs/POLICY_NOTES.md).
+    ("qujiang", "韶关市曲江区", "district", "韶曲乡振局〔2022〕1号 驻镇帮镇扶村工作队管理办法（试行）", date(2022, 3, 23)),
+    # Ganzhou's text carries no date; 〔2021〕 only says 2021. We take its last day, so no rule is applied before
+    # it can have been in force; an admin who knows the real date adds earlier versions.
+    ("ganzhou", "赣州市", "city",
+     "赣市办字〔2021〕19号 驻村第一书记和工作队选派管理办法（试行）（文件未载印发日期，系统按2021年12月31日起施行）",
+     date(2021, 12, 31)),
+    ("linfen", "临汾市", "city", "厅字〔2018〕34号 贫困村驻村工作队选派管理工作的实施办法", date(2018, 7, 5)),
+    ("xinfeng", "新丰县", "county", "新乡振组〔2021〕12号 驻镇帮镇扶村组团结对帮扶工作的通知", date(2021, 9, 10)),
+    ("fengdu", "丰都县", "county", "丰委农办〔2021〕35号 乡村振兴驻乡驻村干部管理细则", date(2021, 9, 10)),
 ]
+
+# Where earlier seeds put every row (1 January of the document's year). `seed_policies` moves seeded rows
+# still sitting there to the document's own date; rows an admin entered are never touched.
+LEGACY_SEED_DATES = {
+    "qujiang": date(2022, 1, 1),
+    "ganzhou": date(2021, 1, 1),
+    "linfen": date(2018, 1, 1),
+    "xinfeng": date(2021, 1, 1),
+    "fengdu": date(2021, 1, 1),
+}
 
 SECTIONS = ["s1_teams", "s2_selection", "s3_terms", "s4_attendance", "s5_leave", "s6_inspections",
             "s7_assessment", "s8_subsidies", "s9_funds", "s10_duties"]

@@ -7,8 +7,9 @@ ROWS = {
         Row("duties.group_study", {"min_per_month": 2}, "qujiang art.15"),
         Row("duties.team_meeting", {"every": "week", "severity": "soft"}, "qujiang art.16"),
         Row("duties.diary", {"weekly": True, "monthly_summary": True}, "qujiang art.17"),
-        Row("duties.reports", {"team": "half_year", "member": "half_year", "research_reports_per_year": 1},
-            "qujiang art.18"),
+        Row("duties.research_reports", {"per_year": 1}, "qujiang art.15", "每个工作队每年至少形成1篇调研报告"),
+        Row("duties.reports", {"team": "half_year", "member": "half_year"}, "qujiang art.18",
+            "工作队每半年报告工作情况；工作队成员每半年报告思想、工作、学习情况"),
         Row("duties.yearly_checks", {"physical_exam": True, "accident_insurance": True}, "qujiang art.21"),
     ],
     "ganzhou": [

@@ -6,12 +6,16 @@ TERM_END = ["任期届满，经考核并完成交接"]
 ROTATION = ["任期届满轮换", "分批轮换"]
 
 
-def ends(code, ref, adjustment, recall, recall_ref=None, default=False):
+ADJUSTMENT_NOTE = "文件未列举调整情形（{phrase}），调整事由清单为本系统默认"
+
+
+def ends(code, ref, adjustment, recall, recall_ref=None, default=False, adjustment_note="", note=""):
     return [
-        Row("term.end_grounds.term_end", {"grounds": TERM_END}, ref, default=default),
-        Row("term.end_grounds.rotation", {"grounds": ROTATION}, ref, default=default),
-        Row("term.end_grounds.adjustment", {"grounds": adjustment}, ref, default=default),
-        Row("term.end_grounds.recall", {"grounds": recall}, recall_ref or ref, default=default),
+        Row("term.end_grounds.term_end", {"grounds": TERM_END}, ref, note, default=default),
+        Row("term.end_grounds.rotation", {"grounds": ROTATION}, ref, note, default=default),
+        Row("term.end_grounds.adjustment", {"grounds": adjustment}, ref, adjustment_note or note,
+            default=default or bool(adjustment_note)),
+        Row("term.end_grounds.recall", {"grounds": recall}, recall_ref or ref, note, default=default),
     ]
 
 
@@ -22,7 +26,8 @@ ROWS = {
             "qujiang art.19", "任期内原则上不调整；确需调整由区委组织部选派接替人选，报市备案"),
         Row("term.leave_post_after", {"requires": ["term_end_assessment", "handover"]}, "qujiang art.26"),
         *ends("qujiang", "qujiang art.19", ["工作需要确需调整", "身体原因", "其他"],
-              ["工作不力或作风不实，经批评教育、诫勉谈话后仍不胜任"], recall_ref="qujiang art.20"),
+              ["工作不力或作风不实，经批评教育、诫勉谈话后仍不胜任"], recall_ref="qujiang art.20",
+              adjustment_note=ADJUSTMENT_NOTE.format(phrase="第十九条只写“因特殊原因需要调整的”")),
     ],
     "ganzhou": [
         Row("term.years", {"years": 2, "minimum": True, "severity": "soft"}, "ganzhou art.18", "任期一般不少于2年"),
@@ -56,7 +61,8 @@ ROWS = {
     "xinfeng": [
         Row("term.years", {"years": 3, "minimum": False, "rolling": True}, "xinfeng sec.二", "每3年轮换，分批压茬"),
         *ends("xinfeng", "xinfeng default", ["工作需要", "身体原因", "其他"], ["经考核不胜任驻镇帮镇扶村工作"],
-              default=True),
+              default=True, note="文件只写“驻镇帮扶工作队每3年轮换一次，采取分批次滚动轮换方式进行”（二），"
+                                 "未规定离队、调整、召回情形：默认同其他辖区的通常情形"),
     ],
     "fengdu": [
         Row("term.years", {"years": 2, "minimum": True, "severity": "soft"}, "fengdu art.7", "任期一般不少于2年"),
@@ -71,6 +77,7 @@ ROWS = {
             "辞职",
             "工作不力、群众反映强烈",
             "其他应当召回的情形",
-        ], recall_ref="fengdu art.17"),
+        ], recall_ref="fengdu art.17",
+            adjustment_note=ADJUSTMENT_NOTE.format(phrase="第七条只写“符合个别调整情形的”")),
     ],
 }

@@ -14,7 +14,8 @@ BOARD_NOTE = "文件未规定去向牌；系统默认按村公示姓名、联系
 ROWS = {
     "qujiang": [
         Row("attendance.required_days", {"method": "statutory_working_days", "severity": "hard"}, "qujiang art.13",
-            "与所在镇干部一同考勤：按法定工作日计（文件原文为参照所在镇考勤制度，本系统按法定工作日解释）"),
+            "第十三条：“参照所在镇（村）考勤管理制度实行日常考勤管理，工作队成员与所在镇（村）干部一同考勤”，"
+            "未给驻镇天数；本系统默认按法定工作日计", default=True),
         Row("attendance.counted_statuses", ON_DUTY, "qujiang art.13"),
         Row("attendance.paid_statuses", ON_DUTY, "qujiang art.21", "伙食补助按实际驻镇（村）天数"),
         Row("attendance.recorder", TOWNSHIP_KEEPS, "qujiang art.13"),
@@ -31,7 +32,8 @@ ROWS = {
     ],
     "linfen": [
         Row("attendance.required_days", {"method": "statutory_working_days", "severity": "hard"}, "linfen art.8",
-            "专职驻村：按法定工作日计（文件未给天数，本系统默认）", default=False),
+            "第八条：“乡镇党委每日统计驻村干部到岗履职情况，每月逐人作出综合评价”，未给驻村天数；"
+            "本系统默认按法定工作日计（第九条“吃住在村，全脱产”）", default=True),
         Row("attendance.counted_statuses", ON_DUTY, "linfen art.9"),
         Row("attendance.paid_statuses", ON_DUTY, "linfen art.17", "按驻村工作队员实际在岗天数"),
         Row("attendance.recorder", TOWNSHIP_KEEPS, "linfen art.8"),
@@ -43,8 +45,10 @@ ROWS = {
     "xinfeng": [
         Row("attendance.required_days", {"method": "statutory_working_days", "severity": "hard"}, "xinfeng default",
             "文件仅规定专职（四（三）），未规定考勤天数；默认按法定工作日", default=True),
-        Row("attendance.counted_statuses", ON_DUTY, "xinfeng default", default=True),
-        Row("attendance.paid_statuses", ON_DUTY, "xinfeng default", default=True),
+        Row("attendance.counted_statuses", ON_DUTY, "xinfeng default",
+            "文件未规定考勤：默认只有“在岗”计入驻镇天数", default=True),
+        Row("attendance.paid_statuses", ON_DUTY, "xinfeng default",
+            "文件未规定按天计发：默认只有“在岗”日计发（工作补助按月，不满月折算时用）", default=True),
         Row("attendance.recorder", TOWNSHIP_KEEPS, "xinfeng default", "文件未规定考勤主体；默认由乡镇考勤", default=True),
         Row("attendance.whereabouts_board", BOARD_DEFAULT, "xinfeng default", BOARD_NOTE, default=True),
     ],

@@ -52,7 +52,9 @@ ROWS = {
             "是派出单位的义务、可选“视情调整”，不是批准的前提：未安排接替不阻止批准（holds_approval=false，本系统读法）"),
         Row("leave.emergency_channels", {"channels": ["phone", "sms"], "written_followup": True, "followup_days": 3,
                                          "label": "特殊情况经电话或短信请假后，应及时补办书面请假手续"},
-            "ganzhou art.17", "紧急情况可电话、短信请假，事后补办书面手续（文件写“及时”，3天期限为系统默认）"),
+            "ganzhou art.17",
+            "第十七条：“特殊情况下无法履行书面请假手续的，经电话或短信请假后应及时补办书面请假手续”；"
+            "“及时”未给天数，3天内补办为系统默认", default=True),
         Row("leave.in_advance", {"exempt_channels": ["phone", "sms"],
                                  "label": "须提前请假并履行书面请销假手续（电话、短信请假的特殊情况除外）"},
             "ganzhou art.17", "须提前请假（硬性）；电话、短信请假可事后补录"),
@@ -87,7 +89,8 @@ ROWS = {
         Row("leave.route.01_1_3", route([["township_secretary"]], max_days=3, filings=["county_rr_bureau"],
                                         label="3天（含）以下由乡镇（街道）党（工）委书记审批并备案（备案去向文件未写，默认县乡村振兴局）"),
             "fengdu art.9",
-            "3天（含）以下由乡镇（街道）党（工）委书记审批并备案（备案去向文件未写，默认县乡村振兴局）"),
+            "第九条：“请假3天（含3天）以下的，由乡镇（街道）党（工）委书记审批并备案”，未写向谁备案；"
+            "默认报县乡村振兴局备案（第九条由其审核每月出勤）", default=True),
         Row("leave.route.02_4_plus", route([["county_org_dept", "dispatch_unit"]], min_days=4,
                                            label="超过3天由县委组织部和派出单位共同审批"),
             "fengdu art.9", "超过3天由县委组织部和派出单位共同审批"),

@@ -8,7 +8,8 @@ ROWS = {
         Row("inspection.county_monthly", {"every": "month", "by": "county_office"}, "ganzhou art.14"),
         Row("inspection.unexcused_absence", {"min_level": "city", "window": "term", "steps": [
             {"count": 1, "kind": "notice"}, {"count": 2, "kind": "recall_candidate"}]}, "ganzhou art.21",
-            "市级以上督查发现无故脱岗：第1次全市通报，2次以上召回并问责"),
+            "第二十一条：“市级以上明查暗访、督查检查发现一次无故脱岗的，给予全市通报；发现两次以上无故脱岗的，"
+            "予以‘召回’”；文件未写计次期间，按任期累计为本系统默认", default=True),
     ],
     "linfen": [
         Row("inspection.county_monthly", {"every": "month", "by": "county_office", "feedback": "dispatch_unit",

@@ -14,7 +14,8 @@ ROWS = {
             "自满6个月之日起按日历天数折算发放、不追溯补发，为本系统解释（文件未写“第7个月”）；上一轮无间断接续的可连续发放",
             default=True),
         Row("subsidy.trips", {"max_per_month": 3, "basis": "receipt"}, "qujiang art.21",
-            "往返交通每月不超过3次，按照有关规定报销（文件未写“凭票”；本系统按票据金额登记）；由派出单位保障"),
+            "第二十一条：“往返交通按每月不超过3次予以保障，按照有关规定报销”；次数为原文，"
+            "“按票据金额登记”为本系统默认（文件未写“凭票”）；由派出单位保障", default=True),
     ],
     "ganzhou": [
         Row("subsidy.living_per_day", {"city": "100.00", "county": None,
@@ -57,8 +58,9 @@ ROWS = {
     ],
     "xinfeng": [
         Row("subsidy.work_allowance_monthly", {"amount": "2000.00", "dispatch_levels": ["county"], "prorate": True},
-            "xinfeng sec.六", "“对县直单位派出的驻镇工作人员给予每月2000元的工作补助（含伙食补助）”：仅县直单位派出人员；"
-            "不满月按在岗日历天数折算"),
+            "xinfeng sec.六",
+            "六（一）：“对县直单位派出的驻镇工作人员给予每月2000元的工作补助（含伙食补助）”：金额为原文，仅县直单位派出人员；"
+            "不满月按在岗日历天数折算为本系统默认（文件未规定）", default=True),
         Row("subsidy.township_allowance", {"monthly": None, "after_months": 6, "continuity": False,
                                            "dispatch_levels": ["county"]},
             "xinfeng sec.六",

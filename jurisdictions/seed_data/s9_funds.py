@@ -24,7 +24,8 @@ ROWS = {
         # art.8(4) "建立帮镇扶村资金使用管理“双签”审批机制": the mechanism is in the text, the signers are not.
         # The row cites art.8 (the mechanism is in the text); `signers_default` labels the roles as the default.
         Row("funds.signers", DEFAULT_SIGNERS | {"signers_default": True}, "qujiang art.8",
-            "第八条(四)建立“双签”审批机制，但未写明签字人：默认乡镇党委书记+队长（同新丰，系统默认）"),
+            "第八条(四)建立“双签”审批机制，但未写明签字人：默认乡镇党委书记+队长（同新丰，系统默认）",
+            default=True),
         # art.23 "四个不准": 不准在镇（村）报销应由个人或者帮扶单位承担的费用 (personal);
         # 不准接受基层单位的宴请 / 不准挥霍、浪费帮扶资金 read as: no meals and hospitality from team funds.
         Row("funds.forbidden_categories", {"categories": ["meals_hospitality", "personal"]}, "qujiang art.23",

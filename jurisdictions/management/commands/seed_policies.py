@@ -1,10 +1,13 @@
-"""Idempotent: the five jurisdictions, every policy row of POLICY.md §1–§10, the towns the regulations name."""
+"""Idempotent: the five jurisdictions, every policy row of POLICY.md §1–§10, the towns the regulations name.
+
+On a database seeded before the regulations' own dates were known, seeded rows (created_by null) still at
+1 January of the document's year move to the document's date; admin-entered rows are never touched."""
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from jurisdictions.models import DispatchUnit, Jurisdiction, OrgUnit, PolicyRow
-from jurisdictions.seed_data import JURISDICTIONS, all_rows
+from jurisdictions.seed_data import JURISDICTIONS, LEGACY_SEED_DATES, all_rows
 from jurisdictions.seed_data.places import FENGDU_TOWNSHIPS, XINFENG_TOWNS, unit_level
 
 
@@ -34,9 +37,11 @@ class Command(BaseCommand):
                                                                               "document": document})
             by_code[code] = j
         dates = {code: d for code, *_, d in JURISDICTIONS}
-        created = updated = 0
+        created = updated = moved = 0
         for code, row in all_rows():
             effective = row.effective_from or dates[code]
+            if row.effective_from is None:
+                moved += self._move_legacy(by_code[code], row.key, LEGACY_SEED_DATES.get(code), effective)
             existing = PolicyRow.objects.filter(jurisdiction=by_code[code], key=row.key, effective_from=effective).first()
             values = {"value": row.value, "rule_ref": row.rule_ref, "note": row.note, "is_default": row.default}
             if existing is None:
@@ -49,7 +54,24 @@ class Command(BaseCommand):
                 existing.save()
                 updated += 1
         self._places(by_code)
-        self.stdout.write(self.style.SUCCESS(f"政策规则：新增{created}条，更新{updated}条。"))
+        self.stdout.write(self.style.SUCCESS(f"政策规则：新增{created}条，更新{updated}条，生效日期更正{moved}条。"))
+
+    @staticmethod
+    def _move_legacy(jurisdiction, key, legacy, effective) -> int:
+        """A seeded version left at the old 1-January date moves to the document's date (or goes, if the
+        document's date already has a version), so no rule applies before the regulation was issued."""
+        if legacy is None or legacy == effective:
+            return 0
+        old = PolicyRow.objects.filter(jurisdiction=jurisdiction, key=key, effective_from=legacy,
+                                       created_by__isnull=True).first()
+        if old is None:
+            return 0
+        if PolicyRow.objects.filter(jurisdiction=jurisdiction, key=key, effective_from=effective).exists():
+            old.delete()
+        else:
+            old.effective_from = effective
+            old.save(update_fields=["effective_from"])
+        return 1
 
     def _places(self, by_code):
         xinfeng = by_code["xinfeng"]
