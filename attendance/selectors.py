@@ -93,30 +93,45 @@ def township_memberships(*, township, first: date, last: date):
     return out
 
 
-def _year_counted(cadre_ids, *, year: int, month: int, counted_statuses, starts: dict) -> dict[int, list[int]]:
-    """cadre_id → counted days per month from January (or the month the cadre arrived that year) to `month`.
+def postings(cadre_ids, first: date, last: date) -> dict[int, list[tuple[date, date]]]:
+    """cadre_id → the (start, end) spans of its memberships within [first, last] (required days follow the posting).
     One query."""
-    from django.db.models.functions import ExtractMonth
+    from teams.models import Membership
 
-    rows = (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(date(year, 1, 1), month_bounds(year,
-                                                                                                     month)[1]),
-                                       status__in=list(counted_statuses))
-            .annotate(m=ExtractMonth("date")).values("cadre_id", "m").annotate(n=Count("id")))
-    by = {}
-    for r in rows:
-        by.setdefault(r["cadre_id"], {})[r["m"]] = r["n"]
-    out = {}
-    for cid in cadre_ids:
-        start = starts.get(cid)
-        first_month = start.month if start and start.year == year else 1
-        first_month = min(first_month, month)
-        out[cid] = [by.get(cid, {}).get(m, 0) for m in range(first_month, month + 1)]
+    out: dict[int, list[tuple[date, date]]] = {}
+    for cid, start, end in (Membership.objects.filter(cadre_id__in=cadre_ids, start_date__lte=last)
+                            .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+                            .values_list("cadre_id", "start_date", "end_date")):
+        out.setdefault(cid, []).append((max(start, first), min(end or last, last)))
     return out
 
 
-def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], starts: dict | None = None) -> dict:
+def _in_post(spans, day: date) -> bool:
+    return any(start <= day <= end for start, end in spans)
+
+
+def approved_leave_dates(cadre_ids, first: date, last: date) -> dict[int, set[date]]:
+    """cadre_id → the days written as `leave` by an approved leave request (not a keeper's entry). One query."""
+    out: dict[int, set[date]] = {}
+    for cid, day in (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(first, last), status=Status.LEAVE,
+                                                leave_request_id__isnull=False).values_list("cadre_id", "date")):
+        out.setdefault(cid, set()).add(day)
+    return out
+
+
+def _month_days(year: int, month: int) -> list[date]:
+    first, last = month_bounds(year, month)
+    return [date(year, month, d) for d in range(1, last.day + 1)]
+
+
+def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **_ignored) -> dict:
     """cadre_id → MonthFigures for one month, for any number of cadres of one jurisdiction, in a fixed number of
-    queries: policy (1), calendar (1–2), status counts (1), and the yearly average (1, where the rule is one)."""
+    queries: policy (1), calendar (1–2), status counts (1), postings (1), approved leave (1), and where the rule's basis
+    is the year-to-date average: counted days per month (1) — plus the earlier months' calendars (1–2 each) only when
+    that rule counts statutory working days. Required days are prorated to the days in post (qujiang art.14, fengdu
+    art.9) and, where the policy excuses it, to approved leave."""
+    from django.db.models.functions import ExtractMonth
+
     from jurisdictions.calendar import month_calendar
     from jurisdictions.policy import policy_in_force
 
@@ -125,20 +140,59 @@ def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], st
     first, last = month_bounds(year, month)
     policy = policy_in_force(jurisdiction, first)
     cal = month_calendar(year, month)
-    counts = {}
-    if cadre_ids:
-        rows = (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(first, last)).values("cadre_id")
-                .annotate(**{s: Count("id", filter=Q(status=s)) for s in Status.values}))
-        counts = {r["cadre_id"]: {s: r[s] for s in Status.values} for r in rows}
-    required = rules.required_days(policy, working_days=cal.working_day_count, days_in_month=cal.days_in_month)
-    yearly = {}
-    if required.yearly_average and cadre_ids:
+    whole = rules.required_days(policy, working_days=cal.working_day_count, days_in_month=cal.days_in_month)
+    if not cadre_ids:
+        return {}
+    rows = (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(first, last)).values("cadre_id")
+            .annotate(**{s: Count("id", filter=Q(status=s)) for s in Status.values}))
+    counts = {r["cadre_id"]: {s: r[s] for s in Status.values} for r in rows}
+    since = date(year, 1, 1) if whole.yearly_average else first
+    spans = postings(cadre_ids, since, last)
+    leave = approved_leave_dates(cadre_ids, since, last)
+    months = list(range(since.month, month + 1))
+    calendars = {month: cal}
+    by_month: dict[int, dict[int, int]] = {}
+    if whole.yearly_average:
         counted, _ = rules.status_set(policy, "attendance.counted_statuses")
-        yearly = _year_counted(cadre_ids, year=year, month=month, counted_statuses=counted, starts=starts or {})
-    return {cid: rules.month_figures(policy, cadre_id=cid, month=f"{year:04d}-{month:02d}", counts=counts.get(cid, {}),
-                                     days_in_month=cal.days_in_month, working_days=cal.working_day_count,
-                                     calendar_warnings=cal.warnings, year_counted=yearly.get(cid))
-            for cid in cadre_ids}
+        for r in (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(since, last),
+                                             status__in=list(counted))
+                  .annotate(m=ExtractMonth("date")).values("cadre_id", "m").annotate(n=Count("id"))):
+            by_month.setdefault(r["cadre_id"], {})[r["m"]] = r["n"]
+        if whole.method == "statutory_working_days":
+            calendars |= {m: month_calendar(year, m) for m in months if m != month}
+    working_sets = {m: set(c.working_days) for m, c in calendars.items()}
+
+    def month_required(cid: int, m: int):
+        days = _month_days(year, m)
+        mine = spans.get(cid, [])
+        posted = [d for d in days if _in_post(mine, d)]
+        working = working_sets.get(m, set())
+        away = [d for d in posted if d in leave.get(cid, set())]
+        c = calendars.get(m)
+        req = rules.required_days(policy, working_days=c.working_day_count if c else 0, days_in_month=len(days),
+                                  posted_days=len(posted), posted_working_days=sum(1 for d in posted if d in working),
+                                  leave_days=len(away), leave_working_days=sum(1 for d in away if d in working))
+        return posted, away, req
+
+    out = {}
+    for cid in cadre_ids:
+        posted, away, _ = month_required(cid, month)
+        year_counted = year_required = None
+        if whole.yearly_average:
+            year_counted, year_required = [], []
+            for m in months:
+                p, _, req = month_required(cid, m)
+                if p:
+                    year_counted.append(by_month.get(cid, {}).get(m, 0))
+                    year_required.append(req.days)
+        working = working_sets[month]
+        out[cid] = rules.month_figures(
+            policy, cadre_id=cid, month=f"{year:04d}-{month:02d}", counts=counts.get(cid, {}),
+            days_in_month=cal.days_in_month, working_days=cal.working_day_count, calendar_warnings=cal.warnings,
+            posted_days=len(posted), posted_working_days=sum(1 for d in posted if d in working),
+            leave_days=len(away), leave_working_days=sum(1 for d in away if d in working),
+            year_counted=year_counted, year_required=year_required)
+    return out
 
 
 def cadre_month_figures(*, user, cadre_id, month_raw):
@@ -146,11 +200,7 @@ def cadre_month_figures(*, user, cadre_id, month_raw):
 
     year, month = parse_month(month_raw)
     cadre = access_cadre(user=user, cadre_id=cadre_id)
-    first, last = month_bounds(year, month)
-    m = memberships_on([cadre.pk], date(year, 1, 1), last).first()
-    starts = {cadre.pk: m.start_date} if m else {}
-    return figures_for(jurisdiction=cadre.jurisdiction, year=year, month=month, cadre_ids=[cadre.pk],
-                       starts=starts)[cadre.pk]
+    return figures_for(jurisdiction=cadre.jurisdiction, year=year, month=month, cadre_ids=[cadre.pk])[cadre.pk]
 
 
 def township_month(*, township, year: int, month: int, with_records: bool = True):
@@ -164,8 +214,7 @@ def township_month(*, township, year: int, month: int, with_records: bool = True
         for r in DailyRecord.objects.filter(cadre_id__in=ids, date__range=(first, last)).only(
                 "cadre_id", "date", "status", "note", "source", "latitude", "longitude"):
             records[(r.cadre_id, r.date.day)] = r
-    figures = figures_for(jurisdiction=township.jurisdiction, year=year, month=month, cadre_ids=ids,
-                          starts={m.cadre_id: m.start_date for m in memberships})
+    figures = figures_for(jurisdiction=township.jurisdiction, year=year, month=month, cadre_ids=ids)
     sheet = AttendanceSheet.objects.filter(township=township, month=first).select_related("confirmed_by").first()
     return memberships, records, figures, sheet
 

@@ -135,6 +135,11 @@ def record_upsert(*, actor, cadre, day: date, status: str, note: str = "") -> Da
     membership, township = _placement(cadre, day)
     policy = policy_in_force(cadre.jurisdiction, day)
     source, _ = recorder_check(actor=actor, membership=membership, township=township, policy=policy)
+    refused = rules.direct_entry_refused(policy, status)
+    if refused:
+        raise RuleViolation(f"{cadre.name}{day:%Y-%m-%d}：“{STATUS_LABELS[status]}”须经请假（因公外出）审批通过后由系统"
+                            f"自动记入，不能直接登记（{refused}）。请通过请假申请办理。",
+                            code="needs_approved_request", rule_ref=refused, overridable=False)
     _lock_open_month(township, day)
     previous = DailyRecord.objects.filter(cadre=cadre, date=day).values_list("status", flat=True).first()
     record, _ = DailyRecord.objects.update_or_create(

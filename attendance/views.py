@@ -57,8 +57,7 @@ def check_in_page(request):
         first, last = selectors.month_bounds(today.year, today.month)
         membership = selectors.membership_on(cadre, today)
         fig = selectors.figures_for(jurisdiction=cadre.jurisdiction, year=today.year, month=today.month,
-                                    cadre_ids=[cadre.pk],
-                                    starts={cadre.pk: membership.start_date} if membership else {})[cadre.pk]
+                                    cadre_ids=[cadre.pk])[cadre.pk]
         recs = {r.date: r for r in cadre.attendance.filter(date__range=(first, last))}
         cal = month_calendar(today.year, today.month)
         working = set(cal.working_days)
@@ -69,7 +68,7 @@ def check_in_page(request):
             days.append({"date": d, "status": r.status if r else "", "symbol": SYMBOLS.get(r.status, "") if r else "",
                          "working": d in working, "today": d == today, "future": d > today})
             d += timedelta(days=1)
-        ctx |= {"figures": fig.as_dict(), "shortfall": max(fig.required.days - fig.counted_days, 0),
+        ctx |= {"figures": fig.as_dict(), "shortfall": fig.shortfall,
                 "days": days, "today_record": recs.get(today), "membership": membership,
                 "lead_blanks": range(first.weekday()), "interpretation": fig.interpretation}
     return render(request, "attendance/check_in.html", ctx)
