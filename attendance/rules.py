@@ -227,6 +227,18 @@ def direct_entry_refused(policy: Policy, status: str) -> str:
     return ref if status in statuses else ""
 
 
+# ---- county review of a confirmed sheet before pay (fengdu art.9/art.20) ----------------------------
+
+REVIEW_KEY = "attendance.review_before_pay"
+
+
+def review_rule(policy: Policy):
+    """The policy row asking for a county review of confirmed sheets before pay (its value names the `role`), or
+    None where the regulation asks for none."""
+    pv = policy.get(REVIEW_KEY)
+    return pv if pv is not None and (pv.value or {}).get("role") else None
+
+
 # ---- recorder (who keeps a cadre's attendance) ---------------------------------------------------
 
 def recorder_post(*, role: str, first_secretary: bool, team_kind: str) -> str:
@@ -268,6 +280,16 @@ def unexcused_absence_consequence(policy: Policy, *, level: str, count: int) -> 
     steps = sorted(pv.value["steps"], key=lambda s: s["count"])
     reached = [s for s in steps if s["count"] <= count]
     return (reached[-1]["kind"], pv.rule_ref) if reached else None
+
+
+def notice_recipients(policy: Policy, *, count: int) -> list[str]:
+    """Who is told of the step the `count`-th unexcused absence reached: the step's `notify` list ("cadre" for the
+    cadre, otherwise a role code, e.g. fengdu art.13: the cadre and the dispatch unit). Empty: a flag only."""
+    pv = policy.get("inspection.unexcused_absence")
+    if pv is None:
+        return []
+    reached = [s for s in sorted(pv.value["steps"], key=lambda s: s["count"]) if s["count"] <= count]
+    return list(reached[-1].get("notify", [])) if reached else []
 
 
 def absence_rule(policy: Policy):

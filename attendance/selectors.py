@@ -18,6 +18,28 @@ def confirmed_township_ids(*, jurisdiction, year: int, month: int) -> set[int]:
                .values_list("township_id", flat=True))
 
 
+def payable_township_ids(*, jurisdiction, year: int, month: int, policy) -> set[int]:
+    """Townships whose sheet for the month a subsidy run may pay: confirmed and, where the policy asks for a county
+    review before pay (fengdu art.9/art.20), reviewed too. Unreviewed sheets count as missing. One query."""
+    from . import rules
+
+    qs = AttendanceSheet.objects.filter(jurisdiction=jurisdiction, month=date(year, month, 1))
+    if rules.review_rule(policy) is not None:
+        qs = qs.filter(reviewed_at__isnull=False)
+    return set(qs.values_list("township_id", flat=True))
+
+
+def access_sheet(*, user, sheet_id, for_update: bool = False):
+    """A confirmed sheet of a township in the user's scope (others 404); locked when `for_update`."""
+    from jurisdictions.scoping import get_in_scope, scope_for, scope_q
+
+    qs = AttendanceSheet.objects.filter(scope_q(scope_for(user), jurisdiction="jurisdiction_id",
+                                                org_path="township__path"))
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    return get_in_scope(qs.select_related("township", "jurisdiction"), sheet_id)
+
+
 def month_status_counts(*, jurisdiction, year: int, month: int, township_ids=None) -> dict[int, dict[str, int]]:
     """cadre_id → {status: days} for the month, optionally only in some townships. One query."""
     first, last = month_bounds(year, month)

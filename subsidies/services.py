@@ -10,7 +10,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from attendance.models import AttendanceSheet, DailyRecord
-from attendance.selectors import confirmed_township_ids, month_status_counts
+from attendance.selectors import month_status_counts, payable_township_ids
 from jurisdictions.audit import audit_record
 from jurisdictions.errors import InvalidInput, NotPermitted, RuleViolation
 from jurisdictions.models import Jurisdiction, OrgUnit, Role
@@ -216,7 +216,8 @@ def _compute(run: SubsidyRun, chunk: int) -> None:
     first = run.month
     last = rules.month_last(first)
     policy = policy_for_month(j, first)  # 1
-    confirmed = confirmed_township_ids(jurisdiction=j, year=first.year, month=first.month)  # 2
+    # 2: confirmed sheets, and reviewed where the policy asks for a county review before pay (fengdu art.20)
+    confirmed = payable_township_ids(jurisdiction=j, year=first.year, month=first.month, policy=policy)
     missing = _missing_sheets(j, first, last, confirmed)  # 3
     if SubsidyRun.objects.filter(jurisdiction=j, month=first, status=SubsidyRun.Status.DONE).exists():  # 4
         SubsidyRun.objects.filter(pk=run.pk).update(
@@ -234,8 +235,9 @@ def _compute(run: SubsidyRun, chunk: int) -> None:
     ).values_list("month", flat=True)))
     past = {}
     for m in issued:  # 3 queries per issued month, at most LOOKBACK_MONTHS
-        m_confirmed = confirmed_township_ids(jurisdiction=j, year=m.year, month=m.month)
-        past[m] = (policy_for_month(j, m),
+        m_policy = policy_for_month(j, m)
+        m_confirmed = payable_township_ids(jurisdiction=j, year=m.year, month=m.month, policy=m_policy)
+        past[m] = (m_policy,
                    month_status_counts(jurisdiction=j, year=m.year, month=m.month, township_ids=m_confirmed))
     paid: dict[tuple[int, date], dict[str, Decimal]] = defaultdict(dict)
     paid_refs: dict[tuple[int, date], dict[str, str]] = defaultdict(dict)
