@@ -160,3 +160,22 @@ def test_two_reviewers_at_once_give_one_review_and_one_409_fengdu_art_20(seeded_
     assert sorted(codes) == [200, 409]
     assert AuditEvent.objects.filter(action="attendance.sheet_review").count() == 1
     assert AttendanceSheet.objects.get(pk=sheet.pk).reviewed_by in users
+
+
+@pytest.mark.django_db
+def test_the_demo_reviews_fengdus_older_month_and_leaves_the_newer_for_the_bureau_art_20(world, other_world):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from attendance.management.commands.load_demo_attendance import complete_months
+
+    f.UserFactory(username="admin", is_superuser=True, is_staff=True)
+    older, newer = complete_months(timezone.localdate())
+    for w in (world, other_world):
+        f.MembershipFactory(team=w.team_a, start_date=date(2025, 1, 1),
+                            cadre=f.CadreFactory(jurisdiction=w.jurisdiction, dispatch_unit=w.dispatch_unit))
+    call_command("load_demo_attendance", verbosity=0)
+    sheets = {(s.jurisdiction_id, s.month): s for s in AttendanceSheet.objects.all()}
+    assert sheets[(other_world.jurisdiction.id, older)].reviewed_at is not None  # fengdu: reviewed, payable
+    assert sheets[(other_world.jurisdiction.id, newer)].reviewed_at is None  # waits for the bureau
+    assert sheets[(world.jurisdiction.id, older)].reviewed_at is None  # ganzhou asks for no review
