@@ -134,3 +134,14 @@ def test_a_county_user_sees_the_prorated_figure_too(api):
     county = f.user_with_role(Role.COUNTY_RR_BUREAU, jurisdiction=w.jurisdiction)
     cadre = place(w.team_a, since=date(2026, 10, 16))
     assert get(api, county, cadre, "2026-10")["required_days"] == math.ceil(16 * 2 / 3)
+
+
+def test_the_cadres_own_page_shows_the_year_to_date_average_beside_the_month_ganzhou_art_16(client, world):
+    from django.utils import timezone
+
+    user = f.UserFactory(username="ytd_cadre", jurisdiction=world.jurisdiction)
+    today = timezone.localdate()
+    place(world.team_a, user=user, since=date(today.year, today.month, 1))
+    client.force_login(user)
+    html = client.get("/attendance/check-in/").content.decode()
+    assert 'id="fig-ytd"' in html and "本年月均" in html and "按年度月均判断是否达标" in html
