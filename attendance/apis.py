@@ -87,6 +87,18 @@ class SheetApi(APIView):
                                         required=False, default=dict)
         acknowledge_shortfall = serializers.BooleanField(required=False, default=False)
 
+    def get(self, request):
+        """GET attendance-sheets/?month=YYYY-MM[&review=pending|done] (paginated)."""
+        from jurisdictions.api_common import Pagination
+
+        if not request.query_params.get("month"):
+            raise InvalidInput("请指定月份（month=YYYY-MM）。", code="month_required")
+        sheets, reviews = selectors.sheet_list(user=request.user, month_raw=request.query_params["month"],
+                                               review=request.query_params.get("review"))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(sheets, request, view=self)
+        return paginator.get_paginated_response([sheet_out(s, reviews.get(s.jurisdiction_id)) for s in page])
+
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -102,14 +114,18 @@ class SheetApi(APIView):
         return Response(sheet_out(sheet), status=status.HTTP_201_CREATED)
 
 
-def sheet_out(sheet) -> dict:
+_UNSET = object()
+
+
+def sheet_out(sheet, review=_UNSET) -> dict:
     """Every sheet answer: the confirmation, and whether (and by whom, when) the county review before pay is done
-    (`review_required` from the policy of the sheet's month, fengdu art.9/art.20)."""
+    (`review_required` from the policy of the sheet's month, fengdu art.9/art.20). `review`: the review policy row
+    when the caller already has it (None: none required)."""
     from jurisdictions.policy import policy_in_force
 
     from . import rules
 
-    pv = rules.review_rule(policy_in_force(sheet.jurisdiction, sheet.month))
+    pv = rules.review_rule(policy_in_force(sheet.jurisdiction, sheet.month)) if review is _UNSET else review
     return {"id": sheet.id, "org_unit": sheet.township_id, "month": f"{sheet.month:%Y-%m}",
             "confirmed_by": sheet.confirmed_by_id, "confirmed_at": sheet.confirmed_at,
             "shortfall_reasons": sheet.shortfall_reasons, "shortfall_acknowledged": sheet.shortfall_acknowledged,

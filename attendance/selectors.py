@@ -40,6 +40,33 @@ def access_sheet(*, user, sheet_id, for_update: bool = False):
     return get_in_scope(qs.select_related("township", "jurisdiction"), sheet_id)
 
 
+def sheet_list(*, user, month_raw, review: str | None = None):
+    """GET attendance-sheets/?month=YYYY-MM[&review=pending|done]: the month's confirmed sheets of townships in the
+    user's scope, each with whether the policy asks for a county review (fengdu art.20). `review=pending`: the sheets
+    still waiting for it (the bureau's worklist). Three queries: sheets, the policies of their jurisdictions, and
+    nothing per sheet. Returns (sheets, {jurisdiction_id: review PolicyValue or None})."""
+    from jurisdictions.errors import InvalidInput
+    from jurisdictions.policy import policies_in_force
+    from jurisdictions.scoping import scope_for, scope_q
+
+    from . import rules
+
+    year, month = parse_month(month_raw)
+    if review not in (None, "", "pending", "done"):
+        raise InvalidInput("review 只能为 pending 或 done。", code="bad_review_filter")
+    first = date(year, month, 1)
+    sheets = list(AttendanceSheet.objects.filter(scope_q(scope_for(user), jurisdiction="jurisdiction_id",
+                                                         org_path="township__path"), month=first)
+                  .select_related("township", "jurisdiction").order_by("township__path", "id"))
+    jurisdictions = {s.jurisdiction_id: s.jurisdiction for s in sheets}
+    reviews = {jid: rules.review_rule(p) for jid, p in policies_in_force(jurisdictions.values(), first).items()}
+    if review == "pending":
+        sheets = [s for s in sheets if reviews.get(s.jurisdiction_id) and s.reviewed_at is None]
+    elif review == "done":
+        sheets = [s for s in sheets if s.reviewed_at is not None]
+    return sheets, reviews
+
+
 def month_status_counts(*, jurisdiction, year: int, month: int, township_ids=None) -> dict[int, dict[str, int]]:
     """cadre_id → {status: days} for the month, optionally only in some townships. One query."""
     first, last = month_bounds(year, month)

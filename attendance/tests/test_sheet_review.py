@@ -179,3 +179,30 @@ def test_the_demo_reviews_fengdus_older_month_and_leaves_the_newer_for_the_burea
     assert sheets[(other_world.jurisdiction.id, older)].reviewed_at is not None  # fengdu: reviewed, payable
     assert sheets[(other_world.jurisdiction.id, newer)].reviewed_at is None  # waits for the bureau
     assert sheets[(world.jurisdiction.id, older)].reviewed_at is None  # ganzhou asks for no review
+
+
+@pytest.mark.django_db
+def test_the_bureau_lists_the_months_sheets_awaiting_review_in_fixed_queries_fengdu_art_20(
+        api, django_assert_num_queries):
+    w, clerk, cadre, sheet, bureau = fengdu_sheet()
+    done = f.confirm_sheet(w.township_b, OCT, clerk, reviewed=True)
+    client = api(bureau)
+    # 1 grants of the bureau, 1 is the user a cadre, 1 the month's sheets in scope, 1 the policies of their
+    # jurisdictions: none per sheet
+    with django_assert_num_queries(4):
+        r = client.get("/api/v1/attendance-sheets/", {"month": "2026-10", "review": "pending"})
+    assert r.status_code == 200 and [s["id"] for s in r.data["results"]] == [sheet.id]
+    assert r.data["results"][0]["review_required"] is True
+    r = client.get("/api/v1/attendance-sheets/", {"month": "2026-10"})
+    assert {s["id"] for s in r.data["results"]} == {sheet.id, done.id}
+
+
+@pytest.mark.django_db
+def test_a_township_lists_only_its_own_sheets_and_an_outsider_none(api, world):
+    w, clerk, cadre, sheet, bureau = fengdu_sheet()
+    f.confirm_sheet(w.township_b, OCT, clerk, reviewed=False)
+    assert [s["id"] for s in api(clerk).get("/api/v1/attendance-sheets/", {"month": "2026-10"}).data["results"]] == [
+        sheet.id]
+    outsider = f.user_with_role(Role.COUNTY_RR_BUREAU, username="rr_gz2", jurisdiction=world.jurisdiction)
+    assert api(outsider).get("/api/v1/attendance-sheets/", {"month": "2026-10"}).data["count"] == 0
+    assert api(None).get("/api/v1/attendance-sheets/", {"month": "2026-10"}).status_code in (401, 403)
