@@ -288,6 +288,9 @@ def sheet_shortfalls(*, township, year: int, month: int, data=None, working_days
             out.append({"cadre": m.cadre_id, "name": m.cadre.name, "counted_days": fig.counted_days,
                         "required_days": fig.required.days, "below_required": below,
                         "unrecorded_working_days": unrecorded, "rule_ref": fig.required.rule_ref})
+            if fig.year_to_date:  # judged on the year-to-date average (ganzhou art.16): show it beside the month
+                out[-1] |= {"yearly_average_days": fig.yearly_average_days,
+                            "yearly_average_required_days": fig.yearly_average_required_days}
     return out
 
 

@@ -33,7 +33,8 @@ def test_ganzhou_a_19_day_october_is_compliant_when_the_year_to_date_average_rea
     assert body["compliant"] is True and body["shortfall_days"] == 0
     assert sheet_shortfalls(township=world.township_a, year=2026, month=10) == [
         {"cadre": cadre.id, "name": cadre.name, "counted_days": 19, "required_days": 20, "below_required": False,
-         "unrecorded_working_days": 9, "rule_ref": "ganzhou art.16"}]  # listed only for the unrecorded days
+         "unrecorded_working_days": 9, "rule_ref": "ganzhou art.16",
+         "yearly_average_days": 20.5, "yearly_average_required_days": 20.0}]  # listed only for the unrecorded days
 
 
 def test_ganzhou_a_full_october_does_not_make_up_for_an_empty_year_art_16(api, clerk, member, world):
