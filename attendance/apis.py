@@ -87,6 +87,18 @@ class SheetApi(APIView):
                                         required=False, default=dict)
         acknowledge_shortfall = serializers.BooleanField(required=False, default=False)
 
+    def get(self, request):
+        """GET attendance-sheets/?month=YYYY-MM[&review=pending|done] (paginated)."""
+        from jurisdictions.api_common import Pagination
+
+        if not request.query_params.get("month"):
+            raise InvalidInput("请指定月份（month=YYYY-MM）。", code="month_required")
+        sheets, reviews = selectors.sheet_list(user=request.user, month_raw=request.query_params["month"],
+                                               review=request.query_params.get("review"))
+        paginator = Pagination()
+        page = paginator.paginate_queryset(sheets, request, view=self)
+        return paginator.get_paginated_response([sheet_out(s, reviews.get(s.jurisdiction_id)) for s in page])
+
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -99,12 +111,42 @@ class SheetApi(APIView):
         sheet = services.sheet_confirm(actor=request.user, township=township, year=year, month=month,
                                        reasons=data.validated_data["reasons"],
                                        acknowledge_shortfall=data.validated_data["acknowledge_shortfall"])
-        return Response({"id": sheet.id, "org_unit": township.id, "month": f"{year:04d}-{month:02d}",
-                         "confirmed_by": sheet.confirmed_by_id, "confirmed_at": sheet.confirmed_at,
-                         "shortfall_reasons": sheet.shortfall_reasons,
-                         "shortfall_acknowledged": sheet.shortfall_acknowledged,
-                         "acknowledged_shortfalls": sheet.acknowledged_shortfalls},
-                        status=status.HTTP_201_CREATED)
+        return Response(sheet_out(sheet), status=status.HTTP_201_CREATED)
+
+
+_UNSET = object()
+
+
+def sheet_out(sheet, review=_UNSET) -> dict:
+    """Every sheet answer: the confirmation, and whether (and by whom, when) the county review before pay is done
+    (`review_required` from the policy of the sheet's month, fengdu art.9/art.20). `review`: the review policy row
+    when the caller already has it (None: none required)."""
+    from jurisdictions.policy import policy_in_force
+
+    from . import rules
+
+    pv = rules.review_rule(policy_in_force(sheet.jurisdiction, sheet.month)) if review is _UNSET else review
+    return {"id": sheet.id, "org_unit": sheet.township_id, "month": f"{sheet.month:%Y-%m}",
+            "confirmed_by": sheet.confirmed_by_id, "confirmed_at": sheet.confirmed_at,
+            "shortfall_reasons": sheet.shortfall_reasons, "shortfall_acknowledged": sheet.shortfall_acknowledged,
+            "acknowledged_shortfalls": sheet.acknowledged_shortfalls,
+            "review_required": pv is not None, "review_role": pv.value["role"] if pv else None,
+            "review_rule_ref": pv.rule_ref if pv else None,
+            "reviewed_by": sheet.reviewed_by_id, "reviewed_at": sheet.reviewed_at}
+
+
+class SheetDetailApi(APIView):
+    """GET attendance-sheets/{id}/: a confirmed sheet in the caller's scope (others 404)."""
+
+    def get(self, request, pk):
+        return Response(sheet_out(selectors.access_sheet(user=request.user, sheet_id=pk)))
+
+
+class SheetReviewApi(APIView):
+    """POST attendance-sheets/{id}/review/: the county review before pay, by the role the policy names."""
+
+    def post(self, request, pk):
+        return Response(sheet_out(services.sheet_review(actor=request.user, sheet_id=pk)))
 
 
 class InspectionIn(serializers.Serializer):

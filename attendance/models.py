@@ -70,6 +70,11 @@ class AttendanceSheet(models.Model):
     # "unrecorded_working_days": k, "rule_ref": ...}]
     shortfall_acknowledged = models.BooleanField("已核对未达标情况", default=False)
     acknowledged_shortfalls = models.JSONField("确认时未达标人员", default=list, blank=True)
+    # Where the policy asks for it (fengdu art.9/art.20: 报县乡村振兴局审核后), the county reviews the confirmed sheet
+    # before a subsidy run pays it; an unreviewed sheet counts as missing.
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "月度考勤表"

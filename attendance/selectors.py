@@ -18,6 +18,55 @@ def confirmed_township_ids(*, jurisdiction, year: int, month: int) -> set[int]:
                .values_list("township_id", flat=True))
 
 
+def payable_township_ids(*, jurisdiction, year: int, month: int, policy) -> set[int]:
+    """Townships whose sheet for the month a subsidy run may pay: confirmed and, where the policy asks for a county
+    review before pay (fengdu art.9/art.20), reviewed too. Unreviewed sheets count as missing. One query."""
+    from . import rules
+
+    qs = AttendanceSheet.objects.filter(jurisdiction=jurisdiction, month=date(year, month, 1))
+    if rules.review_rule(policy) is not None:
+        qs = qs.filter(reviewed_at__isnull=False)
+    return set(qs.values_list("township_id", flat=True))
+
+
+def access_sheet(*, user, sheet_id, for_update: bool = False):
+    """A confirmed sheet of a township in the user's scope (others 404); locked when `for_update`."""
+    from jurisdictions.scoping import get_in_scope, scope_for, scope_q
+
+    qs = AttendanceSheet.objects.filter(scope_q(scope_for(user), jurisdiction="jurisdiction_id",
+                                                org_path="township__path"))
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    return get_in_scope(qs.select_related("township", "jurisdiction"), sheet_id)
+
+
+def sheet_list(*, user, month_raw, review: str | None = None):
+    """GET attendance-sheets/?month=YYYY-MM[&review=pending|done]: the month's confirmed sheets of townships in the
+    user's scope, each with whether the policy asks for a county review (fengdu art.20). `review=pending`: the sheets
+    still waiting for it (the bureau's worklist). Three queries: sheets, the policies of their jurisdictions, and
+    nothing per sheet. Returns (sheets, {jurisdiction_id: review PolicyValue or None})."""
+    from jurisdictions.errors import InvalidInput
+    from jurisdictions.policy import policies_in_force
+    from jurisdictions.scoping import scope_for, scope_q
+
+    from . import rules
+
+    year, month = parse_month(month_raw)
+    if review not in (None, "", "pending", "done"):
+        raise InvalidInput("review 只能为 pending 或 done。", code="bad_review_filter")
+    first = date(year, month, 1)
+    sheets = list(AttendanceSheet.objects.filter(scope_q(scope_for(user), jurisdiction="jurisdiction_id",
+                                                         org_path="township__path"), month=first)
+                  .select_related("township", "jurisdiction").order_by("township__path", "id"))
+    jurisdictions = {s.jurisdiction_id: s.jurisdiction for s in sheets}
+    reviews = {jid: rules.review_rule(p) for jid, p in policies_in_force(jurisdictions.values(), first).items()}
+    if review == "pending":
+        sheets = [s for s in sheets if reviews.get(s.jurisdiction_id) and s.reviewed_at is None]
+    elif review == "done":
+        sheets = [s for s in sheets if s.reviewed_at is not None]
+    return sheets, reviews
+
+
 def month_status_counts(*, jurisdiction, year: int, month: int, township_ids=None) -> dict[int, dict[str, int]]:
     """cadre_id → {status: days} for the month, optionally only in some townships. One query."""
     first, last = month_bounds(year, month)
@@ -93,30 +142,45 @@ def township_memberships(*, township, first: date, last: date):
     return out
 
 
-def _year_counted(cadre_ids, *, year: int, month: int, counted_statuses, starts: dict) -> dict[int, list[int]]:
-    """cadre_id → counted days per month from January (or the month the cadre arrived that year) to `month`.
+def postings(cadre_ids, first: date, last: date) -> dict[int, list[tuple[date, date]]]:
+    """cadre_id → the (start, end) spans of its memberships within [first, last] (required days follow the posting).
     One query."""
-    from django.db.models.functions import ExtractMonth
+    from teams.models import Membership
 
-    rows = (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(date(year, 1, 1), month_bounds(year,
-                                                                                                     month)[1]),
-                                       status__in=list(counted_statuses))
-            .annotate(m=ExtractMonth("date")).values("cadre_id", "m").annotate(n=Count("id")))
-    by = {}
-    for r in rows:
-        by.setdefault(r["cadre_id"], {})[r["m"]] = r["n"]
-    out = {}
-    for cid in cadre_ids:
-        start = starts.get(cid)
-        first_month = start.month if start and start.year == year else 1
-        first_month = min(first_month, month)
-        out[cid] = [by.get(cid, {}).get(m, 0) for m in range(first_month, month + 1)]
+    out: dict[int, list[tuple[date, date]]] = {}
+    for cid, start, end in (Membership.objects.filter(cadre_id__in=cadre_ids, start_date__lte=last)
+                            .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+                            .values_list("cadre_id", "start_date", "end_date")):
+        out.setdefault(cid, []).append((max(start, first), min(end or last, last)))
     return out
 
 
-def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], starts: dict | None = None) -> dict:
+def _in_post(spans, day: date) -> bool:
+    return any(start <= day <= end for start, end in spans)
+
+
+def approved_leave_dates(cadre_ids, first: date, last: date) -> dict[int, set[date]]:
+    """cadre_id → the days written as `leave` by an approved leave request (not a keeper's entry). One query."""
+    out: dict[int, set[date]] = {}
+    for cid, day in (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(first, last), status=Status.LEAVE,
+                                                leave_request_id__isnull=False).values_list("cadre_id", "date")):
+        out.setdefault(cid, set()).add(day)
+    return out
+
+
+def _month_days(year: int, month: int) -> list[date]:
+    first, last = month_bounds(year, month)
+    return [date(year, month, d) for d in range(1, last.day + 1)]
+
+
+def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **_ignored) -> dict:
     """cadre_id → MonthFigures for one month, for any number of cadres of one jurisdiction, in a fixed number of
-    queries: policy (1), calendar (1–2), status counts (1), and the yearly average (1, where the rule is one)."""
+    queries: policy (1), calendar (1–2), status counts (1), postings (1), approved leave (1), and where the rule's basis
+    is the year-to-date average: counted days per month (1) — plus the earlier months' calendars (1–2 each) only when
+    that rule counts statutory working days. Required days are prorated to the days in post (qujiang art.14, fengdu
+    art.9) and, where the policy excuses it, to approved leave."""
+    from django.db.models.functions import ExtractMonth
+
     from jurisdictions.calendar import month_calendar
     from jurisdictions.policy import policy_in_force
 
@@ -125,20 +189,59 @@ def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], st
     first, last = month_bounds(year, month)
     policy = policy_in_force(jurisdiction, first)
     cal = month_calendar(year, month)
-    counts = {}
-    if cadre_ids:
-        rows = (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(first, last)).values("cadre_id")
-                .annotate(**{s: Count("id", filter=Q(status=s)) for s in Status.values}))
-        counts = {r["cadre_id"]: {s: r[s] for s in Status.values} for r in rows}
-    required = rules.required_days(policy, working_days=cal.working_day_count, days_in_month=cal.days_in_month)
-    yearly = {}
-    if required.yearly_average and cadre_ids:
+    whole = rules.required_days(policy, working_days=cal.working_day_count, days_in_month=cal.days_in_month)
+    if not cadre_ids:
+        return {}
+    rows = (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(first, last)).values("cadre_id")
+            .annotate(**{s: Count("id", filter=Q(status=s)) for s in Status.values}))
+    counts = {r["cadre_id"]: {s: r[s] for s in Status.values} for r in rows}
+    since = date(year, 1, 1) if whole.yearly_average else first
+    spans = postings(cadre_ids, since, last)
+    leave = approved_leave_dates(cadre_ids, since, last)
+    months = list(range(since.month, month + 1))
+    calendars = {month: cal}
+    by_month: dict[int, dict[int, int]] = {}
+    if whole.yearly_average:
         counted, _ = rules.status_set(policy, "attendance.counted_statuses")
-        yearly = _year_counted(cadre_ids, year=year, month=month, counted_statuses=counted, starts=starts or {})
-    return {cid: rules.month_figures(policy, cadre_id=cid, month=f"{year:04d}-{month:02d}", counts=counts.get(cid, {}),
-                                     days_in_month=cal.days_in_month, working_days=cal.working_day_count,
-                                     calendar_warnings=cal.warnings, year_counted=yearly.get(cid))
-            for cid in cadre_ids}
+        for r in (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(since, last),
+                                             status__in=list(counted))
+                  .annotate(m=ExtractMonth("date")).values("cadre_id", "m").annotate(n=Count("id"))):
+            by_month.setdefault(r["cadre_id"], {})[r["m"]] = r["n"]
+        if whole.method == "statutory_working_days":
+            calendars |= {m: month_calendar(year, m) for m in months if m != month}
+    working_sets = {m: set(c.working_days) for m, c in calendars.items()}
+
+    def month_required(cid: int, m: int):
+        days = _month_days(year, m)
+        mine = spans.get(cid, [])
+        posted = [d for d in days if _in_post(mine, d)]
+        working = working_sets.get(m, set())
+        away = [d for d in posted if d in leave.get(cid, set())]
+        c = calendars.get(m)
+        req = rules.required_days(policy, working_days=c.working_day_count if c else 0, days_in_month=len(days),
+                                  posted_days=len(posted), posted_working_days=sum(1 for d in posted if d in working),
+                                  leave_days=len(away), leave_working_days=sum(1 for d in away if d in working))
+        return posted, away, req
+
+    out = {}
+    for cid in cadre_ids:
+        posted, away, _ = month_required(cid, month)
+        year_counted = year_required = None
+        if whole.yearly_average:
+            year_counted, year_required = [], []
+            for m in months:
+                p, _, req = month_required(cid, m)
+                if p:
+                    year_counted.append(by_month.get(cid, {}).get(m, 0))
+                    year_required.append(req.days)
+        working = working_sets[month]
+        out[cid] = rules.month_figures(
+            policy, cadre_id=cid, month=f"{year:04d}-{month:02d}", counts=counts.get(cid, {}),
+            days_in_month=cal.days_in_month, working_days=cal.working_day_count, calendar_warnings=cal.warnings,
+            posted_days=len(posted), posted_working_days=sum(1 for d in posted if d in working),
+            leave_days=len(away), leave_working_days=sum(1 for d in away if d in working),
+            year_counted=year_counted, year_required=year_required)
+    return out
 
 
 def cadre_month_figures(*, user, cadre_id, month_raw):
@@ -146,11 +249,7 @@ def cadre_month_figures(*, user, cadre_id, month_raw):
 
     year, month = parse_month(month_raw)
     cadre = access_cadre(user=user, cadre_id=cadre_id)
-    first, last = month_bounds(year, month)
-    m = memberships_on([cadre.pk], date(year, 1, 1), last).first()
-    starts = {cadre.pk: m.start_date} if m else {}
-    return figures_for(jurisdiction=cadre.jurisdiction, year=year, month=month, cadre_ids=[cadre.pk],
-                       starts=starts)[cadre.pk]
+    return figures_for(jurisdiction=cadre.jurisdiction, year=year, month=month, cadre_ids=[cadre.pk])[cadre.pk]
 
 
 def township_month(*, township, year: int, month: int, with_records: bool = True):
@@ -164,8 +263,7 @@ def township_month(*, township, year: int, month: int, with_records: bool = True
         for r in DailyRecord.objects.filter(cadre_id__in=ids, date__range=(first, last)).only(
                 "cadre_id", "date", "status", "note", "source", "latitude", "longitude"):
             records[(r.cadre_id, r.date.day)] = r
-    figures = figures_for(jurisdiction=township.jurisdiction, year=year, month=month, cadre_ids=ids,
-                          starts={m.cadre_id: m.start_date for m in memberships})
+    figures = figures_for(jurisdiction=township.jurisdiction, year=year, month=month, cadre_ids=ids)
     sheet = AttendanceSheet.objects.filter(township=township, month=first).select_related("confirmed_by").first()
     return memberships, records, figures, sheet
 
@@ -190,6 +288,9 @@ def sheet_shortfalls(*, township, year: int, month: int, data=None, working_days
             out.append({"cadre": m.cadre_id, "name": m.cadre.name, "counted_days": fig.counted_days,
                         "required_days": fig.required.days, "below_required": below,
                         "unrecorded_working_days": unrecorded, "rule_ref": fig.required.rule_ref})
+            if fig.year_to_date:  # judged on the year-to-date average (ganzhou art.16): show it beside the month
+                out[-1] |= {"yearly_average_days": fig.yearly_average_days,
+                            "yearly_average_required_days": fig.yearly_average_required_days}
     return out
 
 

@@ -135,6 +135,11 @@ def record_upsert(*, actor, cadre, day: date, status: str, note: str = "") -> Da
     membership, township = _placement(cadre, day)
     policy = policy_in_force(cadre.jurisdiction, day)
     source, _ = recorder_check(actor=actor, membership=membership, township=township, policy=policy)
+    refused = rules.direct_entry_refused(policy, status)
+    if refused:
+        raise RuleViolation(f"{cadre.name}{day:%Y-%m-%d}：“{STATUS_LABELS[status]}”须经请假（因公外出）审批通过后由系统"
+                            f"自动记入，不能直接登记（{refused}）。请通过请假申请办理。",
+                            code="needs_approved_request", rule_ref=refused, overridable=False)
     _lock_open_month(township, day)
     previous = DailyRecord.objects.filter(cadre=cadre, date=day).values_list("status", flat=True).first()
     record, _ = DailyRecord.objects.update_or_create(
@@ -147,6 +152,48 @@ def record_upsert(*, actor, cadre, day: date, status: str, note: str = "") -> Da
     if Status.ABSENT in (status, previous):
         attendance_flags_raise(actor=actor, cadre=cadre, year=day.year, policy=policy)
     return record
+
+
+@transaction.atomic
+def records_fill(*, actor, cadre, start: date, end: date, status: str, note: str = "",
+                 working_days_only: bool = True, blanks_only: bool = True) -> list[DailyRecord]:
+    """The sheet's "fill a row or a range" action: one cadre, the days from `start` to `end` (one month, up to today,
+    within the cadre's posting), all in one transaction: any refused day (a confirmed month 409, a status only an
+    approved request may write, not the cadre's keeper) refuses the whole fill. Days written by an approved leave
+    request are left as they are; `blanks_only` leaves every recorded day alone; `working_days_only` skips rest days
+    of the statutory calendar."""
+    from jurisdictions.calendar import month_calendar
+
+    from .selectors import postings
+
+    if status not in Status.values:
+        raise InvalidInput(f"未知的考勤状态：{status}。", code="bad_status")
+    if end < start:
+        raise InvalidInput("结束日期不能早于开始日期。", code="bad_range")
+    if (start.year, start.month) != (end.year, end.month):
+        raise InvalidInput("一次只能填写同一个月内的日期。", code="bad_range")
+    today = timezone.localdate()
+    if start > today:
+        raise InvalidInput("不能登记今天以后的考勤。", code="future_date")
+    end = min(end, today)
+    refused = rules.direct_entry_refused(policy_in_force(cadre.jurisdiction, start), status)
+    if refused:
+        raise RuleViolation(f"“{STATUS_LABELS[status]}”须经请假（因公外出）审批通过后由系统自动记入，不能直接登记"
+                            f"（{refused}）。", code="needs_approved_request", rule_ref=refused, overridable=False)
+    spans = postings([cadre.pk], start, end).get(cadre.pk, [])
+    working = set(month_calendar(start.year, start.month).working_days) if working_days_only else None
+    days = [d for d in _days(start, end) if any(a <= d <= b for a, b in spans) and (working is None or d in working)]
+    existing = {r.date: r for r in DailyRecord.objects.filter(cadre=cadre, date__in=days)}
+    days = [d for d in days if d not in existing or (existing[d].source != DailyRecord.Source.LEAVE
+                                                     and not blanks_only)]
+    if not days:
+        raise InvalidInput("所选日期中没有需要填写的日期（不在岗、非工作日、已登记或为已批准的请假）。",
+                           code="nothing_to_fill")
+    records = [record_upsert(actor=actor, cadre=cadre, day=d, status=status, note=note) for d in days]
+    audit_record(actor=actor, action="attendance.fill", obj=cadre, jurisdiction=cadre.jurisdiction,
+                 summary=f"{cadre.name} {days[0]}至{days[-1]} 共{len(days)}天 批量记为{STATUS_LABELS[status]}",
+                 data={"days": [d.isoformat() for d in days], "status": status})
+    return records
 
 
 @transaction.atomic
@@ -227,6 +274,33 @@ def sheet_confirm(*, actor, township: OrgUnit, year: int, month: int, reasons: d
                  summary=f"确认{township.name}{year}年{month}月考勤表"
                  + (f"（已核对{len(listed)}名未达标或漏记人员）" if listed else ""),
                  data={"acknowledged_shortfalls": listed})
+    return sheet
+
+
+@transaction.atomic
+def sheet_review(*, actor, sheet_id) -> AttendanceSheet:
+    """POST attendance-sheets/{id}/review/: where the policy asks for it (fengdu art.20 报县乡村振兴局审核后, art.9 县乡村
+    振兴局对每月出勤情况严格审核把关), the role it names reviews a confirmed township sheet; only then does a subsidy run pay
+    it. The sheet row is locked, so two reviewers at once give one review and one 409."""
+    from .selectors import access_sheet
+
+    sheet = access_sheet(user=actor, sheet_id=sheet_id, for_update=True)  # 404 out of scope
+    policy = policy_in_force(sheet.jurisdiction, sheet.month)
+    pv = rules.review_rule(policy)
+    if pv is None:
+        raise InvalidInput("本辖区的考勤表确认后即可核发补助，不需要县级审核。", code="review_not_required")
+    role = pv.value["role"]
+    if not scope_for(actor).holds(role, jurisdiction_id=sheet.jurisdiction_id, org_path=sheet.township.path):
+        raise NotPermitted(f"考勤表由{Role(role).label}审核（{pv.rule_ref}）。", code="not_reviewer",
+                           rule_ref=pv.rule_ref)
+    if sheet.reviewed_at is not None:
+        raise StateConflict(f"{sheet.township.name}{sheet.month.year}年{sheet.month.month}月考勤表已于"
+                            f"{timezone.localtime(sheet.reviewed_at):%Y-%m-%d %H:%M}审核。", code="already_reviewed")
+    sheet.reviewed_by, sheet.reviewed_at = actor, timezone.now()
+    sheet.save(update_fields=["reviewed_by", "reviewed_at"])
+    audit_record(actor=actor, action="attendance.sheet_review", obj=sheet, jurisdiction=sheet.jurisdiction,
+                 summary=f"审核{sheet.township.name}{sheet.month.year}年{sheet.month.month}月考勤表（{pv.rule_ref}）",
+                 data={"rule_ref": pv.rule_ref, "role": role})
     return sheet
 
 
@@ -343,7 +417,60 @@ def _unexcused_flags(actor, cadre, inspection, policy, membership) -> list[Flag]
     kind, ref = found
     window = {"year": "一年内", "term": "任期内"}.get(pv.value.get("window"), "")
     detail = f"{window}第{count}次被{'、'.join(Inspection.Level(lv).label for lv in levels)}督查发现无故脱岗"
-    return [_flag(actor, cadre, inspection, kind, ref, detail)]
+    flag = _flag(actor, cadre, inspection, kind, ref, detail)
+    recipients = rules.notice_recipients(policy, count=count)
+    if recipients:
+        _notify_flag(actor, cadre, flag, recipients, township=membership.team.township)
+    return [flag]
+
+
+def _notice_users(cadre, recipients: list[str], *, township) -> list:
+    """The users a notice goes to: the cadre's own login for "cadre"; for a role, its holders over the cadre (the
+    jurisdiction, the cadre's township or a unit above it, or the cadre's dispatch unit). One query for the roles."""
+    from jurisdictions.models import RoleGrant
+
+    users, seen = [], set()
+    if "cadre" in recipients and cadre.user_id:
+        users.append(cadre.user)
+        seen.add(cadre.user_id)
+    roles = [r for r in recipients if r != "cadre"]
+    if roles:
+        ancestors = [int(p) for p in township.path.split("/") if p.isdigit()]
+        grants = (RoleGrant.objects.filter(role__in=roles, jurisdiction_id=cadre.jurisdiction_id)
+                  .filter(Q(org_unit__isnull=True, dispatch_unit__isnull=True) | Q(org_unit_id__in=ancestors)
+                          | Q(dispatch_unit_id=cadre.dispatch_unit_id))
+                  .select_related("user").order_by("user_id"))
+        for g in grants:
+            if g.user_id not in seen and g.user.is_active:
+                seen.add(g.user_id)
+                users.append(g.user)
+    return users
+
+
+def _notify_flag(actor, cadre, flag, recipients: list[str], *, township) -> list:
+    """fengdu art.13: the notice goes to the cadre and the dispatch unit (the policy's `notify` list): an in-portal
+    notification and an email (queued after commit) to each, and the recipients in the audit."""
+    from jurisdictions.services import notify
+
+    from .tasks import send_notice_email
+
+    users = _notice_users(cadre, recipients, township=township)
+    message = f"通报：{cadre.name}{flag.detail}（{rule_label_text(flag.rule_ref)}）"
+    link = f"/inspections/?month={flag.inspection.date:%Y-%m}" if flag.inspection_id else ""
+    for user in users:
+        notify(user=user, message=message, link=link)
+        if user.email:
+            transaction.on_commit(lambda uid=user.pk: send_notice_email.delay(uid, message, link))
+    audit_record(actor=actor, action="flag.notify", obj=flag, jurisdiction=cadre.jurisdiction,
+                 summary=f"{message}，已通知{len(users)}人",
+                 data={"recipients": recipients, "users": [u.pk for u in users]})
+    return users
+
+
+def rule_label_text(rule_ref: str) -> str:
+    from jurisdictions.templatetags.portal import rule_label
+
+    return rule_label(rule_ref)
 
 
 def _reprimand_flags(actor, cadre, inspection, policy, membership) -> list[Flag]:

@@ -4,6 +4,7 @@ whereabouts board (去向牌), work diaries and inspections. Every write goes th
 import calendar as pycal
 from datetime import date, timedelta
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -57,8 +58,7 @@ def check_in_page(request):
         first, last = selectors.month_bounds(today.year, today.month)
         membership = selectors.membership_on(cadre, today)
         fig = selectors.figures_for(jurisdiction=cadre.jurisdiction, year=today.year, month=today.month,
-                                    cadre_ids=[cadre.pk],
-                                    starts={cadre.pk: membership.start_date} if membership else {})[cadre.pk]
+                                    cadre_ids=[cadre.pk])[cadre.pk]
         recs = {r.date: r for r in cadre.attendance.filter(date__range=(first, last))}
         cal = month_calendar(today.year, today.month)
         working = set(cal.working_days)
@@ -69,7 +69,7 @@ def check_in_page(request):
             days.append({"date": d, "status": r.status if r else "", "symbol": SYMBOLS.get(r.status, "") if r else "",
                          "working": d in working, "today": d == today, "future": d > today})
             d += timedelta(days=1)
-        ctx |= {"figures": fig.as_dict(), "shortfall": max(fig.required.days - fig.counted_days, 0),
+        ctx |= {"figures": fig.as_dict(), "shortfall": fig.shortfall,
                 "days": days, "today_record": recs.get(today), "membership": membership,
                 "lead_blanks": range(first.weekday()), "interpretation": fig.interpretation}
     return render(request, "attendance/check_in.html", ctx)
@@ -103,8 +103,16 @@ def _sheet_context(request, township, year, month, *, team_id=None, acting=froze
             role=m.role, first_secretary=m.first_secretary, team_kind=m.team.kind))
         rows.append({"m": m, "post": selectors.post_label(m), "cells": cells, "fig": figures[m.cadre_id].as_dict(),
                      "keeper": keeper,
-                     "keeper_ref": keeper_ref, "locked": bool(sheet) or keeper not in acting})
+                     "keeper_ref": keeper_ref, "locked": bool(sheet) or keeper not in acting,
+                     "reason": (sheet.shortfall_reasons or {}).get(str(m.cadre_id)) if sheet else None})
     count_rule = policy.get("attendance.daily_township_count")
+    review = rules.review_rule(policy)
+    from jurisdictions.scoping import scope_for
+
+    can_review = bool(review and sheet and sheet.reviewed_at is None and scope_for(request.user).holds(
+        review.value["role"], jurisdiction_id=township.jurisdiction_id, org_path=township.path))
+    request_only, request_ref = rules.request_only_statuses(policy)
+    editable = [r for r in rows if not r["locked"]]
     return {"township": township, "year": year, "month": month, "month_str": f"{year:04d}-{month:02d}",
             "days": [{"date": d, "working": d in working, "weekday": "一二三四五六日"[d.weekday()]} for d in days],
             "rows": rows, "sheet": sheet, "statuses": STATUS_OPTIONS, "symbols": SYMBOLS,
@@ -112,6 +120,11 @@ def _sheet_context(request, township, year, month, *, team_id=None, acting=froze
             "calendar_warnings": cal.warnings, "interpretation": rules.interpretation(policy),
             "shortfalls": shortfalls,
             "required_rule": policy.get("attendance.required_days"),
+            "month_over": days[-1] < timezone.localdate(),
+            "review_rule": review, "can_review": can_review,
+            "review_role_label": Role(review.value["role"]).label if review else "",
+            "request_only": request_only, "request_ref": request_ref, "editable_rows": editable,
+            "fill_start": days[0], "fill_end": min(days[-1], timezone.localdate()),
             "prev": f"{(days[0] - timedelta(days=1)):%Y-%m}", "next": f"{(days[-1] + timedelta(days=1)):%Y-%m}"}
 
 
@@ -151,6 +164,15 @@ def _township_chooser(request, year, month, *, target: str, title: str):
     sheets = {s.township_id: s for s in AttendanceSheet.objects.filter(
         township__in=townships, month=date(year, month, 1)).select_related("confirmed_by")}
     rows = [{"t": t, "sheet": sheets.get(t.pk)} for t in townships]
+    reviews = {}
+    for j in {t.jurisdiction for t in townships}:  # one policy query per jurisdiction in scope
+        reviews[j.pk] = rules.review_rule(policy_in_force(j, date(year, month, 1)))
+    for r in rows:
+        pv = reviews.get(r["t"].jurisdiction_id)
+        r["review_rule"] = pv
+        r["review_role_label"] = Role(pv.value["role"]).label if pv else ""
+        r["can_review"] = bool(pv and r["sheet"] and r["sheet"].reviewed_at is None and scope.holds(
+            pv.value["role"], jurisdiction_id=r["t"].jurisdiction_id, org_path=r["t"].path))
     return render(request, "attendance/sheet_choose.html", {
         "rows": rows, "year": year, "month": month, "month_str": f"{year:04d}-{month:02d}", "target": target,
         "title": title})
@@ -227,8 +249,73 @@ def sheet_cell(request):
     working = day in set(month_calendar(day.year, day.month).working_days)
     cell = {"day": day.day, "date": day, "record": record, "status": record.status if record else "",
             "symbol": SYMBOLS.get(record.status, "") if record else "", "working": working}
+    request_only, _ = rules.request_only_statuses(policy_in_force(cadre.jurisdiction, day))
     return render(request, "attendance/_cell.html", {"cell": cell, "cadre": cadre, "error": error, "fig": fig,
-                                                     "statuses": STATUS_OPTIONS, "oob": True, "locked": False})
+                                                     "statuses": STATUS_OPTIONS, "oob": True, "locked": False,
+                                                     "request_only": request_only})
+
+
+class FillForm(forms.Form):
+    """The grid's "fill a row or a range of days" action (one cadre, one month)."""
+
+    township = forms.IntegerField(widget=forms.HiddenInput, required=False)  # absent on a team keeper's grid
+    cadre = forms.IntegerField(label="干部")
+    start = forms.DateField(label="从")
+    end = forms.DateField(label="到")
+    status = forms.ChoiceField(label="记为", choices=Status.choices)
+    note = forms.CharField(label="备注", required=False, max_length=255)
+    working_days_only = forms.BooleanField(label="只填工作日", required=False)
+    blanks_only = forms.BooleanField(label="只填未登记的日期", required=False)
+
+
+class ReviewForm(forms.Form):
+    sheet = forms.IntegerField(widget=forms.HiddenInput)
+
+
+@login_required
+@require_POST
+def sheet_fill_page(request):
+    """Fill one cadre's row (or a range of its days) in one action and one transaction."""
+    form = FillForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(f"{form.fields[k].label if k in form.fields else ''}{'，'.join(v)}"
+                                         for k, v in form.errors.items()))
+        return redirect(f"{reverse('attendance-sheet')}?township={request.POST.get('township', '')}"
+                        f"&month={request.POST.get('month', '')}")
+    v = form.cleaned_data
+    back = f"{reverse('attendance-sheet')}?month={v['start']:%Y-%m}"
+    if v["township"]:
+        back += f"&township={selectors.access_township(user=request.user, township_id=v['township']).pk}"
+    try:
+        cadre = access_cadre(user=request.user, cadre_id=v["cadre"])
+        records = services.records_fill(actor=request.user, cadre=cadre, start=v["start"], end=v["end"],
+                                        status=v["status"], note=v["note"],
+                                        working_days_only=v["working_days_only"], blanks_only=v["blanks_only"])
+        messages.success(request, f"已将{cadre.name}的{len(records)}天记为{Status(v['status']).label}。")
+    except Http404:
+        messages.error(request, "干部不存在或不在您的管理范围内。")
+    except PortalError as e:
+        messages.error(request, e.detail)
+    return redirect(back)
+
+
+@login_required
+@require_POST
+def sheet_review_page(request):
+    """The county bureau's review of a confirmed sheet before pay (fengdu art.9/art.20)."""
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    try:
+        sheet = services.sheet_review(actor=request.user, sheet_id=form.cleaned_data["sheet"])
+        messages.success(request, f"{sheet.township.name}{sheet.month.year}年{sheet.month.month}月考勤表已审核，"
+                                  "可纳入补助核发。")
+        township_id, month = sheet.township_id, f"{sheet.month:%Y-%m}"
+    except PortalError as e:
+        messages.error(request, e.detail)
+        sheet = selectors.access_sheet(user=request.user, sheet_id=form.cleaned_data["sheet"])
+        township_id, month = sheet.township_id, f"{sheet.month:%Y-%m}"
+    return redirect(f"{reverse('attendance-sheet')}?township={township_id}&month={month}")
 
 
 @login_required

@@ -18,6 +18,7 @@ class Field:
 
 
 YUAN_DAY, YUAN_MONTH, YUAN_YEAR = "元/天", "元/月", "元/年"
+OPEN_RATE = "文件未定标准，待辖区管理员录入（未录入前不核算）"
 
 # key → Chinese label. Families by prefix: see PREFIXES.
 KEYS = {
@@ -42,6 +43,8 @@ KEYS = {
     "selection.rank_min": "选派人员职级",
     "selection.party_member_preferred": "优先选派党员",
     "selection.leader_is_first_secretary": "队长由第一书记兼任",
+    "selection.member_on_establishment": "队员由在编人员担任",
+    "selection.member_from_team_unit": "队员由成员单位选派",
     "term.years": "任期",
     "term.mid_change": "任期内调整",
     "term.leave_post_after": "离岗条件",
@@ -51,6 +54,7 @@ KEYS = {
     "attendance.paid_statuses": "计发补助的考勤状态",
     "attendance.recorder": "考勤主体",
     "attendance.county_monthly_check": "县级每月考勤审核",
+    "attendance.review_before_pay": "考勤表经县级审核后方可发放补助",
     "attendance.whereabouts_board": "去向公示牌",
     "attendance.daily_township_count": "乡镇每日统计到岗",
     "attendance.absence_recall": "无故脱岗召回",
@@ -142,6 +146,8 @@ FIELDS = {
     "leaders_per_year": Field("队长每年", "次"), "first_secretaries_per_year": Field("第一书记每年", "次"),
     "systematic_per_cadre": Field("每人系统培训", "次"), "all_members_per_year": Field("全体队员每年", "次"),
     "ledger": Field("工作台账"), "annual_summary_due": Field("年度总结报送截止"),
+    "approved_leave": Field("经批准的请假"), "role": Field("审核"), "holds_approval": Field("未安排接替前不得批准"),
+    "province": Field("省派", YUAN_DAY), "exempt_categories": Field("不适用于"), "requirement": Field("要求"),
 }
 
 KEY_FIELDS = {
@@ -160,6 +166,7 @@ KEY_FIELDS = {
     "duties.team_meeting": {"every": Field("工作队例会")},
     "duties.reports": {"annual_summary_due": Field("年度总结报送截止")},
     "duties.training": {"level": Field("组织层级")},
+    "attendance.required_days": {"basis": Field("考核口径")},
 }
 
 # Codes inside values.
@@ -170,13 +177,14 @@ CODES = {
     "leader": "队长", "member": "队员", "industry_instructor": "产业指导员", "first_secretary": "第一书记",
     "all": "全体人员", "any": "不限",
     # checks
-    "full_party_member": "须为正式党员", "age_max": "年龄上限", "rank_min": "职级下限",
+    "full_party_member": "须为正式党员", "category_in": "人员类别须在编",
+    "from_team_unit": "派出单位须为工作队成员单位", "age_max": "年龄上限", "rank_min": "职级下限",
     "party_member_preferred": "优先选派党员", "party_years_min": "党龄下限", "work_years_min": "工作经历下限",
     "leader_is_first_secretary": "队长由第一书记兼任", "hard": "硬性（必须/不得）", "soft": "原则上（可记录理由）",
     # ranks, levels, cadre categories
     "deputy_section": "副科级", "section": "正科级", "middle_manager": "中层干部", "central": "中央",
     "province": "省级", "city": "市级", "county": "县级", "not_city": "非市直",
-    "public_institution": "事业单位", "soe": "国有企业", "university": "高校",
+    "civil_servant": "公务员", "selected_graduate": "选调生", "public_institution": "事业单位", "soe": "国有企业", "university": "高校",
     "tech_commissioner": "科技特派员", "sanzhi_yifu": "“三支一扶”人员", "graduate_volunteer": "高校毕业生志愿者",
     "financial_assistant": "金融助理", "rotation": "轮换", "adjustment": "调整",
     # terms
@@ -186,6 +194,8 @@ CODES = {
     "county_agri_bureau": "县农业农村局", "county_rural_office": "县委农办", "report_roster_after": "调整后报送人员台账",
     # attendance
     "statutory_working_days": "按法定工作日", "fixed": "固定天数", "fraction_of_month": "按当月天数比例",
+    "year_average": "按本年度截至当月的月平均", "excused": "从应驻村天数中扣除，不计为未达标",
+    "counts_against": "不从应驻村天数中扣除",
     "on_duty": "在岗", "official_business": "因公外出", "leave": "请假", "rest": "休息", "absent": "缺勤",
     "name": "姓名", "phone": "联系电话", "status": "当日去向", "photo": "照片", "post": "职务", "pledges": "承诺事项",
     # leave, inspections
@@ -241,6 +251,8 @@ def _is_number(value) -> bool:
 def words(value, unit: str = "", codes: dict | None = None) -> str:
     """One value in words: codes become Chinese, booleans 是/否, None 不限, numbers get the unit."""
     codes = CODES | (codes or {})
+    if value is None and unit.startswith("元"):
+        return OPEN_RATE  # a rate the regulation leaves open: a run that needs it refuses (rate_missing)
     if value is None:
         return "不限"
     if isinstance(value, bool):

@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
 
 from .audit import audit_record
@@ -167,11 +166,8 @@ def policy_version_add(*, actor, jurisdiction: Jurisdiction, key: str, value, ef
     `effective_from`; a second version on the same date is a 409, a key the jurisdiction lacks a 400. A dict value
     is merged into the version it follows (fields not given carry over); a rate field must be yuan (≥ 0, 2 places).
     The article carries over unless given; a version citing no article (`<code> default`) is marked default."""
-    scope = scope_for(actor)
-    if not (scope.is_superuser or jurisdiction.id in scope.visible_jurisdiction_ids
-            or getattr(actor, "jurisdiction_id", None) == jurisdiction.id):
-        raise Http404
-    if not scope.is_admin_of(jurisdiction.id):
+    # callers fetch the jurisdiction through `access_jurisdiction` first (out of scope: 404)
+    if not scope_for(actor).is_admin_of(jurisdiction.id):
         raise NotPermitted("只有本辖区管理员可以录入政策规则的新版本。")
     Jurisdiction.objects.select_for_update().filter(pk=jurisdiction.pk).first()  # two admins entering the same date
     rows = PolicyRow.objects.filter(jurisdiction=jurisdiction, key=key)
@@ -180,7 +176,7 @@ def policy_version_add(*, actor, jurisdiction: Jurisdiction, key: str, value, ef
     if base is None:
         raise InvalidInput(f"本辖区没有规则“{key}”，只能为已有规则录入新版本。", code="unknown_key")
     if rows.filter(effective_from=effective_from).exists():
-        raise StateConflict(f"规则“{key}”在{effective_from}已有版本；版本不可修改，请选择新的生效日期。",
+        raise StateConflict(f"规则“{key}”在{effective_from}已有版本；已有版本不能修改，请选择新的生效日期。",
                             code="duplicate_version")
     if type(value) is not type(base.value):
         raise InvalidInput("取值格式与原规则不一致。", code="bad_value")

@@ -10,7 +10,7 @@ from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
 from attendance.models import AttendanceSheet, DailyRecord
-from attendance.selectors import confirmed_township_ids, month_status_counts
+from attendance.selectors import month_status_counts, payable_township_ids
 from jurisdictions.audit import audit_record
 from jurisdictions.errors import InvalidInput, NotPermitted, RuleViolation
 from jurisdictions.models import Jurisdiction, OrgUnit, Role
@@ -224,7 +224,8 @@ class _MonthFacts:
                                           township_ids=confirmed)
         self.past = {}
         for m in issued:  # 2 queries per issued month (its policy is already loaded), at most LOOKBACK_MONTHS
-            m_confirmed = confirmed_township_ids(jurisdiction=j, year=m.year, month=m.month)
+            # confirmed sheets, and reviewed where the policy asks for a county review before pay (fengdu art.20)
+            m_confirmed = payable_township_ids(jurisdiction=j, year=m.year, month=m.month, policy=past_policies[m])
             self.past[m] = (past_policies[m],
                             month_status_counts(jurisdiction=j, year=m.year, month=m.month, township_ids=m_confirmed))
         self.paid: dict[tuple[int, date], dict[str, Decimal]] = defaultdict(dict)
@@ -309,7 +310,7 @@ def _refuse_open_rates(j: Jurisdiction, first: date) -> None:
     past_policies = {m: policy_for_month(j, m) for m in issued}
     if not any(rules.open_rates(p) for p in [policy, *past_policies.values()]):
         return
-    confirmed = confirmed_township_ids(jurisdiction=j, year=first.year, month=first.month)
+    confirmed = payable_township_ids(jurisdiction=j, year=first.year, month=first.month, policy=policy)
     _check_rates(_MonthFacts(j, first, policy, confirmed, issued, past_policies))
 
 
@@ -356,7 +357,8 @@ def _compute(run: SubsidyRun, chunk: int) -> None:
     first = run.month
     last = rules.month_last(first)
     policy = policy_for_month(j, first)  # 1
-    confirmed = confirmed_township_ids(jurisdiction=j, year=first.year, month=first.month)  # 2
+    # 2: confirmed sheets, and reviewed where the policy asks for a county review before pay (fengdu art.20)
+    confirmed = payable_township_ids(jurisdiction=j, year=first.year, month=first.month, policy=policy)
     missing = _missing_sheets(j, first, last, confirmed)  # 3
     if SubsidyRun.objects.filter(jurisdiction=j, month=first, status=SubsidyRun.Status.DONE).exists():  # 4
         SubsidyRun.objects.filter(pk=run.pk).update(

@@ -143,9 +143,13 @@ def attendance_days(cadre, township, days, status="on_duty"):
         for d in days])
 
 
-def confirm_sheet(township, month, user):
-    """A confirmed (locked) attendance sheet for the township's month (first day)."""
+def confirm_sheet(township, month, user, *, reviewed: bool = True):
+    """A confirmed (locked) attendance sheet for the township's month (first day); `reviewed`: also reviewed by the
+    county, so that it is payable where the policy asks for a review before pay (fengdu art.20)."""
+    from django.utils import timezone
+
     from attendance.models import AttendanceSheet
 
     return AttendanceSheet.objects.create(jurisdiction_id=township.jurisdiction_id, township=township, month=month,
-                                          confirmed_by=user)
+                                          confirmed_by=user, reviewed_by=user if reviewed else None,
+                                          reviewed_at=timezone.now() if reviewed else None)

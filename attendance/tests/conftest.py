@@ -9,11 +9,13 @@ from teams.models import Membership, Team
 from tests import factories as f
 
 
-def place(team, *, role=Membership.Role.MEMBER, first_secretary=False, village=None, user=None, **cadre_kw):
-    """A cadre with an active membership in `team` since 2025-01-01 (stationed where the team works)."""
+def place(team, *, role=Membership.Role.MEMBER, first_secretary=False, village=None, user=None,
+          since=date(2025, 1, 1), until=None, **cadre_kw):
+    """A cadre with a membership in `team` from `since` (default 2025-01-01) to `until` (default: still in post),
+    stationed where the team works."""
     cadre = f.CadreFactory(jurisdiction=team.jurisdiction, user=user, **cadre_kw)
     f.MembershipFactory(team=team, cadre=cadre, role=role, first_secretary=first_secretary, village=village,
-                        start_date=date(2025, 1, 1))
+                        start_date=since, end_date=until)
     return cadre
 
 

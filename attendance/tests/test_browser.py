@@ -92,9 +92,9 @@ def test_a_cadre_checks_in_on_a_phone_and_the_clerk_edits_a_grid_cell(seeded_tra
     page.goto(f"{live_server.url}/attendance/sheet/?month=2026-10")
     cell = f"#cell-{cadre.pk}-12"
     with page.expect_response(lambda r: "/attendance/sheet/cell/" in r.url):
-        page.select_option(f"{cell} select", "official_business")
-    page.wait_for_function(f"document.querySelector('{cell}').dataset.status === 'official_business'")
-    assert DailyRecord.objects.get(cadre=cadre, date=date(2026, 10, 12)).status == "official_business"
+        page.select_option(f"{cell} select", "on_duty")
+    page.wait_for_function(f"document.querySelector('{cell}').dataset.status === 'on_duty'")
+    assert DailyRecord.objects.get(cadre=cadre, date=date(2026, 10, 12)).status == "on_duty"
     assert "1/20" in page.inner_text(f"#fig-{cadre.pk}")  # the row's figures refreshed in place
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, "sheet_desktop.png"), full_page=True)

@@ -20,12 +20,11 @@ def test_the_township_clerk_records_a_day_and_a_second_post_updates_it_ganzhou_a
     r = api(clerk).post(URL, {"cadre": member.id, "date": "2026-10-12", "status": "on_duty"}, format="json")
     assert r.status_code == 200, r.data
     assert r.data["status"] == "on_duty" and r.data["township"] == world.township_a.id
-    r = api(clerk).post(URL, {"cadre": member.id, "date": "2026-10-12", "status": "official_business",
-                              "note": "县里开会"}, format="json")
+    r = api(clerk).post(URL, {"cadre": member.id, "date": "2026-10-12", "status": "rest",
+                              "note": "调休"}, format="json")
     assert r.status_code == 200
     rec = DailyRecord.objects.get(cadre=member, date=date(2026, 10, 12))
-    assert (rec.status, rec.note, DailyRecord.objects.filter(cadre=member).count()) == ("official_business",
-                                                                                         "县里开会", 1)
+    assert (rec.status, rec.note, DailyRecord.objects.filter(cadre=member).count()) == ("rest", "调休", 1)
 
 
 def test_an_impossible_date_is_a_400_in_chinese(api, clerk, member):

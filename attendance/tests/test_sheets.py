@@ -157,7 +157,7 @@ def test_a_hard_rule_shortfall_needs_an_explicit_acknowledgement_stored_on_the_s
         api, clerk, member, world):
     """ganzhou art.16 (必须, hard): a cadre below it, or with unrecorded working days, is listed and the keeper must
     acknowledge the list before the month locks; the list is kept on the sheet."""
-    full = place(world.team_a)
+    full = place(world.team_a, since=date(2026, 10, 1))  # arrived this month: the year to date is October alone
     mark(full, world.township_a, [date(2026, 10, d) for d in range(1, 32)])  # 31 days ≥ the fixed 20
     body = {"org_unit": world.township_a.id, "month": "2026-10"}
     r = api(clerk).post(URL, body, format="json")
@@ -173,8 +173,8 @@ def test_a_hard_rule_shortfall_needs_an_explicit_acknowledgement_stored_on_the_s
 
 
 @pytest.mark.django_db
-def test_a_fully_recorded_compliant_month_confirms_without_the_acknowledgement_ganzhou_art_16(api, clerk, member,
-                                                                                              world):
+def test_a_fully_recorded_compliant_month_confirms_without_the_acknowledgement_ganzhou_art_16(api, clerk, world):
+    member = place(world.team_a, since=date(2026, 10, 1))  # arrived this month: the year to date is October alone
     mark(member, world.township_a, [date(2026, 10, d) for d in range(1, 32)])
     r = api(clerk).post(URL, {"org_unit": world.township_a.id, "month": "2026-10"}, format="json")
     assert r.status_code == 201 and r.data["shortfall_acknowledged"] is False, r.data

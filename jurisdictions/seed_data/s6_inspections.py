@@ -21,6 +21,7 @@ ROWS = {
     "xinfeng": [],
     "fengdu": [
         Row("inspection.unexcused_absence", {"min_level": None, "window": "year", "steps": [
-            {"count": 2, "kind": "notice"}]}, "fengdu art.13", "一年内2次抽查不在岗且无正当理由：通报本人及派出单位"),
+            {"count": 2, "kind": "notice", "notify": ["cadre", "dispatch_unit"]}]}, "fengdu art.13",
+            "一年内2次抽查不在岗且无正当理由：对派驻人员及派出单位进行通报（站内通知并发邮件给本人和派出单位）"),
     ],
 }

@@ -49,7 +49,9 @@ def money(value) -> str:
 
 ACTION_LABELS = {
     "attendance.check_in": "本人打卡", "attendance.leave_marked": "请假记入考勤", "attendance.leave_released": "撤销请假考勤",
-    "attendance.record": "录入考勤", "attendance.sheet_confirm": "确认月度考勤表", "cadre.create": "登记干部",
+    "attendance.record": "录入考勤", "attendance.sheet_confirm": "确认月度考勤表",
+    "attendance.sheet_review": "县级审核考勤表", "attendance.fill": "批量填写考勤", "flag.notify": "发送通报通知",
+    "leave.replacement": "安排接替人员", "cadre.create": "登记干部",
     "cadre.import": "批量导入干部", "cadre.update": "修改干部信息", "calendar_day.set": "设置节假日/调休",
     "diary.create": "填写工作日志", "dispatch_unit.create": "新建派出单位", "expenditure.approve": "经费支出批准",
     "expenditure.create": "新建经费支出", "expenditure.receipt_add": "上传票据", "expenditure.reject": "驳回经费支出",

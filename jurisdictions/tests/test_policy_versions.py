@@ -20,7 +20,8 @@ def test_a_jurisdiction_admin_adds_a_version_on_the_policy_page_and_the_old_row_
     before = (old.value, old.effective_from, old.rule_ref, old.note, old.is_default)
     client.force_login(admin_user)
     page = client.get("/policy/ganzhou/?on=2026-06-01&add=subsidy.communication_monthly").content.decode()
-    assert "新增规则版本" in page and "100.00" in page  # the form, prefilled with the version in force
+    # the form, prefilled with the version in force: art.27(三) gives no communication figure, so it is open
+    assert "新增规则版本" in page and "文件未定标准，待辖区管理员录入" in page and "&quot;amount&quot;: null" in page
     assert 'type="date" name="effective_from" value="2026-06-01"' in page  # a date input reads ISO dates
     r = client.post("/policy/ganzhou/versions/", FORM)
     assert r.status_code == 302 and r["Location"] == "/policy/ganzhou/?on=2026-07-01"
@@ -32,8 +33,8 @@ def test_a_jurisdiction_admin_adds_a_version_on_the_policy_page_and_the_old_row_
     assert (old.value, old.effective_from, old.rule_ref, old.note, old.is_default) == before
     event = AuditEvent.objects.get(action="policy_row.add", object_id=new.pk)
     assert event.actor == admin_user and event.data["reason"] == "按2026年市级标准"
-    assert policy_in_force(world.jurisdiction, date(2026, 6, 30)).decimal("subsidy.communication_monthly", "amount") \
-        == 100
+    assert policy_in_force(world.jurisdiction, date(2026, 6, 30)).value("subsidy.communication_monthly") \
+        == {"amount": None}  # June stays open: the new version does not rewrite history
     assert client.get(r["Location"]).content.decode().count("150.00元/月") == 1
 
 

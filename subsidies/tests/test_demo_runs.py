@@ -49,6 +49,13 @@ def test_every_demo_run_succeeds_and_every_line_multiplies_out_in_the_api_and_th
     for code, amount in (("ganzhou", None), ("qujiang", D("35.50")), ("linfen", D("12.00"))):
         cadre = Cadre.objects.filter(jurisdiction__code=code, self_driving=True).order_by("id").first()
         services.trip_create(actor=finance[code], cadre=cadre, day=newer.replace(day=10), amount=amount)
+    # fengdu art.20: the demo leaves the newer month for the county bureau to review before it is paid
+    from attendance.models import AttendanceSheet
+    from attendance.services import sheet_review
+
+    rrb = User.objects.get(username="fengdu_rrb")
+    for sheet in AttendanceSheet.objects.filter(jurisdiction__code="fengdu", month=newer, reviewed_at__isnull=True):
+        sheet_review(actor=rrb, sheet_id=sheet.id)
     runs = []
     for j in Jurisdiction.objects.order_by("id"):
         run = services.subsidy_run_create(actor=finance[j.code], jurisdiction=j, month=newer)

@@ -11,7 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from attendance.models import AttendanceSheet, DailyRecord, Status
+from attendance.rules import review_rule
 from jurisdictions.calendar import month_calendar
+from jurisdictions.models import Jurisdiction
+from jurisdictions.policy import policy_in_force
 from teams.models import Membership
 
 
@@ -78,6 +81,13 @@ class Command(BaseCommand):
             for month, towns_of_month in ((older, ordered), (newer, newer_towns)):
                 sheets += [AttendanceSheet(jurisdiction_id=jurisdiction_id, township=t, month=month, confirmed_by=admin)
                            for t in towns_of_month if (t.id, month) not in existing]
+        # where the policy asks for a county review before pay (fengdu art.20), the older month is reviewed and the
+        # newer one waits for the bureau (its review action shows on the sheet page)
+        now = timezone.now()
+        reviewed = {jid for jid in townships if review_rule(policy_in_force(Jurisdiction(pk=jid), older))}
+        for sheet in sheets:
+            if sheet.month == older and sheet.jurisdiction_id in reviewed:
+                sheet.reviewed_by, sheet.reviewed_at = admin, now
         AttendanceSheet.objects.bulk_create(sheets)
         self.stdout.write(self.style.SUCCESS(
             f"已生成{older:%Y-%m}、{newer:%Y-%m}考勤记录{len(records)}条，确认考勤表{len(sheets)}张。"))

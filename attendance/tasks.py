@@ -1,0 +1,17 @@
+"""Email for notices raised from attendance and inspections, queued after the transaction commits."""
+
+from celery import shared_task
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+
+
+@shared_task(autoretry_for=(OSError,), max_retries=3, retry_backoff=True)
+def send_notice_email(user_id: int, message: str, link: str) -> int:
+    """One email to one recipient of a notice (通报); returns the number sent (0 when the user has no email)."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None or not user.email:
+        return 0
+    base = getattr(settings, "PORTAL_BASE_URL", "")
+    body = f"{message}\n\n详情请登录驻村通查看：{base}{link}\n\n（本邮件由系统自动发送）"
+    return send_mail(subject=f"【驻村通】{message[:60]}", message=body, from_email=None, recipient_list=[user.email])
