@@ -6,10 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.utils import timezone
 
 from attendance.models import AttendanceSheet, DailyRecord
+from attendance.rules import review_rule
 from attendance.selectors import month_status_counts, payable_township_ids
 from jurisdictions.audit import audit_record
 from jurisdictions.errors import InvalidInput, NotPermitted, RuleViolation
@@ -145,10 +146,17 @@ def subsidy_run_create(*, actor, jurisdiction: Jurisdiction, month: date) -> Sub
     last = rules.month_last(month)
     if last >= timezone.localdate():  # Asia/Shanghai
         raise InvalidInput(f"{month:%Y年%m月}尚未结束，月末次日起方可核算。", code="month_not_over")
-    policy_for_month(jurisdiction, month)  # a month before the regulation took effect: 400 no_policy, no run
+    policy = policy_for_month(jurisdiction, month)  # a month before the regulation took effect: 400 no_policy
     if not AttendanceSheet.objects.filter(jurisdiction=jurisdiction, month=month).exists():
         raise InvalidInput(f"{month:%Y年%m月}本辖区尚无乡镇确认考勤表，请待考勤确认后再核算。",
                            code="no_confirmed_sheet")
+    review = review_rule(policy)
+    if review and not payable_township_ids(jurisdiction=jurisdiction, year=month.year, month=month.month,
+                                           policy=policy):
+        # fengdu art.20 "报县乡村振兴局审核后": a run now would issue the month with nobody in it
+        raise RuleViolation(f"{month:%Y年%m月}已确认的考勤表均未经{Role(review.value['role']).label}审核，"
+                            f"审核后方可核算补贴。", code="sheets_awaiting_review", rule_ref=review.rule_ref,
+                            overridable=False)
     _refuse_open_rates(jurisdiction, month)
     run = SubsidyRun.objects.create(jurisdiction=jurisdiction, month=month, created_by=actor if actor.pk else None)
     audit_record(actor=actor, action="subsidy.run_create", obj=run,
@@ -209,8 +217,13 @@ def _missing_sheets(jurisdiction, first, last, confirmed: set[int]) -> list[dict
     rows = (OrgUnit.objects.filter(jurisdiction=jurisdiction, kind__in=(OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.STREET))
             .filter(Q(id__in=kept) | Q(id__in=stationed.values("team__host_unit_id"))
                     | Q(id__in=stationed.values("team__host_unit__parent_id")))
-            .exclude(id__in=confirmed).order_by("path").values("id", "name"))
-    return [{"township": r["id"], "name": r["name"]} for r in rows]
+            .exclude(id__in=confirmed)
+            # a confirmed sheet that is not payable waits for the county review (fengdu art.20): not "unconfirmed"
+            .annotate(awaiting=Exists(AttendanceSheet.objects.filter(jurisdiction=jurisdiction, month=first,
+                                                                     township_id=OuterRef("id"))))
+            .order_by("path").values("id", "name", "awaiting"))
+    return [{"township": r["id"], "name": r["name"],
+             "reason": "awaiting_review" if r["awaiting"] else "unconfirmed"} for r in rows]
 
 
 class _MonthFacts:

@@ -100,10 +100,13 @@ def test_a_subsidy_run_lists_an_unreviewed_fengdu_sheet_as_missing_and_pays_it_o
     w, clerk, cadre, sheet, bureau = fengdu_sheet()
     CadreAllowanceProfile.objects.create(cadre=cadre)
     mark(cadre, w.township_a, list(days_of(2026, 10))[:21])
+    # township B's sheet is confirmed and reviewed, so the month can run; township A's waits for the bureau
+    f.confirm_sheet(w.township_b, OCT, clerk, reviewed=True)
     finance = f.user_with_role(Role.FINANCE, username="fin_fd", jurisdiction=w.jurisdiction)
     run = subsidy_services.subsidy_run_create(actor=finance, jurisdiction=w.jurisdiction, month=OCT)
     run = subsidy_services.subsidy_run_execute(run_id=run.id)
-    assert run.missing_sheets == [{"township": w.township_a.id, "name": w.township_a.name}]
+    assert run.missing_sheets == [{"township": w.township_a.id, "name": w.township_a.name,
+                                   "reason": "awaiting_review"}]
     assert not Statement.objects.filter(cadre=cadre, month=OCT).exists()
 
     assert api(bureau).post(review_url(sheet)).status_code == 200
@@ -113,6 +116,22 @@ def test_a_subsidy_run_lists_an_unreviewed_fengdu_sheet_as_missing_and_pays_it_o
         run_id=subsidy_services.subsidy_run_create(actor=finance, jurisdiction=w.jurisdiction, month=OCT).id)
     assert run.missing_sheets == []
     assert Statement.objects.get(cadre=cadre, month=OCT).total == 2100
+
+
+@pytest.mark.django_db
+def test_a_run_is_refused_while_every_confirmed_fengdu_sheet_awaits_the_county_review_art_20(api):
+    """A run then would issue the month with nobody paid and lock it: it is refused with the article instead."""
+    from subsidies.models import SubsidyRun
+
+    w, clerk, cadre, sheet, bureau = fengdu_sheet()
+    finance = f.user_with_role(Role.FINANCE, username="fin_fd", jurisdiction=w.jurisdiction)
+    r = api(finance).post("/api/v1/subsidy-runs/", {"jurisdiction": "fengdu", "month": "2026-10"}, format="json")
+    assert r.status_code == 400 and r.data["code"] == "sheets_awaiting_review"
+    assert r.data["rule_ref"] == "fengdu art.20" and "县乡村振兴局审核" in r.data["detail"]
+    assert not SubsidyRun.objects.exists()
+    assert api(bureau).post(review_url(sheet)).status_code == 200
+    r = api(finance).post("/api/v1/subsidy-runs/", {"jurisdiction": "fengdu", "month": "2026-10"}, format="json")
+    assert r.status_code == 201
 
 
 @pytest.mark.django_db

@@ -246,6 +246,6 @@ def test_townships_without_a_confirmed_sheet_are_not_paid_and_are_listed_as_miss
     f.confirm_sheet(w.township_a, JUNE, confirmer)
     run = run_month(w, JUNE)
     assert run.status == "done"
-    assert run.missing_sheets == [{"township": w.township_b.id, "name": "乙镇"}]
+    assert run.missing_sheets == [{"township": w.township_b.id, "name": "乙镇", "reason": "unconfirmed"}]
     assert Statement.objects.filter(cadre=a, month=JUNE).exists()
     assert not Statement.objects.filter(cadre=b, month=JUNE).exists()

@@ -57,7 +57,7 @@ def test_a_township_confirmed_late_is_paid_by_adjustment_in_a_later_month_qujian
     f.attendance_days(c, w.township_a, days(JUNE, 20))
     f.confirm_sheet(w.township_b, JUNE, confirmer)  # another township confirmed in time
     first = run_month(w, JUNE)
-    assert first.missing_sheets == [{"township": w.township_a.id, "name": w.township_a.name}]
+    assert first.missing_sheets == [{"township": w.township_a.id, "name": w.township_a.name, "reason": "unconfirmed"}]
     assert not Statement.objects.filter(cadre=c).exists()
     f.confirm_sheet(w.township_a, JUNE, confirmer)  # confirmed after June was issued
     f.attendance_days(c, w.township_a, days(JULY, 10))
