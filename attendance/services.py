@@ -137,8 +137,7 @@ def record_upsert(*, actor, cadre, day: date, status: str, note: str = "") -> Da
     source, _ = recorder_check(actor=actor, membership=membership, township=township, policy=policy)
     refused = rules.direct_entry_refused(policy, status)
     if refused:
-        raise RuleViolation(f"{cadre.name}{day:%Y-%m-%d}：“{STATUS_LABELS[status]}”须经请假（因公外出）审批通过后由系统"
-                            f"自动记入，不能直接登记（{refused}）。请通过请假申请办理。",
+        raise RuleViolation(f"{cadre.name} {day:%Y-%m-%d}：{_request_only_detail(status, refused)}",
                             code="needs_approved_request", rule_ref=refused, overridable=False)
     _lock_open_month(township, day)
     previous = DailyRecord.objects.filter(cadre=cadre, date=day).values_list("status", flat=True).first()
@@ -152,6 +151,15 @@ def record_upsert(*, actor, cadre, day: date, status: str, note: str = "") -> Da
     if Status.ABSENT in (status, previous):
         attendance_flags_raise(actor=actor, cadre=cadre, year=day.year, policy=policy)
     return record
+
+
+def _request_only_detail(status: str, rule_ref: str) -> str:
+    """Why a keeper may not enter this status (ganzhou art.17, qujiang art.14), in the clerk's words."""
+    from jurisdictions.templatetags.portal import rule_label
+
+    what = "因公外出申请" if status == Status.OFFICIAL_BUSINESS else "请假申请"
+    return (f"“{STATUS_LABELS[status]}”只能由审批通过的{what}自动记入考勤，不能直接登记"
+            f"（{rule_label(rule_ref)}）。请由本人提交{what}。")
 
 
 @transaction.atomic
@@ -178,8 +186,8 @@ def records_fill(*, actor, cadre, start: date, end: date, status: str, note: str
     end = min(end, today)
     refused = rules.direct_entry_refused(policy_in_force(cadre.jurisdiction, start), status)
     if refused:
-        raise RuleViolation(f"“{STATUS_LABELS[status]}”须经请假（因公外出）审批通过后由系统自动记入，不能直接登记"
-                            f"（{refused}）。", code="needs_approved_request", rule_ref=refused, overridable=False)
+        raise RuleViolation(_request_only_detail(status, refused), code="needs_approved_request", rule_ref=refused,
+                            overridable=False)
     spans = postings([cadre.pk], start, end).get(cadre.pk, [])
     working = set(month_calendar(start.year, start.month).working_days) if working_days_only else None
     days = [d for d in _days(start, end) if any(a <= d <= b for a, b in spans) and (working is None or d in working)]
