@@ -203,9 +203,9 @@ def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **
     by_month: dict[int, dict[int, int]] = {}
     if whole.yearly_average:
         counted, _ = rules.status_set(policy, "attendance.counted_statuses")
-        for r in (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(since, last),
-                                             status__in=list(counted))
-                  .annotate(m=ExtractMonth("date")).values("cadre_id", "m").annotate(n=Count("id"))):
+        for r in (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(since, last))
+                  .annotate(m=ExtractMonth("date")).values("cadre_id", "m")
+                  .annotate(n=Count("id", filter=Q(status__in=list(counted))))):
             by_month.setdefault(r["cadre_id"], {})[r["m"]] = r["n"]
         if whole.method == "statutory_working_days":
             calendars |= {m: month_calendar(year, m) for m in months if m != month}
@@ -231,7 +231,9 @@ def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **
             year_counted, year_required = [], []
             for m in months:
                 p, _, req = month_required(cid, m)
-                if p:
+                # an earlier month with nothing recorded for the cadre was not kept in the portal (e.g. before it was
+                # used): it is unknown, not zero, and stays out of the average; the month in view always counts
+                if p and (m == month or m in by_month.get(cid, {})):
                     year_counted.append(by_month.get(cid, {}).get(m, 0))
                     year_required.append(req.days)
         working = working_sets[month]

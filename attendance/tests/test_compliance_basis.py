@@ -38,7 +38,10 @@ def test_ganzhou_a_19_day_october_is_compliant_when_the_year_to_date_average_rea
 
 
 def test_ganzhou_a_full_october_does_not_make_up_for_an_empty_year_art_16(api, clerk, member, world):
-    """ganzhou art.16: a cadre in post since January who was in the village only in October is below the average."""
+    """ganzhou art.16: a cadre in post since January, recorded absent in January–September and in the village only
+    in October, is below the average."""
+    for m in range(1, 10):
+        mark(member, world.township_a, list(days_of(2026, m))[:2], status="absent")
     mark(member, world.township_a, list(days_of(2026, 10)))
     body = get(api, clerk, member, "2026-10")
     assert body["month_compliant"] is True and body["compliant"] is False
@@ -46,6 +49,15 @@ def test_ganzhou_a_full_october_does_not_make_up_for_an_empty_year_art_16(api, c
     assert body["shortfall_days"] == 200 - 31
     listed = sheet_shortfalls(township=world.township_a, year=2026, month=10)
     assert [(s["cadre"], s["below_required"]) for s in listed] == [(member.id, True)]
+
+
+def test_ganzhou_months_with_nothing_recorded_stay_out_of_the_year_average_art_16(api, clerk, member, world):
+    """ganzhou art.16: a month the township kept no attendance for the cadre in the portal (e.g. before it was used) is
+    unknown, not a month of zero days: the average runs over the months that were kept."""
+    mark(member, world.township_a, list(days_of(2026, 9))[:21])
+    mark(member, world.township_a, list(days_of(2026, 10))[:19])
+    body = get(api, clerk, member, "2026-10")
+    assert (body["yearly_average_months"], body["yearly_average_days"], body["compliant"]) == (2, 20.0, True)
 
 
 @pytest.mark.parametrize("code,ref", [("qujiang", "qujiang art.13"), ("linfen", "linfen art.8"),
