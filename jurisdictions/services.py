@@ -10,6 +10,7 @@ from .audit import audit_record
 from .errors import InvalidInput, NotPermitted, StateConflict
 from .models import CalendarDay, DispatchUnit, Jurisdiction, OrgUnit, PolicyRow, Role, RoleGrant, User
 from .money import to_money
+from .policy_labels import key_label
 from .scoping import scope_for
 
 # Which org-unit kinds may sit under which (county → township/street → village; a city holds counties).
@@ -174,9 +175,9 @@ def policy_version_add(*, actor, jurisdiction: Jurisdiction, key: str, value, ef
     base = (rows.filter(effective_from__lte=effective_from).order_by("-effective_from").first()
             or rows.order_by("effective_from").first())
     if base is None:
-        raise InvalidInput(f"本辖区没有规则“{key}”，只能为已有规则录入新版本。", code="unknown_key")
+        raise InvalidInput(f"本辖区没有规则“{key_label(key)}”（{key}），只能为已有规则录入新版本。", code="unknown_key")
     if rows.filter(effective_from=effective_from).exists():
-        raise StateConflict(f"规则“{key}”在{effective_from}已有版本；已有版本不能修改，请选择新的生效日期。",
+        raise StateConflict(f"规则“{key_label(key)}”在{effective_from}已有版本；已有版本不能修改，请选择新的生效日期。",
                             code="duplicate_version")
     if type(value) is not type(base.value):
         raise InvalidInput("取值格式与原规则不一致。", code="bad_value")
@@ -185,7 +186,7 @@ def policy_version_add(*, actor, jurisdiction: Jurisdiction, key: str, value, ef
             raise InvalidInput("取值应为对象（字段: 值）。", code="invalid_value")
         unknown = sorted(set(value) - set(base.value))
         if unknown:
-            raise InvalidInput(f"规则“{key}”没有字段：{'、'.join(unknown)}。", code="unknown_field")
+            raise InvalidInput(f"规则“{key_label(key)}”没有字段：{'、'.join(unknown)}。", code="unknown_field")
         merged = dict(base.value)
         for name, raw in value.items():
             if _rate_field(base.value.get(name)) and raw is not None:

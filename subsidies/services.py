@@ -352,8 +352,8 @@ def rate_missing_error(missing: list[rules.MissingRate], month: date) -> RuleVio
 
     errors = [m.as_dict() for m in missing]
     by = min((m.month or month for m in missing), default=month)
-    listed = "；".join(f"{missing_rate_words(e)}（{rule_label(e['rule_ref'])}，规则 {e['key']} 的 {e['field']}）"
-                      for e in errors)
+    # the words and the article for people; `errors` keeps key and field for the API and the admin's form
+    listed = "；".join(f"{missing_rate_words(e)}（{rule_label(e['rule_ref'])}）" for e in errors)
     return RuleViolation(f"文件未规定金额、尚未录入的补贴标准：{listed}。请辖区管理员在政策规则中录入新版本"
                          f"（生效日期不晚于{by:%Y年%m月}1日）后再核算；本系统不按自拟金额发放。",
                          code="rate_missing", errors=errors)

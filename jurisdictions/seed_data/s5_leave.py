@@ -49,7 +49,7 @@ ROWS = {
             {"min_days": 15, "label": "请假15天（含）以上，派出单位须安排符合条件的人员接替工作或视情调整人员",
              "holds_approval": False},
             "ganzhou art.17", "请假15天以上，派出单位安排接替或视情调整。“派出单位要安排……接替工作或视情调整人员”"
-            "是派出单位的义务、可选“视情调整”，不是批准的前提：未安排接替不阻止批准（holds_approval=false，本系统读法）"),
+            "是派出单位的义务、可选“视情调整”，不是批准的前提：未安排接替不阻止批准（本系统读法）"),
         Row("leave.emergency_channels", {"channels": ["phone", "sms"], "written_followup": True, "followup_days": 3,
                                          "label": "特殊情况经电话或短信请假后，应及时补办书面请假手续"},
             "ganzhou art.17",
