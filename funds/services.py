@@ -64,6 +64,12 @@ def budget_proposal(*, team: Team, year: int, policy: Policy | None = None) -> r
     return rules.budget_proposal(policy, team_facts(team))
 
 
+def forbidden_categories(account: FundAccount) -> dict[str, str]:
+    """category → rule_ref of the categories the policy in force today forbids (the page disables them)."""
+    pv = policy_in_force(account.jurisdiction, timezone.localdate()).get("funds.forbidden_categories")
+    return {c: pv.rule_ref for c in pv.value.get("categories", [])} if pv else {}
+
+
 def account_review(account: FundAccount) -> tuple[rules.Proposal, list[rules.Finding]]:
     """What the policy proposes for the account's team and year, and the checks on the account."""
     policy = policy_in_force(account.jurisdiction, policy_date_for_year(account.year))

@@ -1,8 +1,6 @@
 """Pages: the team ledgers, one account's ledger (with its .xlsx), and what waits for my signature.
 They call the same selectors and services as the API."""
 
-from decimal import Decimal, InvalidOperation
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -14,7 +12,8 @@ from jurisdictions.errors import PortalError
 from jurisdictions.templatetags.portal import rule_label
 
 from . import exports, rules, selectors, services
-from .models import Category, Expenditure
+from .forms import ExpenditureForm
+from .models import Expenditure
 
 
 def _signature_view(expenditure: Expenditure) -> list[dict]:
@@ -42,31 +41,22 @@ def ledger_list(request):
 def ledger(request, pk):
     account = selectors.access_account(user=request.user, account_id=pk)
     may_manage = services.may_manage_funds(request.user, account.team)
-    form = {}
-    if request.method == "POST":
-        form = request.POST
+    form = ExpenditureForm(request.POST or None, forbidden=services.forbidden_categories(account))
+    if request.method == "POST" and form.is_valid():
         try:
-            amount = Decimal(form.get("amount", "").strip())
-        except InvalidOperation:
-            messages.error(request, "金额格式有误。")
+            services.expenditure_create(actor=request.user, account=account, **form.cleaned_data)
+        except PortalError as exc:
+            ref = f"（依据：{rule_label(exc.rule_ref)}）" if exc.rule_ref else ""
+            messages.error(request, exc.detail + ref)
         else:
-            try:
-                services.expenditure_create(actor=request.user, account=account, amount=amount,
-                                            category=form.get("category", ""), payee=form.get("payee", ""),
-                                            description=form.get("description", ""))
-            except PortalError as exc:
-                ref = f"（依据：{rule_label(exc.rule_ref)}）" if exc.rule_ref else ""
-                messages.error(request, exc.detail + ref)
-            else:
-                messages.success(request, "已登记支出，等待签批。")
-                return redirect("funds-ledger", pk=pk)
+            messages.success(request, "已登记支出，等待签批。")
+            return redirect("funds-ledger", pk=pk)
     expenditures = selectors.expenditure_list(user=request.user, account_id=account.pk)
     page = Paginator(expenditures, 50).get_page(request.GET.get("page"))
     proposal, checks = services.account_review(account)
     return render(request, "funds/ledger.html", {
         "account": account, "totals": selectors.account_totals(account), "checks": checks, "proposal": proposal,
-        "page": page, "rows": _decorate(page), "may_manage": may_manage, "categories": Category.choices,
-        "form": form,
+        "page": page, "rows": _decorate(page), "may_manage": may_manage, "form": form,
     })
 
 

@@ -97,6 +97,12 @@ def test_the_ledger_page_shows_the_figures_and_refuses_a_forbidden_category_with
     page = client.post(f"/funds/accounts/{account.id}/", {"amount": "300", "category": "meals_hospitality",
                                                           "payee": "饭店"}, follow=True).content.decode()
     assert "赣州市文件第26条" in page
+    # the form shows the forbidden categories marked and disabled, with the article (ganzhou art.26)
+    assert '<option value="meals_hospitality" disabled>餐饮招待（不得支出，赣州市文件第26条）</option>' in \
+        client.get(f"/funds/accounts/{account.id}/").content.decode()
+    page = client.post(f"/funds/accounts/{account.id}/", {"amount": "3.001", "category": "printing",
+                                                          "payee": "文印店"}).content.decode()
+    assert "金额最多两位小数" in page and "文印店" in page  # a bad amount keeps the input and says why
     client.post(f"/funds/accounts/{account.id}/", {"amount": "300", "category": "printing", "payee": "文印店"})
     assert Expenditure.objects.filter(account=account, payee="文印店", status="pending").exists()
 

@@ -1,0 +1,39 @@
+"""Page forms: shape only; the rules (forbidden categories, balance, signers) stay in the services."""
+
+from decimal import Decimal
+
+from django import forms
+
+from jurisdictions.templatetags.portal import rule_label
+
+from .models import Category
+
+
+class CategorySelect(forms.Select):
+    """Categories the policy forbids are shown, marked and disabled, so nobody picks one only to be refused."""
+
+    def __init__(self, *args, forbidden: dict[str, str] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.forbidden = forbidden or {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if value in self.forbidden:
+            option["label"] = f"{label}（不得支出，{rule_label(self.forbidden[value])}）"
+            option["attrs"]["disabled"] = True
+        return option
+
+
+class ExpenditureForm(forms.Form):
+    amount = forms.DecimalField(label="金额（元）", min_value=Decimal("0.01"), max_digits=12, decimal_places=2,
+                                error_messages={"invalid": "金额格式有误。", "min_value": "金额须大于0。",
+                                                "max_decimal_places": "金额最多两位小数。", "required": "请填写金额。"})
+    category = forms.ChoiceField(label="类别", choices=Category.choices)
+    payee = forms.CharField(label="收款方", max_length=200, error_messages={"required": "请填写收款方。"})
+    description = forms.CharField(label="用途说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, forbidden: dict[str, str] | None = None, **kwargs):
+        """`forbidden`: category → the rule_ref that forbids it (funds.forbidden_categories in force)."""
+        super().__init__(*args, **kwargs)
+        self.fields["category"].widget = CategorySelect(choices=Category.choices, forbidden=forbidden)
+        self.fields["amount"].widget.attrs["inputmode"] = "decimal"
