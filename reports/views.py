@@ -28,8 +28,9 @@ def _default_month() -> date:
 def _context(request):
     jurisdictions = list(selectors.visible_jurisdictions(user=request.user).order_by("id"))
     form = DashboardFilter(request.GET or None, jurisdictions=jurisdictions)
-    if not jurisdictions:
-        raise Http404
+    asked = request.GET.get("jurisdiction")
+    if not jurisdictions or asked and asked not in {j.code for j in jurisdictions}:
+        raise Http404  # another jurisdiction's dashboard does not exist for this user
     if form.is_valid():
         code = form.cleaned_data.get("jurisdiction") or jurisdictions[0].code
         month_raw = form.cleaned_data.get("month") or f"{_default_month():%Y-%m}"
@@ -42,7 +43,8 @@ def _context(request):
     if level != "jurisdiction" and not unit:
         level = "jurisdiction"
     ctx = {"form": form, "jurisdictions": jurisdictions, "jurisdiction": j, "month": month, "month_raw": month_raw,
-           "report": report, "level": level, "can_generate": scope_for(request.user).is_county_level(j.id), "unit": unit, "figures": FIGURES, "level_label": LEVEL_LABELS}
+           "report": report, "level": level, "can_generate": scope_for(request.user).is_county_level(j.id),
+           "unit": unit, "figures": FIGURES, "level_label": LEVEL_LABELS}
     if report is None:
         ctx["versions"] = []
         return ctx
@@ -155,7 +157,9 @@ def quarterly(request):
     present = [r for r in reports if r is not None]
     missing = [f"{m:%Y-%m}" for m, r in zip(months, reports, strict=True) if r is None]
     rows_by_level, totals = rollup(present, q)
-    title = f"{j.name} {year}年第{qn}季度 驻村工作季度报告（{pv.rule_ref}：按季度上报市干部帮扶工作领导小组办公室）"
+    from jurisdictions.templatetags.portal import rule_label
+
+    title = f"{j.name} {year}年第{qn}季度 驻村工作季度报告（{rule_label(pv.rule_ref)}：按季度上报市干部帮扶工作领导小组办公室）"
     note = "人数类为三个月之和（人·月）。" + (f"缺少月份：{'、'.join(missing)}。" if missing else "")
     if request.GET.get("format") == "xlsx":
         body = export.workbook(title=title, rows_by_level=rows_by_level, totals=totals, note=note)

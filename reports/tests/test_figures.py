@@ -108,9 +108,8 @@ def test_the_beat_schedule_generates_last_months_reports_on_the_first(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["monthly-reports"]
     assert entry["task"] == "reports.tasks.monthly_reports_beat"
     assert entry["schedule"] == crontab(minute=30, hour=1, day_of_month=1)
-    from config.celery import app
-
     import reports.tasks  # noqa: F401
+    from config.celery import app
     assert "reports.tasks.monthly_reports_beat" in app.tasks
 
 
