@@ -193,3 +193,22 @@ def test_a_jurisdiction_whose_policy_has_no_quarterly_report_is_refused(month, c
     client.force_login(month.org_dept)
     r = client.get("/dashboard/quarterly/?jurisdiction=ganzhou&quarter=2026-Q1")
     assert r.status_code == 400
+
+
+def test_the_generate_button_queues_a_new_version_for_the_org_department_and_refuses_a_secretary(month, client,
+                                                                                                   alice):
+    generate(month)
+    client.force_login(month.org_dept)
+    r = client.post("/dashboard/generate/", {"jurisdiction": "ganzhou", "month": "2026-03"})
+    assert r.status_code == 302
+    # no broker in this test process: the task ran eagerly on commit, or is pending
+    assert MonthlyReport.objects.filter(jurisdiction=month.world.jurisdiction, month=MARCH).count() == 2
+    client.force_login(alice)
+    assert client.post("/dashboard/generate/", {"jurisdiction": "ganzhou", "month": "2026-03"}).status_code == 403
+
+
+def test_an_attendance_clerk_may_not_read_the_monthly_report(month, api):
+    report = generate(month)
+    clerk = f.user_with_role(Role.ATTENDANCE_CLERK, org_unit=month.world.township_a)
+    assert api(clerk).get("/api/v1/reports/monthly/?jurisdiction=ganzhou&month=2026-03").status_code == 403
+    assert api(clerk).get(f"/api/v1/reports/monthly/{report.id}/export/").status_code == 403

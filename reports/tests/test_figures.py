@@ -139,3 +139,19 @@ def test_the_receiving_roles_get_a_portal_notice_and_an_email_when_the_report_is
     assert not Notification.objects.filter(user=alice).exists()  # a township secretary is not a receiver
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["zzb@example.cn"]
     assert "/dashboard/?jurisdiction=ganzhou&month=2026-03" in mailoutbox[0].body
+
+
+def test_after_the_subsidy_run_the_allowance_total_equals_the_issued_statements(month):
+    from subsidies.models import Statement
+    from subsidies.tests.conftest import enter_open_rates, run_month
+
+    m = month
+    enter_open_rates(m.world)
+    run = run_month(m.world, MARCH)
+    assert run.status == "done"
+    report = generate(m)
+    issued = Statement.objects.filter(month=MARCH).aggregate(s=Sum("total"))["s"]
+    assert issued and report.totals["allowance_total"] == f"{issued:.2f}"
+    by_cadre = dict(Statement.objects.filter(month=MARCH).values_list("cadre_id", "total"))
+    for row in ReportRow.objects.filter(report=report, level="cadre"):
+        assert row.allowance_total == by_cadre.get(row.cadre_id, Decimal("0.00"))  # paid nothing: 0, not missing
