@@ -211,12 +211,21 @@ def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **
             calendars |= {m: month_calendar(year, m) for m in months if m != month}
     working_sets = {m: set(c.working_days) for m, c in calendars.items()}
 
+    memo: dict = {}  # cadres with the same postings and leave days have the same month (most of them, at scale)
+
     def month_required(cid: int, m: int):
-        days = _month_days(year, m)
         mine = spans.get(cid, [])
+        mine_leave = leave.get(cid) or set()
+        key = (m, tuple(mine), frozenset(d for d in mine_leave if d.month == m))
+        if key not in memo:
+            memo[key] = _month_required(mine, mine_leave, m)
+        return memo[key]
+
+    def _month_required(mine, mine_leave, m: int):
+        days = _month_days(year, m)
         posted = [d for d in days if _in_post(mine, d)]
         working = working_sets.get(m, set())
-        away = [d for d in posted if d in leave.get(cid, set())]
+        away = [d for d in posted if d in mine_leave]
         c = calendars.get(m)
         req = rules.required_days(policy, working_days=c.working_day_count if c else 0, days_in_month=len(days),
                                   posted_days=len(posted), posted_working_days=sum(1 for d in posted if d in working),

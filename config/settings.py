@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "leave",
     "subsidies",
     "funds",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -126,6 +127,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "calendar-coverage-check": {
         "task": "jurisdictions.tasks.check_calendar_coverage",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
+    },
+    # issue 12: each jurisdiction's monthly report for the month before, on the 1st
+    "monthly-reports": {
+        "task": "reports.tasks.monthly_reports_beat",
+        "schedule": crontab(minute=30, hour=1, day_of_month=1),
     },
 }
 

@@ -24,6 +24,11 @@ class PortalLoginView(LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_success_url(self):
+        from reports.views import landing_url  # issue 12: org departments, county and city roles land on the dashboard
+
+        return (None if self.get_redirect_url() else landing_url(self.request.user)) or super().get_success_url()
+
 
 @require_POST
 def logout_view(request):
@@ -33,11 +38,14 @@ def logout_view(request):
 
 @login_required
 def home(request):
+    from reports.views import home_month  # issue 12: a township's / a cadre's own month above the tiles
+
     scope = scope_for(request.user)
     return render(request, "jurisdictions/home.html", {
         "roles": sorted(Role(r).label for r in scope.roles()),
         "jurisdictions": selectors.jurisdiction_list(user=request.user),
         "scope": scope,
+        **home_month(request.user),
     })
 
 

@@ -1,0 +1,26 @@
+"""Celery tasks of the monthly reports: take ids, call a service, retry boundedly."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(bind=True, max_retries=3, acks_late=True)
+def monthly_report_task(self, report_id: int) -> str:
+    try:
+        report = services.report_generate(report_id=report_id)
+    except Exception as exc:
+        if self.request.retries >= self.max_retries:
+            services.report_fail(report_id=report_id, error=f"{type(exc).__name__}: {exc}（已重试{self.max_retries}次）")
+            raise
+        raise self.retry(exc=exc, countdown=min(60, 5 * 2 ** self.request.retries)) from exc
+    return report.status
+
+
+@shared_task(acks_late=True)
+def monthly_reports_beat() -> list[int]:
+    """Beat, the 1st of each month: each jurisdiction's report for the month before."""
+    ids = services.beat_monthly_reports()
+    for report_id in ids:
+        monthly_report_task.delay(report_id)
+    return ids
