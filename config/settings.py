@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "leave",
     "subsidies",
     "funds",
+    "assessment",
 ]
 
 MIDDLEWARE = [
