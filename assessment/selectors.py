@@ -27,7 +27,8 @@ def period_list(*, user, jurisdiction: str | None = None):
     qs = (AssessmentPeriod.objects.filter(period_scope_q(scope_for(user)))
           .select_related("jurisdiction", "org_unit")
           .annotate(n_eligible=Count("assessments", filter=Q(assessments__eligible=True)),
-                    n_graded=Count("assessments", filter=Q(assessments__eligible=True) & ~Q(assessments__grade=""))))
+                    n_graded=Count("assessments", filter=Q(assessments__eligible=True) & ~Q(assessments__grade="")))
+          .order_by("-year", "-half", "kind", "id"))
     if jurisdiction:
         qs = qs.filter(jurisdiction__code=jurisdiction)
     return qs

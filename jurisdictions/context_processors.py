@@ -20,6 +20,10 @@ MENU = {
     "people": TOWNSHIP | UPPER | {Role.TEAM_LEADER, Role.DISPATCH_UNIT, Role.FINANCE},
     "manage_people": COUNTY_ROLES | {Role.JURISDICTION_ADMIN, Role.CITY_ORG_DEPT, Role.CITY_OFFICE},
     "audit": {Role.JURISDICTION_ADMIN},
+    # assessment (issue 10): the org department grades, the township and dispatch unit give opinions, the cadre 述职
+    "assessment": COUNTY_ROLES | CITY_ROLES | {Role.JURISDICTION_ADMIN, Role.DISPATCH_UNIT},
+    "assessment_opinions": {Role.TOWNSHIP_SECRETARY, Role.DISPATCH_UNIT},
+    "assessment_mine": {Role.CADRE},
 }
 
 
