@@ -7,7 +7,6 @@ from tests import factories as f
 
 from .helpers import assessments, cadre_login, grade, open_period, posted, setup
 
-
 # ---- periods and eligibility --------------------------------------------------------------------
 
 def test_opening_a_qujiang_annual_period_creates_one_assessment_per_posted_cadre_under_the_art_25_quota(db, api):

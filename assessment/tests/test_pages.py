@@ -144,3 +144,19 @@ def test_dates_before_the_regulation_are_refused_with_no_policy(db, api):
                         format="json")
     assert r.status_code == 400 and r.json()["code"] == "no_policy"
     assert date(2021, 12, 31) < date(2022, 3, 23)
+
+
+def test_load_demo_opens_this_years_annual_assessment_everywhere_and_publishes_last_years(db):
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from assessment.models import AssessmentPeriod
+
+    call_command("load_demo", verbosity=0)
+    year = timezone.localdate().year
+    periods = AssessmentPeriod.objects.filter(kind="annual")
+    assert {(p.jurisdiction.code, p.year, p.status) for p in periods} == {
+        (code, y, status) for code in ("qujiang", "ganzhou", "linfen", "xinfeng", "fengdu")
+        for y, status in ((year, "open"), (year - 1, "published"))}
+    call_command("load_demo_assessment", verbosity=0)  # idempotent
+    assert periods.count() == 10
