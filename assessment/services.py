@@ -112,10 +112,11 @@ def period_open(*, actor, jurisdiction, kind: str, year: int, half: int | None =
     except IntegrityError:
         raise StateConflict("该考核批次已经存在。", code="period_exists") from None
     seen, rows = set(), []
-    memberships = [m for m in _posted(jurisdiction, org_unit, start, end) if not (m.cadre_id in seen or seen.add(m.cadre_id))]
+    everyone = _posted(jurisdiction, org_unit, start, end)
+    memberships = [m for m in everyone if not (m.cadre_id in seen or seen.add(m.cadre_id))]
     spans = postings([m.cadre_id for m in memberships], start, end)
     term_ends = set()
-    for m in _posted(jurisdiction, org_unit, start, end):
+    for m in everyone:
         if (m.planned_end and start <= m.planned_end <= end) or (m.end_kind == "term_end" and m.end_date
                                                                and start <= m.end_date <= end):
             term_ends.add(m.cadre_id)

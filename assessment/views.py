@@ -82,7 +82,8 @@ def period_list_page(request):
 def _row_context(request, a, evidence, period, quota):
     return {"a": a, "ev": evidence.get(a.id, {}), "period": period, "quota": quota,
             "grades": period.kind_row.get("grades", []), "grade_labels": dict(Grade.choices),
-            "may_grade": services.is_grader(request.user, a) and period.status == "open"}
+            "may_grade": services.is_grader(request.user, a) and period.status == "open",
+            "hide": selectors.hides_result(request.user, a)}
 
 
 @login_required

@@ -160,3 +160,15 @@ def test_load_demo_opens_this_years_annual_assessment_everywhere_and_publishes_l
         for y, status in ((year, "open"), (year - 1, "published"))}
     call_command("load_demo_assessment", verbosity=0)  # idempotent
     assert periods.count() == 10
+
+
+def test_a_cadre_opening_the_grading_page_sees_only_its_own_row_and_no_grade_before_publishing(db, api, client):
+    s = setup("qujiang", n=2)
+    me = cadre_login(s.cadres[0])
+    period = open_period(api, s)
+    for row in assessments(api, s.org, period["id"]).values():
+        api(s.org).post(f"/api/v1/assessments/{row['id']}/grade/", {"grade": "basically_competent"}, format="json")
+    client.force_login(me)
+    page = client.get(f"/assessment/periods/{period['id']}/").content.decode()
+    assert s.cadres[0].name in page and s.cadres[1].name not in page
+    assert "grade-label" not in page and "结果尚未公布" in page  # the filter still lists the grade names
