@@ -360,6 +360,20 @@ def attendance_flags_raise(*, actor, cadre, year: int, policy) -> list[Flag]:
     return raised
 
 
+def flag_raise(*, actor, cadre, kind: str, rule_ref: str, key: str, detail: str, source: str) -> Flag | None:
+    """Raise a flag from another domain (an assessment poll or grade), once per `key`; None if already raised.
+    The caller runs inside its own transaction."""
+    flag, created = Flag.objects.get_or_create(
+        cadre=cadre, kind=kind, key=key,
+        defaults={"jurisdiction_id": cadre.jurisdiction_id, "rule_ref": rule_ref, "source": source,
+                  "detail": detail[:255]})
+    if not created:
+        return None
+    audit_record(actor=actor, action="flag.raise", obj=flag, jurisdiction=cadre.jurisdiction,
+                 summary=f"{cadre.name}：{detail}，{flag.get_kind_display()}（{rule_ref}）")
+    return flag
+
+
 # ---- inspections (POLICY.md §6) -------------------------------------------------------------------
 
 CITY_LEVEL = CITY_ROLES | {Role.JURISDICTION_ADMIN}

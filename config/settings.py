@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "subsidies",
     "funds",
     "reports",
+    "assessment",
 ]
 
 MIDDLEWARE = [

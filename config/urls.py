@@ -2,7 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-APPS = ["jurisdictions", "teams", "attendance", "leave", "subsidies", "funds", "reports"]
+APPS = ["jurisdictions", "teams", "attendance", "leave", "subsidies", "funds", "reports",
+        "assessment"]
 
 # Each app's urls.py has `api_urlpatterns` (mounted under /api/v1/) and `urlpatterns` (pages).
 api_v1 = [path("", include(__import__(f"{app}.urls", fromlist=["api_urlpatterns"]).api_urlpatterns)) for app in APPS]

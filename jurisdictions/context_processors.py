@@ -21,6 +21,10 @@ MENU = {
     "manage_people": COUNTY_ROLES | {Role.JURISDICTION_ADMIN, Role.CITY_ORG_DEPT, Role.CITY_OFFICE},
     "audit": {Role.JURISDICTION_ADMIN},
     "dashboard": UPPER | {Role.TOWNSHIP_SECRETARY},  # issue 12 (reports)
+    # assessment (issue 10): the org department grades, the township and dispatch unit give opinions, the cadre 述职
+    "assessment": COUNTY_ROLES | CITY_ROLES | {Role.JURISDICTION_ADMIN, Role.DISPATCH_UNIT},
+    "assessment_opinions": {Role.TOWNSHIP_SECRETARY, Role.DISPATCH_UNIT},
+    "assessment_mine": {Role.CADRE},
 }
 
 

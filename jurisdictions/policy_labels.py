@@ -71,6 +71,8 @@ KEYS = {
     "assessment.term_end": "期满考核",
     "assessment.semi_annual": "半年考评",
     "assessment.min_months_stationed": "参加年度考核的驻村月数",
+    "assessment.poll_threshold": "满意度测评召回线",
+    "assessment.incompetent_recall": "考核不称职召回",
     "subsidy.meal_per_day": "伙食补助",
     "subsidy.township_allowance": "乡镇工作补贴",
     "subsidy.trips": "往返交通",
@@ -148,6 +150,9 @@ FIELDS = {
     "ledger": Field("工作台账"), "annual_summary_due": Field("年度总结报送截止"),
     "approved_leave": Field("经批准的请假"), "role": Field("审核"), "holds_approval": Field("未安排接替前不得批准"),
     "province": Field("省派", YUAN_DAY), "exempt_categories": Field("不适用于"), "requirement": Field("要求"),
+    # assessment (issue 10)
+    "graders": Field("评定"), "consulted": Field("征求意见"), "eligibility": Field("参加考核人员"),
+    "min_share": Field("低于此比例召回"), "key": Field("项目"), "weight": Field("权重"),
 }
 
 KEY_FIELDS = {
@@ -204,6 +209,7 @@ CODES = {
     # assessment
     "excellent": "优秀", "competent": "称职", "basically_competent": "基本称职", "incompetent": "不称职",
     "common": "共性指标", "individual": "个性指标",
+    "posted": "期内在岗驻村干部", "term_ends": "期内任期届满的驻村干部", "total": "评定分值",
     # subsidies and funds
     "receipt": "按票据金额", "per_km": "按里程", "county_finance": "县级财政", "city_finance": "市级财政",
     "experts_planning": "专家规划", "equipment": "设备", "printing": "印刷", "labour": "劳务",

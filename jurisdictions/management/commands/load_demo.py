@@ -72,6 +72,7 @@ class Command(BaseCommand):
         call_command("load_demo_funds", verbosity=0)  # fund accounts and spending for every demo team
         call_command("load_demo_attendance", verbosity=0)  # two past months of attendance, sheets confirmed
         call_command("load_demo_reports", verbosity=0)  # issue 12: those two months' reports, every jurisdiction
+        call_command("load_demo_assessment", verbosity=0)  # annual assessment: this year open, last year published
         self.stdout.write(self.style.SUCCESS("演示数据已生成。登录名见 README，密码均为 demo12345。"))
 
     def _name(self) -> str:
