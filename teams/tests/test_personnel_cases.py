@@ -247,3 +247,35 @@ def test_every_jurisdiction_routes_recall_and_adjustment_through_a_policy_row_wi
     for kind in ("recall", "adjustment"):
         rows = policy.with_prefix(f"case.route.{kind}.")
         assert rows and all(r.rule_ref.startswith(code) for r in rows), (code, kind)
+
+
+def test_a_third_linfen_reprimand_raises_no_second_recall_flag_for_the_same_cause_art_9(api, db):
+    """Linfen art.9(五)5: the flag is raised once per cause, not again on every later finding."""
+    from attendance.tests.conftest import world_with_clerk
+
+    w, _, cadre = world_with_clerk("linfen")
+    county = f.user_with_role(Role.COUNTY_OFFICE, jurisdiction=w.jurisdiction)
+    found = []
+    for day, reprimand in (("2026-03-02", "self_criticism"), ("2026-04-02", "admonition"), ("2026-05-04",
+                                                                                          "admonition")):
+        r = api(county).post("/api/v1/inspections/", {"cadre": cadre.id, "date": day, "level": "county",
+                                                      "result": "present", "reprimand": reprimand}, format="json")
+        assert r.status_code == 201, r.data
+        found.append([c["kind"] for c in r.data["consequences"]])
+    assert found == [[], ["recall_candidate"], []]
+    assert Flag.objects.filter(cadre=cadre, kind="recall_candidate").count() == 1
+
+
+def test_a_third_ganzhou_unexcused_absence_raises_no_second_recall_flag_art_21(api, db):
+    from attendance.tests.conftest import world_with_clerk
+
+    w, _, cadre = world_with_clerk("ganzhou")
+    city = f.user_with_role(Role.CITY_OFFICE, jurisdiction=w.jurisdiction)
+    kinds = []
+    for day in ("2026-03-02", "2026-04-02", "2026-05-04"):
+        r = api(city).post("/api/v1/inspections/", {"cadre": cadre.id, "date": day, "level": "city",
+                                                    "result": "absent_unexcused"}, format="json")
+        assert r.status_code == 201, r.data
+        kinds.append([c["kind"] for c in r.data["consequences"]])
+    assert kinds == [["notice"], ["recall_candidate"], []]
+    assert Flag.objects.filter(cadre=cadre, kind="recall_candidate").count() == 1
