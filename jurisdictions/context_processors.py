@@ -20,6 +20,8 @@ MENU = {
     "people": TOWNSHIP | UPPER | {Role.TEAM_LEADER, Role.DISPATCH_UNIT, Role.FINANCE},
     "manage_people": COUNTY_ROLES | {Role.JURISDICTION_ADMIN, Role.CITY_ORG_DEPT, Role.CITY_OFFICE},
     "audit": {Role.JURISDICTION_ADMIN},
+    # issue 11: personnel cases (recall, adjustment): proposers, deciders and the dispatch unit
+    "cases": {Role.TOWNSHIP_SECRETARY, Role.DISPATCH_UNIT, Role.CADRE} | UPPER,
 }
 
 

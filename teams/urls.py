@@ -31,4 +31,8 @@ urlpatterns = [
     path("cadres/new/", views.cadre_new, name="cadre-new"),
     path("cadres/import/", views.cadre_import, name="cadre-import"),
     path("cadres/<int:pk>/", views.cadre_detail, name="cadre-detail"),
+    path("personnel-cases/", views.case_list, name="case-list"),
+    path("personnel-cases/new/", views.case_new, name="case-new"),
+    path("personnel-cases/<int:pk>/", views.case_detail, name="case-detail"),
+    path("personnel-cases/<int:pk>/notice/", views.case_notice, name="case-notice"),
 ]
