@@ -7,12 +7,11 @@ import pytest
 from django.utils import timezone
 
 from attendance.models import Flag
+from conftest import build_world
 from jurisdictions.models import AuditEvent, Role
 from teams.models import Consequence, Membership, PersonnelCase
 from teams.selectors import consequences_in_force
 from tests import factories as f
-
-from conftest import build_world
 
 URL = "/api/v1/personnel-cases/"
 
