@@ -278,3 +278,15 @@ def test_a_third_ganzhou_unexcused_absence_raises_no_second_recall_flag_art_21(a
         kinds.append([c["kind"] for c in r.data["consequences"]])
     assert kinds == [["notice"], ["recall_candidate"], []]
     assert Flag.objects.filter(cadre=cadre, kind="recall_candidate").count() == 1
+
+
+def test_the_demo_has_one_open_and_one_decided_ganzhou_recall_and_the_county_group_sees_the_open_one(db, client):
+    from django.core.management import call_command
+
+    from jurisdictions.management.commands.load_demo import PASSWORD
+
+    call_command("load_demo", verbosity=0)
+    cases = PersonnelCase.objects.order_by("id")
+    assert [(c.status, c.rule_ref) for c in cases] == [("pending", "ganzhou art.22"), ("approved", "ganzhou art.22")]
+    assert client.login(username="ganzhou_group", password=PASSWORD)
+    assert cases[0].cadre.name in client.get("/leave/inbox/").content.decode()
