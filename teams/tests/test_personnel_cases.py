@@ -290,3 +290,45 @@ def test_the_demo_has_one_open_and_one_decided_ganzhou_recall_and_the_county_gro
     assert [(c.status, c.rule_ref) for c in cases] == [("pending", "ganzhou art.22"), ("approved", "ganzhou art.22")]
     assert client.login(username="ganzhou_group", password=PASSWORD)
     assert cases[0].cadre.name in client.get("/leave/inbox/").content.decode()
+
+
+def test_a_qujiang_mid_term_replacement_is_decided_by_the_org_dept_and_closes_when_the_successor_joins_art_19(
+        api, db):
+    w = build_world("qujiang")
+    u = _users(w)
+    org = f.user_with_role(Role.COUNTY_ORG_DEPT, jurisdiction=w.jurisdiction)
+    m = _member(w)
+    successor = f.CadreFactory(jurisdiction=w.jurisdiction, dispatch_unit=w.dispatch_unit)
+    body = _open(api, u["dispatch_unit"], m.cadre, kind="replacement", ground="身体原因", successor=successor.id).json()
+    assert (body["kind"], body["rule_ref"], [a["role"] for a in body["approvals"]]) == \
+        ("replacement", "qujiang art.19", ["county_org_dept"])
+    assert [x["role"] for x in body["filings"]] == ["city_org_dept", "city_rr_bureau"]
+    assert api(org).post(f"{URL}{body['id']}/approve/").json()["status"] == "awaiting_successor"
+    m.refresh_from_db()
+    assert (m.end_kind, m.end_rule_ref) == ("adjustment", "qujiang art.19")
+    # a township secretary may not name the successor; the dispatch unit does
+    r = api(u["township"]).post(f"{URL}{body['id']}/successor/", {"cadre": successor.id,
+                                                                   "start_date": "2026-06-01"}, format="json")
+    assert r.status_code in (403, 404)
+    r = api(u["dispatch_unit"]).post(f"{URL}{body['id']}/successor/",
+                                     {"cadre": successor.id, "start_date": timezone.localdate().isoformat(),
+                                      "override_reason": "演示"}, format="json")
+    assert r.status_code == 200, r.json()
+    assert r.json()["status"] == "approved"
+
+
+def test_only_the_township_records_criticism_and_another_jurisdiction_gets_404_qujiang_art_20(api, db, charlie):
+    w = build_world("qujiang")
+    u = _users(w)
+    m = _member(w)
+    body = {"kind": "criticism", "date": "2026-01-05"}
+    assert api(u["dispatch_unit"]).post(f"/api/v1/cadres/{m.cadre_id}/warnings/", body,
+                                        format="json").status_code == 403
+    assert api(charlie).post(f"/api/v1/cadres/{m.cadre_id}/warnings/", body, format="json").status_code == 404
+    r = api(u["township"]).post(f"/api/v1/cadres/{m.cadre_id}/warnings/", body, format="json")
+    assert (r.status_code, r.json()["rule_ref"]) == (201, "qujiang art.20")
+
+
+def test_grounds_of_another_jurisdictions_cadre_are_a_404(api, world, charlie):
+    cadre = _member(world).cadre
+    assert api(charlie).get(f"{URL}grounds/?cadre={cadre.id}&kind=recall").status_code == 404
