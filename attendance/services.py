@@ -439,7 +439,9 @@ def _unexcused_flags(actor, cadre, inspection, policy, membership) -> list[Flag]
     kind, ref = found
     window = {"year": "一年内", "term": "任期内"}.get(pv.value.get("window"), "")
     detail = f"{window}第{count}次被{'、'.join(Inspection.Level(lv).label for lv in levels)}督查发现无故脱岗"
-    flag = _flag(actor, cadre, inspection, kind, ref, detail)
+    flag = _flag(actor, cadre, inspection, kind, ref, detail, membership=membership)
+    if flag is None:
+        return []
     recipients = rules.notice_recipients(policy, count=count)
     if recipients:
         _notify_flag(actor, cadre, flag, recipients, township=membership.team.township)
@@ -502,14 +504,25 @@ def _reprimand_flags(actor, cadre, inspection, policy, membership) -> list[Flag]
     count = Inspection.objects.filter(cadre=cadre, date__gte=membership.start_date).exclude(reprimand="").count()
     if count < pv.value["count"]:
         return []
-    return [_flag(actor, cadre, inspection, Flag.Kind.RECALL_CANDIDATE, pv.rule_ref,
-                  f"督查中被责令书面检查或诫勉谈话累计{count}次")]
+    flag = _flag(actor, cadre, inspection, Flag.Kind.RECALL_CANDIDATE, pv.rule_ref,
+                 f"督查中被责令书面检查或诫勉谈话累计{count}次", membership=membership)
+    return [flag] if flag else []
 
 
-def _flag(actor, cadre, inspection, kind, ref, detail) -> Flag:
-    flag = Flag.objects.create(jurisdiction_id=cadre.jurisdiction_id, cadre=cadre, kind=kind, rule_ref=ref,
-                               source=Flag.Source.INSPECTION, inspection=inspection,
-                               key=f"inspection:{inspection.pk}:{ref}", detail=detail)
+def _flag(actor, cadre, inspection, kind, ref, detail, *, membership=None) -> Flag | None:
+    """A notice per finding; a recall candidate once per cause (article and posting), not again on every later
+    finding (issue 11): None when that cause has already raised it."""
+    if kind == Flag.Kind.RECALL_CANDIDATE and membership is not None:
+        flag, created = Flag.objects.get_or_create(
+            cadre=cadre, kind=kind, key=f"recall:{ref}:membership:{membership.pk}",
+            defaults={"jurisdiction_id": cadre.jurisdiction_id, "rule_ref": ref, "source": Flag.Source.INSPECTION,
+                      "inspection": inspection, "detail": detail})
+        if not created:
+            return None
+    else:
+        flag = Flag.objects.create(jurisdiction_id=cadre.jurisdiction_id, cadre=cadre, kind=kind, rule_ref=ref,
+                                   source=Flag.Source.INSPECTION, inspection=inspection,
+                                   key=f"inspection:{inspection.pk}:{ref}", detail=detail)
     audit_record(actor=actor, action="flag.raise", obj=flag, jurisdiction=cadre.jurisdiction,
                  summary=f"{cadre.name}：{detail}，{flag.get_kind_display()}（{ref}）")
     return flag

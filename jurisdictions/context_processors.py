@@ -25,6 +25,8 @@ MENU = {
     "assessment": COUNTY_ROLES | CITY_ROLES | {Role.JURISDICTION_ADMIN, Role.DISPATCH_UNIT},
     "assessment_opinions": {Role.TOWNSHIP_SECRETARY, Role.DISPATCH_UNIT},
     "assessment_mine": {Role.CADRE},
+    # issue 11: personnel cases (recall, adjustment): proposers, deciders and the dispatch unit
+    "cases": {Role.TOWNSHIP_SECRETARY, Role.DISPATCH_UNIT, Role.CADRE} | UPPER,
 }
 
 

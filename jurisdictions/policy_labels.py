@@ -99,9 +99,9 @@ KEYS = {
 # Sections of the policy page, in POLICY.md order (a key's first part).
 SECTIONS = {"team": "工作队", "selection": "选派条件", "term": "任期、轮换与调整", "attendance": "考勤与在岗",
             "leave": "请销假", "inspection": "督查与召回", "assessment": "考核", "subsidy": "待遇与补助",
-            "funds": "工作经费", "duties": "日常工作制度"}
+            "funds": "工作经费", "duties": "日常工作制度", "case": "调整与召回（人事案件）"}
 
-PREFIXES = {"leave.route.": "请假审批", "term.end_grounds.": "离队事由"}
+PREFIXES = {"leave.route.": "请假审批", "term.end_grounds.": "离队事由", "case.route.": "人事案件审批"}
 
 # Generic field labels; a key may override them (units differ per key) in KEY_FIELDS.
 FIELDS = {
@@ -153,6 +153,10 @@ FIELDS = {
     # assessment (issue 10)
     "graders": Field("评定"), "consulted": Field("征求意见"), "eligibility": Field("参加考核人员"),
     "min_share": Field("低于此比例召回"), "key": Field("项目"), "weight": Field("权重"),
+    # personnel cases (issue 11)
+    "proposers": Field("提出"), "stages": Field("审批环节"), "filings": Field("备案"),
+    "successor_required": Field("须选派接替人员到岗后结案"), "requires_steps": Field("召回前须先"),
+    "consequences": Field("处理"), "flag_grounds": Field("召回提示对应情形（序号）"),
 }
 
 KEY_FIELDS = {
@@ -206,6 +210,10 @@ CODES = {
     # leave, inspections
     "sms": "短信", "written": "书面", "week": "每周", "month": "每月", "quarter": "每季度", "half_year": "每半年",
     "year": "每年", "term": "任期内累计", "notice": "通报", "recall_candidate": "召回",
+    # personnel cases (issue 11)
+    "recall": "召回", "replacement": "中途更换", "criticism": "批评教育", "admonition": "诫勉谈话",
+    "no_award": "不得评先评优", "no_promotion": "不得提拔使用", "personnel_file": "记入本人档案",
+    "attendance": "考勤", "inspection": "督查", "assessment": "考核", "poll": "满意度测评",
     # assessment
     "excellent": "优秀", "competent": "称职", "basically_competent": "基本称职", "incompetent": "不称职",
     "common": "共性指标", "individual": "个性指标",
@@ -323,10 +331,37 @@ def _check(value: dict) -> list[str]:
             f"性质：{CODES.get(value.get('severity'), value.get('severity'))}"]
 
 
+def _case_route(value: dict) -> list[str]:
+    """A personnel-case route (issue 11): who proposes, the stages, filings, successor, steps, consequences."""
+    applies = value.get("applies_to") or {}
+    who = []
+    if applies.get("dispatch_level") not in (None, "any"):
+        level = applies["dispatch_level"]
+        who.append({"city": "市直单位选派", "not_city": "非市直单位选派"}.get(level, f"{CODES.get(level, level)}单位选派"))
+    if applies.get("served_under_years"):
+        who.append(f"服务不足{applies['served_under_years']}年")
+    lines = [f"{'、'.join(who) + '：' if who else ''}"
+             f"{'、'.join(CODES.get(r, r) for r in value.get('proposers', []))}提出 → "
+             + " → ".join(_stage(s) for s in value.get("stages", []))]
+    if value.get("filings"):
+        lines.append("备案：" + "、".join(CODES.get(r, r) for r in value["filings"]))
+    if value.get("requires_steps"):
+        lines.append("召回前须先：" + "或".join(CODES.get(r, r) for r in value["requires_steps"]))
+    if value.get("successor_required"):
+        lines.append("派出单位选派接替人员到岗后结案")
+    for c in value.get("consequences", []):
+        years = c.get("years")
+        span = "当年" if years == 0 else "长期" if years is None else f"{years}年内"
+        lines.append(f"处理：{span}{CODES.get(c['kind'], c['kind'])}")
+    return lines
+
+
 def value_lines(key: str, value) -> list[str]:
     """A row's value in words, one line per field."""
     if key.startswith("leave.route.") and isinstance(value, dict):
         return _route(value)
+    if key.startswith("case.route.") and isinstance(value, dict):
+        return _case_route(value)
     if isinstance(value, dict) and "check" in value:
         return _check(value)
     if not isinstance(value, dict):

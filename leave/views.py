@@ -125,9 +125,12 @@ def _inbox_rows(user, requests):
 @login_required
 def leave_inbox(request):
     """待我审批: the caller's pending approvals, decided in place with htmx."""
+    from teams.selectors import case_approver_inbox  # issue 11: personnel cases in the same inbox
+
     page = Paginator(selectors.approver_inbox(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "leave/inbox.html", {"page": page, "rows": _inbox_rows(request.user, list(page)),
-                                                "today": timezone.localdate()})
+                                                "today": timezone.localdate(),
+                                                "cases": case_approver_inbox(user=request.user)})
 
 
 @login_required

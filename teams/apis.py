@@ -227,3 +227,188 @@ class CadreGroundsApi(APIView):
             grounds, ref = services.end_grounds(policy, kind)
             out[kind] = {"grounds": grounds, "rule_ref": ref}
         return Response(out)
+
+
+# ---- personnel cases (issue 11): DESIGN.md "Contract, continued", personnel-cases/ ------------------------------
+
+class CaseApprovalOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    stage = serializers.IntegerField()
+    role = serializers.CharField()
+    role_label = serializers.SerializerMethodField()
+    status = serializers.CharField()
+    decided_by = serializers.CharField(source="decided_by.__str__", default=None)
+    decided_at = serializers.DateTimeField()
+    comment = serializers.CharField()
+
+    def get_role_label(self, obj) -> str:
+        from leave.rules import role_label
+
+        return role_label(obj.role, obj.case.jurisdiction.level)
+
+
+class PersonnelCaseOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    cadre = serializers.IntegerField(source="cadre_id")
+    cadre_name = serializers.CharField(source="cadre.name")
+    team = serializers.IntegerField(source="team_id")
+    kind = serializers.CharField()
+    ground = serializers.CharField()
+    ground_code = serializers.CharField()
+    ground_rule_ref = serializers.CharField()
+    note = serializers.CharField()
+    status = serializers.CharField()
+    rule_ref = serializers.CharField()
+    route_key = serializers.CharField()
+    route_label = serializers.CharField()
+    route_is_default = serializers.BooleanField()
+    approvals = CaseApprovalOut(many=True)
+    filings = serializers.SerializerMethodField()
+    successor_required = serializers.BooleanField()
+    successor = serializers.SerializerMethodField()
+    flag = serializers.IntegerField(source="flag_id", allow_null=True)
+    consequences = serializers.SerializerMethodField()
+    created_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField()
+
+    def get_filings(self, obj) -> list:
+        return [{"role": f.role, "rule_ref": f.rule_ref, "filed_at": f.filed_at} for f in obj.filings.all()]
+
+    def get_successor(self, obj) -> dict | None:
+        return {"id": obj.successor_id, "name": obj.successor.name} if obj.successor_id else None
+
+    def get_consequences(self, obj) -> list:
+        return [{"kind": c.kind, "label": c.get_kind_display(), "until": c.until, "rule_ref": c.rule_ref}
+                for c in obj.consequences.all()]
+
+
+class PersonnelCaseIn(serializers.Serializer):
+    cadre = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=["recall", "adjustment", "replacement"])
+    ground = serializers.CharField(max_length=200)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    successor = serializers.IntegerField(required=False, allow_null=True, default=None)
+    flag = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+def _case_out(request, case_id, status_code=200) -> Response:
+    return Response(PersonnelCaseOut(selectors.access_personnel_case(user=request.user, case_id=case_id)).data,
+                    status=status_code)
+
+
+def flag_in_scope(user, flag_id):
+    """A recall_candidate flag the user can see and no case has taken up (404 otherwise)."""
+    from jurisdictions.scoping import get_in_scope
+
+    return get_in_scope(selectors.recall_flag_queue(user=user), flag_id)
+
+
+class PersonnelCaseListApi(ListAPIView):
+    serializer_class = PersonnelCaseOut
+
+    def get_queryset(self):
+        p = self.request.query_params
+        if p.get("mine") == "approver":
+            return selectors.case_approver_inbox(user=self.request.user)
+        cadre = p.get("cadre")
+        if cadre is not None and not cadre.isdigit():
+            raise InvalidInput("cadre 应为整数。", code="bad_cadre")
+        return selectors.personnel_case_list(user=self.request.user, cadre_id=int(cadre) if cadre else None,
+                                             status=p.get("status") or None)
+
+    def post(self, request):
+        data = PersonnelCaseIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = dict(data.validated_data)
+        v["cadre"] = selectors.access_cadre(user=request.user, cadre_id=v["cadre"])
+        v["successor"] = selectors.access_cadre(user=request.user, cadre_id=v["successor"]) if v["successor"] else None
+        v["flag"] = flag_in_scope(request.user, v["flag"]) if v["flag"] else None
+        case = services.personnel_case_open(actor=request.user, **v)
+        return _case_out(request, case.pk, status.HTTP_201_CREATED)
+
+
+class PersonnelCaseDetailApi(APIView):
+    def get(self, request, pk):
+        return _case_out(request, pk)
+
+
+class CaseCommentIn(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
+
+
+class PersonnelCaseApproveApi(APIView):
+    def post(self, request, pk):
+        selectors.access_personnel_case(user=request.user, case_id=pk)  # 404 outside scope
+        data = CaseCommentIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.personnel_case_approve(actor=request.user, case_id=int(pk), **data.validated_data)
+        return _case_out(request, pk)
+
+
+class PersonnelCaseRejectApi(APIView):
+    class Input(serializers.Serializer):
+        comment = serializers.CharField(max_length=2000)
+
+    def post(self, request, pk):
+        selectors.access_personnel_case(user=request.user, case_id=pk)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.personnel_case_reject(actor=request.user, case_id=int(pk), **data.validated_data)
+        return _case_out(request, pk)
+
+
+class PersonnelCaseSuccessorApi(APIView):
+    """`{cadre, start_date, override_reason?}`: the successor joins the team; the case closes."""
+
+    class Input(serializers.Serializer):
+        cadre = serializers.IntegerField()
+        start_date = serializers.DateField()
+        override_reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def post(self, request, pk):
+        selectors.access_personnel_case(user=request.user, case_id=pk)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        successor = selectors.access_cadre(user=request.user, cadre_id=v["cadre"])
+        services.personnel_case_successor_join(actor=request.user, case_id=int(pk), successor=successor,
+                                               start_date=v["start_date"], override_reason=v["override_reason"])
+        return _case_out(request, pk)
+
+
+class PersonnelCaseGroundsApi(APIView):
+    """GET personnel-cases/grounds/?cadre=ID&kind=recall → [{code, label, rule_ref}]."""
+
+    def get(self, request):
+        from django.utils import timezone
+
+        from jurisdictions.policy import policy_in_force
+
+        from .rules import case_grounds
+
+        cadre_id, kind = request.query_params.get("cadre", ""), request.query_params.get("kind", "")
+        if not cadre_id.isdigit():
+            raise InvalidInput("cadre 应为整数。", code="bad_cadre")
+        if kind not in ("recall", "adjustment", "replacement"):
+            raise InvalidInput("kind 应为 recall、adjustment 或 replacement。", code="bad_kind")
+        cadre = selectors.access_cadre(user=request.user, cadre_id=int(cadre_id))
+        return Response(case_grounds(policy_in_force(cadre.jurisdiction, timezone.localdate()), kind))
+
+
+class CadreWarningApi(APIView):
+    """POST cadres/{id}/warnings/ `{kind: criticism|admonition, date, note?}` (曲江 art.20)."""
+
+    class Input(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=["criticism", "admonition"])
+        date = serializers.DateField()
+        note = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def post(self, request, pk):
+        cadre = selectors.access_cadre(user=request.user, cadre_id=pk)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        w = services.cadre_warning_record(actor=request.user, cadre=cadre, kind=v["kind"], day=v["date"],
+                                          note=v["note"])
+        return Response({"id": w.id, "kind": w.kind, "date": w.date, "rule_ref": w.rule_ref},
+                        status=status.HTTP_201_CREATED)

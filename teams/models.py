@@ -188,3 +188,149 @@ class RuleOverride(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "软性规则例外"
         ordering = ["-created_at"]
+
+
+# ---- personnel cases (issue 11): recall, adjustment, mid-term replacement as approval workflows -----------------
+
+class PersonnelCase(models.Model):
+    """召回 / 调整 / 中途更换: proposed, decided stage by stage (routes from `case.route.*` rows), filed, and on the
+    last approval the membership ends; consequences are recorded on the cadre."""
+
+    class Kind(models.TextChoices):
+        RECALL = "recall", "召回"
+        ADJUSTMENT = "adjustment", "调整"
+        REPLACEMENT = "replacement", "中途更换"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审批"
+        AWAITING_SUCCESSOR = "awaiting_successor", "待接替人员到岗"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "未批准"
+
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="personnel_cases")
+    membership = models.ForeignKey(Membership, verbose_name="任职", on_delete=models.PROTECT, related_name="cases")
+    team = models.ForeignKey(Team, verbose_name="工作队", on_delete=models.PROTECT, related_name="personnel_cases")
+    township = models.ForeignKey(OrgUnit, verbose_name="乡镇", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    ground_code = models.CharField("情形序号", max_length=8)
+    ground = models.CharField("情形", max_length=200)
+    ground_rule_ref = models.CharField(max_length=64)
+    note = models.TextField("事实与理由", blank=True)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.PENDING, db_index=True)
+    route_key = models.CharField(max_length=100)
+    rule_ref = models.CharField("依据条款", max_length=64)
+    route_is_default = models.BooleanField(default=False)
+    route_snapshot = models.JSONField(default=dict)
+    successor_required = models.BooleanField("须接替人员到岗", default=False)
+    successor = models.ForeignKey(Cadre, verbose_name="接替人员", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+")
+    flag = models.ForeignKey("attendance.Flag", verbose_name="来源提示", null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="personnel_cases")
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT,
+                                    related_name="+")
+    created_at = models.DateTimeField("提出时间", auto_now_add=True)
+    decided_at = models.DateTimeField("审批完成时间", null=True, blank=True)
+    closed_at = models.DateTimeField("结案时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调整与召回"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["jurisdiction", "status"])]
+        constraints = [
+            # one open case per cadre: two proposers at once get one case and a 409
+            models.UniqueConstraint(fields=["cadre"], condition=Q(status__in=["pending", "awaiting_successor"]),
+                                    name="personnel_case_one_open_per_cadre"),
+        ]
+
+    def __str__(self):
+        return f"{self.cadre} {self.get_kind_display()}（{self.ground}）"
+
+    @property
+    def route_label(self) -> str:
+        return (self.route_snapshot.get("value") or {}).get("label", "")
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.AWAITING_SUCCESSOR)
+
+
+class CaseApproval(models.Model):
+    """One decider role in one stage (like LeaveApproval): stage 1 pending, later stages waiting."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "待前序审批"
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "同意"
+        REJECTED = "rejected", "不同意"
+        CLOSED = "closed", "已终止"
+
+    case = models.ForeignKey(PersonnelCase, on_delete=models.CASCADE, related_name="approvals")
+    stage = models.PositiveSmallIntegerField("审批环节")
+    role = models.CharField("审批角色", max_length=32)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    comment = models.TextField("意见", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调整与召回审批"
+        ordering = ["stage", "id"]
+        indexes = [models.Index(fields=["role", "status"])]
+
+
+class CaseFiling(models.Model):
+    """备案: a role told once the case is decided; blocks nothing."""
+
+    case = models.ForeignKey(PersonnelCase, on_delete=models.CASCADE, related_name="filings")
+    role = models.CharField("备案单位", max_length=32)
+    rule_ref = models.CharField(max_length=64)
+    filed_at = models.DateTimeField("备案时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "调整与召回备案"
+        ordering = ["id"]
+
+
+class Consequence(models.Model):
+    """A consequence of a decided case on the cadre (临汾 art.9: 当年不得评先评优, 2年内不得提拔使用, 记入本人档案)."""
+
+    class Kind(models.TextChoices):
+        NO_AWARD = "no_award", "不得评先评优"
+        NO_PROMOTION = "no_promotion", "不得提拔使用"
+        PERSONNEL_FILE = "personnel_file", "记入本人档案"
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="consequences")
+    case = models.ForeignKey(PersonnelCase, on_delete=models.PROTECT, related_name="consequences")
+    kind = models.CharField("处理", max_length=20, choices=Kind.choices)
+    starts_on = models.DateField("起始日期")
+    until = models.DateField("截止日期", null=True, blank=True)  # null: no end (记入档案)
+    rule_ref = models.CharField("依据条款", max_length=64)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "处理结果"
+        ordering = ["starts_on", "id"]
+        indexes = [models.Index(fields=["cadre", "kind"])]
+
+
+class CadreWarning(models.Model):
+    """批评教育 / 诫勉谈话 recorded before a recall where the policy requires them (曲江 art.20)."""
+
+    class Kind(models.TextChoices):
+        CRITICISM = "criticism", "批评教育"
+        ADMONITION = "admonition", "诫勉谈话"
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="warnings")
+    kind = models.CharField("方式", max_length=16, choices=Kind.choices)
+    date = models.DateField("日期")
+    note = models.TextField("情况", blank=True)
+    rule_ref = models.CharField(max_length=64)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "批评教育与诫勉谈话"
+        ordering = ["-date", "-id"]

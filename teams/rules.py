@@ -6,7 +6,7 @@ adding a row; no code names a jurisdiction.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from jurisdictions.policy import Policy, PolicyValue
 
@@ -219,3 +219,67 @@ def team_checks(policy: Policy, facts: TeamFacts) -> list[Finding]:
             out.append(Finding("member_unit_missing", units.rule_ref, units.value["severity"],
                                f"有{len(missing)}个成员单位尚未选派队员（每个成员单位各选派1名）。"))
     return out
+
+
+# ---- personnel cases (issue 11) ---------------------------------------------------------------------------------
+
+CASE_END_KIND = {"recall": "recall", "adjustment": "adjustment", "replacement": "adjustment"}
+
+
+def case_route_prefix(policy, kind: str) -> str:
+    """`case.route.<kind>.`; a mid-term replacement follows the adjustment routes unless it has its own rows."""
+    own = f"case.route.{kind}."
+    if policy.with_prefix(own) or kind != "replacement":
+        return own
+    return "case.route.adjustment."
+
+
+def case_route(policy, kind: str, *, dispatch_level: str, served_from: date, on: date):
+    """The first `case.route.<kind>.*` row (in key order) whose applies_to fits the cadre, or None."""
+    for pv in sorted(policy.with_prefix(case_route_prefix(policy, kind)), key=lambda p: p.key):
+        applies = pv.value.get("applies_to") or {}
+        level = applies.get("dispatch_level", "any")
+        if level == "city" and dispatch_level != "city" or level == "not_city" and dispatch_level == "city":
+            continue
+        under = applies.get("served_under_years")
+        if under and add_years(served_from, under) <= on:
+            continue
+        return pv
+    return None
+
+
+def case_grounds(policy, kind: str) -> list[dict]:
+    """[{code, label, rule_ref}] from `term.end_grounds.<kind>` (a replacement uses the adjustment grounds)."""
+    pv = policy.get(f"term.end_grounds.{CASE_END_KIND.get(kind, kind)}")
+    if pv is None:
+        return []
+    return [{"code": str(n), "label": label, "rule_ref": pv.rule_ref}
+            for n, label in enumerate(pv.value["grounds"], start=1)]
+
+
+def case_ground(policy, kind: str, ground) -> dict | None:
+    """The ground by code ("4") or by its words."""
+    for g in case_grounds(policy, kind):
+        if str(ground).strip() in (g["code"], g["label"]):
+            return g
+    return None
+
+
+def consequence_spans(route_value: dict, decided_on: date) -> list[tuple[str, date | None]]:
+    """(kind, until): years 0 = to 31 December of the decision year, N = N years less a day, None = no end."""
+    out = []
+    for c in route_value.get("consequences", []):
+        years = c.get("years")
+        if years is None:
+            until = None
+        elif years == 0:
+            until = date(decided_on.year, 12, 31)
+        else:
+            until = add_years(decided_on, years) - timedelta(days=1)
+        out.append((c["kind"], until))
+    return out
+
+
+def flag_ground(route_value: dict, source: str) -> str | None:
+    n = (route_value.get("flag_grounds") or {}).get(source)
+    return str(n) if n else None

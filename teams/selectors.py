@@ -119,3 +119,91 @@ def access_membership(*, user, membership_id) -> Membership:
     qs = Membership.objects.filter(team__in=Team.objects.filter(team_scope_q(scope))).select_related(
         "team", "team__jurisdiction", "team__host_unit", "cadre")
     return get_in_scope(qs, membership_id)
+
+
+# ---- personnel cases (issue 11) ---------------------------------------------------------------------------------
+
+def case_scope_q(scope: Scope) -> Q:
+    """Like a leave request: the jurisdiction, the township, the cadre's dispatch unit, the cadre, the team led."""
+    return scope_q(scope, jurisdiction="jurisdiction_id", org_path="township__path",
+                   dispatch_unit="cadre__dispatch_unit_id", cadre="cadre_id", team="team_id")
+
+
+def _case_base():
+    from .models import CaseApproval, PersonnelCase
+
+    return (PersonnelCase.objects.select_related("cadre", "cadre__dispatch_unit", "team", "township", "jurisdiction",
+                                                 "successor", "proposed_by")
+            .prefetch_related(Prefetch("approvals", queryset=CaseApproval.objects.select_related("decided_by")),
+                              "filings", "consequences"))
+
+
+def personnel_case_list(*, user, cadre_id: int | None = None, status: str | None = None, team_id=None):
+    qs = _case_base().filter(case_scope_q(scope_for(user))).order_by("-created_at", "-id")
+    if cadre_id is not None:
+        qs = qs.filter(cadre_id=cadre_id)
+    if team_id is not None:
+        qs = qs.filter(team_id=team_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def access_personnel_case(*, user, case_id):
+    return get_in_scope(_case_base().filter(case_scope_q(scope_for(user))), case_id)
+
+
+def case_pending_approval_q(scope: Scope) -> Q:
+    """CaseApproval rows the user may decide now (the leave inbox's rule, on cases)."""
+    from jurisdictions.models import Role
+
+    from .models import CaseApproval, PersonnelCase
+
+    pending = Q(status=CaseApproval.Status.PENDING, case__status=PersonnelCase.Status.PENDING)
+    if scope.is_superuser:
+        return pending
+    q = Q(pk__in=[])
+    for g in scope.grants:
+        where = Q(role=g.role, case__jurisdiction_id=g.jurisdiction_id)
+        if g.org_unit_id:
+            where &= Q(case__township__path__startswith=g.org_unit.path)
+        elif g.dispatch_unit_id:
+            where &= Q(case__cadre__dispatch_unit_id=g.dispatch_unit_id)
+        q |= where
+    if scope.led_team_ids:
+        q |= Q(role=Role.TEAM_LEADER, case__team_id__in=scope.led_team_ids) & ~Q(case__cadre_id=scope.cadre_id)
+    return pending & q
+
+
+def case_approver_inbox(*, user):
+    """GET personnel-cases/?mine=approver: cases with an approval waiting for this user."""
+    from django.db.models import Exists, OuterRef
+
+    from .models import CaseApproval
+
+    mine = CaseApproval.objects.filter(case_pending_approval_q(scope_for(user)), case_id=OuterRef("pk"))
+    return _case_base().filter(Exists(mine)).order_by("created_at", "id")
+
+
+def recall_flag_queue(*, user):
+    """recall_candidate flags in the user's scope that no case has taken up yet (the county's queue)."""
+    from attendance.models import Flag
+
+    scope = scope_for(user)
+    return (Flag.objects.filter(scope_q(scope, jurisdiction="jurisdiction_id", org_path="cadre__station__path",
+                                        dispatch_unit="cadre__dispatch_unit_id"),
+                                kind=Flag.Kind.RECALL_CANDIDATE, personnel_cases__isnull=True,
+                                cadre__memberships__end_date__isnull=True, cadre__memberships__isnull=False)
+            .select_related("cadre").distinct().order_by("-created_at", "-id"))
+
+
+def consequences_in_force(*, cadre_id: int, on, kind: str | None = None):
+    """Consequences of decided cases in force on `on` (临汾 art.9: a recalled cadre is not awarded that year, not
+    promoted for 2 years; the personnel-file entry has no end). One query."""
+    from .models import Consequence
+
+    qs = Consequence.objects.filter(cadre_id=cadre_id, starts_on__lte=on).filter(
+        Q(until__isnull=True) | Q(until__gte=on)).order_by("starts_on", "id")
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return qs

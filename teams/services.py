@@ -11,6 +11,7 @@ from jurisdictions.models import COUNTY_ROLES, DispatchUnit, Jurisdiction, OrgUn
 from jurisdictions.policy import Policy, policy_in_force
 from jurisdictions.scoping import scope_for
 
+from . import rules
 from .idcard import id_number_problems
 from .models import Cadre, Membership, RuleOverride, Team
 from .rules import Candidate, Finding, TeamFacts, add_years, selection_findings, team_checks
@@ -248,6 +249,13 @@ def membership_add(*, actor, team: Team, cadre: Cadre, role: str, start_date: da
                    village: OrgUnit | None = None, override_reason: str = "") -> tuple[Membership, list[Finding]]:
     """Put a cadre on a team. Hard rules refuse; soft rules refuse unless a reason is given, which is kept."""
     _require_team_manager(actor, team)
+    return _membership_add(actor=actor, team=team, cadre=cadre, role=role, start_date=start_date,
+                           first_secretary=first_secretary, village=village, override_reason=override_reason)
+
+
+def _membership_add(*, actor, team: Team, cadre: Cadre, role: str, start_date: date, first_secretary: bool = False,
+                    village: OrgUnit | None = None, override_reason: str = "") -> tuple[Membership, list[Finding]]:
+    """membership_add without the manager check: also used when a personnel case's successor joins."""
     team = Team.objects.select_for_update().select_related("jurisdiction", "host_unit").get(pk=team.pk)
     cadre = Cadre.objects.select_for_update().get(pk=cadre.pk)
     if cadre.jurisdiction_id != team.jurisdiction_id:
@@ -316,6 +324,9 @@ def membership_add(*, actor, team: Team, cadre: Cadre, role: str, start_date: da
     return membership, soft
 
 
+CASE_KINDS = ("recall", "adjustment")
+
+
 def end_grounds(policy: Policy, kind: str) -> tuple[list[str], str | None]:
     pv = policy.get(f"term.end_grounds.{kind}")
     return (pv.value["grounds"], pv.rule_ref) if pv else ([], None)
@@ -336,6 +347,14 @@ def membership_end(*, actor, membership: Membership, end_date: date, kind: str, 
     if kind not in Membership.EndKind.values:
         raise InvalidInput("离岗方式无效。", code="bad_end_kind")
     policy = policy_in_force(team.jurisdiction, end_date)
+    from .rules import case_route_prefix
+
+    routes = policy.with_prefix(case_route_prefix(policy, kind)) if kind in CASE_KINDS else []
+    if routes:  # issue 11: where the policy routes this kind through a case, it ends only by the case's decision
+        raise RuleViolation(f"按规定，{Membership.EndKind(kind).label}须提出调整与召回申请，经审批后方可离岗"
+                            f"（{routes[0].value.get('label', '')}）。", code="case_required",
+                            rule_ref=routes[0].rule_ref, overridable=False,
+                            errors={"link": f"/personnel-cases/new/?cadre={membership.cadre_id}&kind={kind}"})
     grounds, rule_ref = end_grounds(policy, kind)
     if grounds and ground not in grounds:
         raise InvalidInput("离岗事由须从规定的情形中选择：" + "；".join(grounds), code="bad_ground",
@@ -361,3 +380,316 @@ def membership_end(*, actor, membership: Membership, end_date: date, kind: str, 
                  summary=f"{cadre.name}离开{team.name}（{membership.get_end_kind_display()}：{ground}）",
                  data={"rule_ref": rule_ref, "note": note})
     return membership
+
+
+# ---- personnel cases (issue 11): recall, adjustment, mid-term replacement ------------------------------------------
+# The leave engine's shape: routes from policy rows (`case.route.*`), joint stages, filings, the case row locked on
+# every decision (two deciders at once: one wins, the other 409), audit in the same transaction, the inbox.
+
+def case_link(case) -> str:
+    return f"/personnel-cases/{case.pk}/"
+
+
+def _role_label(case, role: str) -> str:
+    from leave.rules import role_label
+
+    return role_label(role, case.jurisdiction.level)
+
+
+def _notify_case_role(case, role: str, message: str) -> int:
+    from jurisdictions.services import notify
+    from leave.selectors import approver_users
+
+    users = approver_users(request=case, role=role)
+    for user in users:
+        notify(user=user, message=message, link=case_link(case))
+    return len(users)
+
+
+def _may_propose(actor, cadre: Cadre, team: Team, township: OrgUnit, proposers) -> bool:
+    scope = scope_for(actor)
+    if scope.is_superuser:
+        return True
+    if "cadre" in proposers and cadre.user_id and cadre.user_id == actor.pk:
+        return True
+    return scope.holds_any([r for r in proposers if r != "cadre"], jurisdiction_id=cadre.jurisdiction_id,
+                           org_path=township.path, dispatch_unit_id=cadre.dispatch_unit_id) or \
+        scope.is_admin_of(cadre.jurisdiction_id)
+
+
+def _keep_previous_member(policy, membership: Membership, kind: str) -> None:
+    """linfen art.4: on adjusting members keep at least one of the previous batch."""
+    keep = policy.get("team.keep_previous_member")
+    if keep and rules.CASE_END_KIND[kind] in keep.value["on"]:
+        peers = Membership.objects.filter(team_id=membership.team_id, end_date__isnull=True,
+                                          start_date__lte=membership.start_date).exclude(pk=membership.pk)
+        if not peers.exists():
+            raise RuleViolation("调整队员时须保留至少1名原工作队队员。", code="keep_previous_member",
+                                rule_ref=keep.rule_ref, overridable=False)
+
+
+@transaction.atomic
+def personnel_case_open(*, actor, cadre: Cadre, kind: str, ground, note: str = "", successor: Cadre | None = None,
+                        flag=None):
+    """POST personnel-cases/: the ground from the policy's list, the route (proposers, stages, filings) from
+    `case.route.<kind>.*`, steps required first (曲江 art.20), one open case per cadre."""
+    from .models import CadreWarning, CaseApproval, CaseFiling, PersonnelCase
+
+    if kind not in PersonnelCase.Kind.values:
+        raise InvalidInput("类型应为召回、调整或中途更换。", code="bad_kind")
+    cadre = Cadre.objects.select_for_update().select_related("jurisdiction", "dispatch_unit").get(pk=cadre.pk)
+    membership = (Membership.objects.filter(cadre=cadre, end_date__isnull=True)
+                  .select_related("team", "team__host_unit", "team__host_unit__parent").first())
+    if membership is None:
+        raise InvalidInput("该干部当前没有驻村任职。", code="no_membership")
+    team, township = membership.team, membership.team.township
+    today = timezone.localdate()
+    policy = policy_in_force(cadre.jurisdiction, today)
+    route = rules.case_route(policy, kind, dispatch_level=cadre.dispatch_level, served_from=membership.start_date,
+                             on=today)
+    if route is None:
+        raise InvalidInput("本辖区政策表中没有适用于该事项的审批规则，请联系辖区管理员。", code="no_route")
+    proposers = route.value.get("proposers", [])
+    if not _may_propose(actor, cadre, team, township, proposers):
+        raise NotPermitted("按规定该事项应由" + "、".join(_role_label_for(cadre, r) for r in proposers) + "提出。")
+    found = rules.case_ground(policy, kind, ground)
+    if found is None:
+        grounds = rules.case_grounds(policy, kind)
+        raise InvalidInput("情形须从规定的情形中选择：" + "；".join(g["label"] for g in grounds), code="bad_ground",
+                           rule_ref=grounds[0]["rule_ref"] if grounds else route.rule_ref,
+                           errors={"ground": [g["code"] for g in grounds]})
+    steps = route.value.get("requires_steps") or []
+    if kind == PersonnelCase.Kind.RECALL and steps and not CadreWarning.objects.filter(
+            cadre=cadre, kind__in=steps, date__gte=membership.start_date).exists():
+        names = "或".join(CadreWarning.Kind(s).label for s in steps)
+        raise RuleViolation(f"召回前须先对该干部进行{names}，经教育帮助仍不胜任的方可召回；请先记录{names}。",
+                            code="steps_required", rule_ref=route.rule_ref, overridable=False)
+    _keep_previous_member(policy, membership, kind)
+    if successor is not None:
+        if successor.jurisdiction_id != cadre.jurisdiction_id or successor.pk == cadre.pk:
+            raise InvalidInput("接替人员须为本辖区的其他干部。", code="bad_successor")
+        if Membership.objects.filter(cadre=successor, end_date__isnull=True).exists():
+            raise InvalidInput(f"{successor.name}已在其他工作队任职。", code="successor_assigned")
+    if flag is not None and (flag.cadre_id != cadre.pk or flag.kind != "recall_candidate"):
+        raise InvalidInput("召回提示与该干部不符。", code="bad_flag")
+    if PersonnelCase.objects.filter(cadre=cadre, status__in=["pending", "awaiting_successor"]).exists():
+        raise StateConflict("该干部已有未办结的调整与召回申请。", code="case_open")
+    stages = route.value.get("stages", [])
+    case = PersonnelCase.objects.create(
+        jurisdiction_id=cadre.jurisdiction_id, cadre=cadre, membership=membership, team=team, township=township,
+        kind=kind, ground_code=found["code"], ground=found["label"], ground_rule_ref=found["rule_ref"],
+        note=(note or "").strip(), route_key=route.key, rule_ref=route.rule_ref, route_is_default=route.is_default,
+        route_snapshot=route.as_dict() | {"key": route.key},
+        successor_required=bool(route.value.get("successor_required")), successor=successor, flag=flag,
+        proposed_by=actor)
+    CaseApproval.objects.bulk_create([
+        CaseApproval(case=case, stage=n, role=role,
+                     status=CaseApproval.Status.PENDING if n == 1 else CaseApproval.Status.WAITING)
+        for n, stage in enumerate(stages, start=1) for role in stage])
+    CaseFiling.objects.bulk_create([CaseFiling(case=case, role=role, rule_ref=route.rule_ref)
+                                    for role in route.value.get("filings", [])])
+    audit_record(actor=actor, action="case.open", obj=case,
+                 summary=f"提出{cadre.name}{case.get_kind_display()}：{case.ground}（{route.rule_ref}）",
+                 data={"route": route.key, "rule_ref": route.rule_ref, "ground": found, "stages": stages,
+                       "flag": flag.pk if flag else None})
+    for role in stages[0] if stages else []:
+        _notify_case_role(case, role, f"待审批：{cadre.name}{case.get_kind_display()}（{case.ground}）")
+    return case
+
+
+def _role_label_for(cadre, role: str) -> str:
+    from leave.rules import role_label
+
+    return role_label(role, cadre.jurisdiction.level)
+
+
+def _case_actionable(actor, case, approvals):
+    from leave.selectors import may_act_as
+
+    from .models import CaseApproval
+
+    scope = scope_for(actor)
+    mine = [a for a in approvals if may_act_as(scope, a.role, case)]
+    if not mine:
+        raise NotPermitted("您不是该事项的审批人。")
+    if case.status != case.Status.PENDING:
+        raise StateConflict(f"该事项当前状态为“{case.get_status_display()}”，不能再审批。", code="already_decided")
+    if not scope.is_superuser and any(a.decided_by_id == actor.pk for a in approvals):
+        raise StateConflict("您已审批过该事项；联合审批须由各审批单位分别审批。", code="already_decided")
+    pending = [a for a in mine if a.status == CaseApproval.Status.PENDING]
+    if pending:
+        return pending[0]
+    if any(a.status == CaseApproval.Status.APPROVED for a in mine):
+        raise StateConflict("您所在单位已审批过该事项。", code="already_decided")
+    raise NotPermitted("该事项尚未进入您的审批环节。")
+
+
+def _lock_case(case_id: int):
+    from .models import PersonnelCase
+
+    return PersonnelCase.objects.select_for_update(of=("self",)).select_related(
+        "cadre", "cadre__dispatch_unit", "cadre__jurisdiction", "township", "team", "jurisdiction", "membership",
+    ).get(pk=case_id)
+
+
+def _case_finish_approved(actor, case) -> None:
+    """The last approval: the membership ends (end_kind, end_ground, rule_ref), consequences are recorded,
+    filings filed, the dispatch unit notified; a case whose policy requires a successor waits for one."""
+    from jurisdictions.services import notify
+
+    from .models import Consequence
+
+    now, today = timezone.now(), timezone.localdate()
+    policy = policy_in_force(case.jurisdiction, today)
+    _keep_previous_member(policy, case.membership, case.kind)
+    membership = Membership.objects.select_for_update().get(pk=case.membership_id)
+    end_kind = rules.CASE_END_KIND[case.kind]
+    membership.end_date = max(today, membership.start_date)
+    membership.end_kind = end_kind
+    membership.end_ground = case.ground[:200]
+    membership.end_rule_ref = case.rule_ref
+    membership.end_note = f"调整与召回第{case.pk}号：{case.note}"[:2000]
+    membership.save(update_fields=["end_date", "end_kind", "end_ground", "end_rule_ref", "end_note"])
+    cadre = case.cadre
+    cadre.station = None
+    cadre.save(update_fields=["station"])
+    Consequence.objects.bulk_create([
+        Consequence(jurisdiction_id=case.jurisdiction_id, cadre=cadre, case=case, kind=kind, starts_on=today,
+                    until=until, rule_ref=case.rule_ref)
+        for kind, until in rules.consequence_spans(case.route_snapshot.get("value") or {}, today)])
+    case.status = case.Status.AWAITING_SUCCESSOR if case.successor_required else case.Status.APPROVED
+    case.decided_at = now
+    if not case.successor_required:
+        case.closed_at = now
+    case.save(update_fields=["status", "decided_at", "closed_at"])
+    audit_record(actor=actor, action=f"membership.{end_kind}", obj=membership, jurisdiction=case.jurisdiction,
+                 summary=f"{cadre.name}离开{case.team.name}（{case.get_kind_display()}：{case.ground}）",
+                 data={"rule_ref": case.rule_ref, "case": case.pk})
+    message = f"{cadre.name}{case.get_kind_display()}已批准（{case.ground}）"
+    for filing in case.filings.all():
+        filing.filed_at = now
+        filing.save(update_fields=["filed_at"])
+        _notify_case_role(case, filing.role, f"备案：{message}")
+        audit_record(actor=actor, action="case.file", obj=case, summary=f"报{_role_label(case, filing.role)}备案",
+                     data={"role": filing.role, "rule_ref": filing.rule_ref})
+    if not any(f.role == Role.DISPATCH_UNIT for f in case.filings.all()):
+        _notify_case_role(case, Role.DISPATCH_UNIT, f"通知：{message}"
+                          + ("，请及时选派接替人员" if case.successor_required else ""))
+    if cadre.user_id:
+        notify(user=cadre.user, link=case_link(case), message=f"您的{case.get_kind_display()}已批准（{case.ground}）")
+
+
+@transaction.atomic
+def personnel_case_approve(*, actor, case_id: int, comment: str = ""):
+    from .models import CaseApproval
+
+    case = _lock_case(case_id)
+    approvals = list(case.approvals.order_by("stage", "id"))
+    approval = _case_actionable(actor, case, approvals)
+    approval.status = CaseApproval.Status.APPROVED
+    approval.decided_by = actor
+    approval.decided_at = timezone.now()
+    approval.comment = comment or ""
+    approval.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    audit_record(actor=actor, action="case.approve", obj=case,
+                 summary=f"{_role_label(case, approval.role)}同意（第{approval.stage}环节）",
+                 data={"approval": approval.pk, "role": approval.role, "stage": approval.stage, "comment": comment})
+    if not [a for a in approvals if a.stage == approval.stage and a.status == CaseApproval.Status.PENDING]:
+        later = [a for a in approvals if a.status == CaseApproval.Status.WAITING]
+        if later:
+            next_stage = min(a.stage for a in later)
+            for a in later:
+                if a.stage == next_stage:
+                    a.status = CaseApproval.Status.PENDING
+                    a.save(update_fields=["status"])
+                    _notify_case_role(case, a.role, f"待审批：{case.cadre.name}{case.get_kind_display()}")
+        else:
+            _case_finish_approved(actor, case)
+    return case
+
+
+@transaction.atomic
+def personnel_case_reject(*, actor, case_id: int, comment: str):
+    from jurisdictions.services import notify
+
+    from .models import CaseApproval
+
+    if not (comment or "").strip():
+        raise InvalidInput("不同意时请填写意见。", code="comment_required")
+    case = _lock_case(case_id)
+    approvals = list(case.approvals.order_by("stage", "id"))
+    approval = _case_actionable(actor, case, approvals)
+    now = timezone.now()
+    approval.status = CaseApproval.Status.REJECTED
+    approval.decided_by = actor
+    approval.decided_at = now
+    approval.comment = comment.strip()
+    approval.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    case.approvals.filter(status__in=[CaseApproval.Status.PENDING, CaseApproval.Status.WAITING]).update(
+        status=CaseApproval.Status.CLOSED)
+    case.status = case.Status.REJECTED
+    case.decided_at = case.closed_at = now
+    case.save(update_fields=["status", "decided_at", "closed_at"])
+    audit_record(actor=actor, action="case.reject", obj=case,
+                 summary=f"{_role_label(case, approval.role)}不同意：{comment.strip()}",
+                 data={"approval": approval.pk, "role": approval.role, "stage": approval.stage})
+    if case.proposed_by_id:
+        notify(user=case.proposed_by, link=case_link(case),
+               message=f"{case.cadre.name}{case.get_kind_display()}未获批准：{comment.strip()}")
+    return case
+
+
+@transaction.atomic
+def personnel_case_successor_join(*, actor, case_id: int, successor: Cadre, start_date: date,
+                                  override_reason: str = ""):
+    """The dispatch unit (or a manager) names the successor, who joins the team in the departed cadre's post
+    (selection rules apply as for any new member); the case then closes (临汾 art.9 “派出单位要及时选派新人”)."""
+    case = _lock_case(case_id)
+    scope = scope_for(actor)
+    manager = scope.holds_any(MANAGER_ROLES, jurisdiction_id=case.jurisdiction_id, org_path=case.township.path)
+    if not manager and not scope.holds(Role.DISPATCH_UNIT, jurisdiction_id=case.jurisdiction_id,
+                                       dispatch_unit_id=case.cadre.dispatch_unit_id):
+        raise NotPermitted("只有该干部的派出单位或组织、驻村工作部门可以安排接替人员。")
+    if case.status != case.Status.AWAITING_SUCCESSOR:
+        raise StateConflict(f"该事项当前状态为“{case.get_status_display()}”，不能安排接替人员。", code="not_awaiting")
+    old = case.membership
+    membership, _ = _membership_add(actor=actor, team=case.team, cadre=successor, role=old.role,
+                                    start_date=start_date, first_secretary=old.first_secretary, village=old.village,
+                                    override_reason=override_reason)
+    now = timezone.now()
+    case.successor = successor
+    case.status = case.Status.APPROVED
+    case.closed_at = now
+    case.save(update_fields=["successor", "status", "closed_at"])
+    audit_record(actor=actor, action="case.successor", obj=case,
+                 summary=f"{successor.name}接替{case.cadre.name}到岗（{case.rule_ref}）",
+                 data={"successor": successor.pk, "membership": membership.pk, "rule_ref": case.rule_ref})
+    return case
+
+
+@transaction.atomic
+def cadre_warning_record(*, actor, cadre: Cadre, kind: str, day: date, note: str = ""):
+    """批评教育 / 诫勉谈话 by the township party committee (曲江 art.20), before a recall."""
+    from .models import CadreWarning
+
+    membership = Membership.objects.filter(cadre=cadre, end_date__isnull=True).select_related(
+        "team", "team__host_unit", "team__host_unit__parent").first()
+    if membership is None:
+        raise InvalidInput("该干部当前没有驻村任职。", code="no_membership")
+    township = membership.team.township
+    if not scope_for(actor).holds_any([Role.TOWNSHIP_SECRETARY, Role.JURISDICTION_ADMIN],
+                                      jurisdiction_id=cadre.jurisdiction_id, org_path=township.path):
+        raise NotPermitted("批评教育、诫勉谈话由乡镇党委记录。")
+    if kind not in CadreWarning.Kind.values:
+        raise InvalidInput("方式应为批评教育或诫勉谈话。", code="bad_kind")
+    if day > timezone.localdate():
+        raise InvalidInput("日期不能晚于今天。", code="future_date")
+    policy = policy_in_force(cadre.jurisdiction, day)
+    route = rules.case_route(policy, "recall", dispatch_level=cadre.dispatch_level,
+                             served_from=membership.start_date, on=day)
+    ref = route.rule_ref if route else f"{cadre.jurisdiction.code} default"
+    warning = CadreWarning.objects.create(jurisdiction_id=cadre.jurisdiction_id, cadre=cadre, kind=kind, date=day,
+                                          note=(note or "").strip(), rule_ref=ref, recorded_by=actor)
+    audit_record(actor=actor, action="case.warning", obj=warning, jurisdiction=cadre.jurisdiction,
+                 summary=f"{cadre.name}：{warning.get_kind_display()}（{day}）", data={"rule_ref": ref})
+    return warning

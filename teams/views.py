@@ -62,6 +62,7 @@ def team_detail(request, pk):
         "villages": org_unit_list(user=request.user, jurisdiction=team.jurisdiction, kind="village")
         .filter(path__startswith=team.township.path),
         "today": timezone.localdate(),
+        "gaps": selectors.personnel_case_list(user=request.user, team_id=team.pk, status="awaiting_successor"),
         "can_manage": scope_for(request.user).holds_any(services.MANAGER_ROLES, jurisdiction_id=team.jurisdiction_id,
                                                         org_path=team.host_unit.path),
     })
@@ -147,7 +148,11 @@ def cadre_detail(request, pk):
     cadre = selectors.access_cadre(user=request.user, cadre_id=pk)
     memberships = Membership.objects.filter(cadre=cadre).select_related("team", "village").prefetch_related(
         "overrides", "overrides__overridden_by").order_by("-start_date")
-    return render(request, "teams/cadre_detail.html", {"cadre": cadre, "memberships": memberships})
+    return render(request, "teams/cadre_detail.html", {
+        "cadre": cadre, "memberships": memberships,
+        # issue 11: the cadre's cases and the consequences recorded on the cadre
+        "cases": selectors.personnel_case_list(user=request.user, cadre_id=cadre.pk),
+        "consequences": cadre.consequences.order_by("starts_on", "id"), "today": timezone.localdate()})
 
 
 CHOICE_FIELDS = {"gender": Cadre.Gender.choices, "party_status": Cadre.PartyStatus.choices,
@@ -232,3 +237,123 @@ def _roster_template() -> HttpResponse:
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = "attachment; filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.xlsx"
     return response
+
+
+# ---- personnel cases (issue 11) ---------------------------------------------------------------------------------
+
+def _case_ctx(request, case):
+    from jurisdictions.models import AuditEvent
+    from leave.selectors import may_act_as
+
+    from .forms import DecisionForm, SuccessorForm
+    from .models import CaseApproval
+
+    scope = scope_for(request.user)
+    mine = case.status == case.Status.PENDING and any(
+        a.status == CaseApproval.Status.PENDING and may_act_as(scope, a.role, case) for a in case.approvals.all())
+    may_name = case.status == case.Status.AWAITING_SUCCESSOR and (
+        scope.holds_any(services.MANAGER_ROLES, jurisdiction_id=case.jurisdiction_id, org_path=case.township.path)
+        or scope.holds("dispatch_unit", jurisdiction_id=case.jurisdiction_id,
+                       dispatch_unit_id=case.cadre.dispatch_unit_id))
+    candidates = selectors.cadre_list(user=request.user, jurisdiction=case.jurisdiction).filter(station__isnull=True)
+    return {
+        "c": case, "mine": mine, "decision_form": DecisionForm(),
+        "successor_form": SuccessorForm(candidates=candidates, initial={
+            "cadre": case.successor_id, "start_date": timezone.localdate()}) if may_name else None,
+        "events": AuditEvent.objects.filter(object_id=case.pk, action__startswith="case.").order_by("created_at"),
+    }
+
+
+@login_required
+def case_list(request):
+    """调整与召回: the recall flags nobody has taken up (one click opens a case), my pending decisions, all cases."""
+    page = Paginator(selectors.personnel_case_list(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "teams/case_list.html", {
+        "page": page, "flags": selectors.recall_flag_queue(user=request.user)[:100],
+        "inbox": selectors.case_approver_inbox(user=request.user)})
+
+
+@login_required
+def case_new(request):
+    """Step 1 picks the cadre and kind (GET), step 2 the ground from the policy and the facts (POST)."""
+    from .forms import CaseForm, CaseStartForm
+    from .rules import case_grounds, flag_ground
+
+    cadres = selectors.cadre_list(user=request.user).filter(station__isnull=False)
+    start = CaseStartForm(request.GET or None, cadres=cadres)
+    flag = None
+    if request.GET.get("flag"):
+        from .apis import flag_in_scope
+
+        flag = flag_in_scope(request.user, request.GET["flag"])
+    if not start.is_valid():
+        return render(request, "teams/case_new.html", {"start": start, "flag": flag})
+    cadre, kind = start.cleaned_data["cadre"], start.cleaned_data["kind"]
+    policy = policy_in_force(cadre.jurisdiction, timezone.localdate())
+    grounds = case_grounds(policy, kind)
+    initial = {}
+    if flag is not None:
+        from .rules import case_route
+
+        m = cadre.memberships.filter(end_date__isnull=True).first()
+        route = m and case_route(policy, "recall", dispatch_level=cadre.dispatch_level, served_from=m.start_date,
+                                 on=timezone.localdate())
+        initial = {"ground": route and flag_ground(route.value, flag.source), "note": flag.detail}
+    successors = selectors.cadre_list(user=request.user, jurisdiction=cadre.jurisdiction).filter(
+        station__isnull=True)
+    form = CaseForm(request.POST or None, grounds=grounds, successors=successors, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.personnel_case_open(actor=request.user, cadre=cadre, kind=kind,
+                                                ground=form.cleaned_data["ground"], note=form.cleaned_data["note"],
+                                                successor=form.cleaned_data["successor"], flag=flag)
+            messages.success(request, f"已提出{case.get_kind_display()}，待{case.route_label or '审批'}。")
+            return redirect("case-detail", pk=case.pk)
+        except PortalError as e:
+            messages.error(request, e.detail + (f"（{rule_label(e.rule_ref)}）" if e.rule_ref else ""))
+    return render(request, "teams/case_new.html", {"start": start, "form": form, "cadre": cadre, "kind": kind,
+                                                   "grounds": grounds, "flag": flag})
+
+
+@login_required
+def case_detail(request, pk):
+    from .forms import DecisionForm, SuccessorForm
+
+    case = selectors.access_personnel_case(user=request.user, case_id=pk)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "successor":
+                candidates = selectors.cadre_list(user=request.user, jurisdiction=case.jurisdiction)
+                form = SuccessorForm(request.POST, candidates=candidates)
+                if not form.is_valid():
+                    raise PortalError("请选择接替人员和到岗日期。", code="invalid")
+                services.personnel_case_successor_join(
+                    actor=request.user, case_id=case.pk, successor=form.cleaned_data["cadre"],
+                    start_date=form.cleaned_data["start_date"], override_reason=form.cleaned_data["override_reason"])
+                messages.success(request, "接替人员已到岗，本事项办结。")
+            else:
+                form = DecisionForm(request.POST)
+                if not form.is_valid():
+                    raise PortalError("请选择同意或不同意。", code="invalid")
+                if form.cleaned_data["decision"] == "approve":
+                    services.personnel_case_approve(actor=request.user, case_id=case.pk,
+                                                    comment=form.cleaned_data["comment"])
+                    messages.success(request, "已同意。")
+                else:
+                    services.personnel_case_reject(actor=request.user, case_id=case.pk,
+                                                   comment=form.cleaned_data["comment"])
+                    messages.success(request, "已不同意。")
+        except PortalError as e:
+            messages.error(request, e.detail + (f"（{rule_label(e.rule_ref)}）" if e.rule_ref else ""))
+        return redirect("case-detail", pk=case.pk)
+    return render(request, "teams/case_detail.html", _case_ctx(request, case))
+
+
+@login_required
+def case_notice(request, pk):
+    """The written notice (召回通知 / 调整通知, 通报) with the case's facts and article, for printing."""
+    case = selectors.access_personnel_case(user=request.user, case_id=pk)
+    if case.status not in (case.Status.APPROVED, case.Status.AWAITING_SUCCESSOR):
+        messages.error(request, "事项批准后方可生成通知。")
+        return redirect("case-detail", pk=case.pk)
+    return render(request, "teams/case_notice.html", {"c": case, "today": timezone.localdate()})

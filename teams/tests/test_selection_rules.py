@@ -156,13 +156,18 @@ def test_linfen_a_village_gets_one_team_art_4(api, db, admin_of):
 
 
 def test_linfen_replacing_the_last_member_of_the_previous_batch_is_refused_art_4(api, db, admin_of):
+    """Adjustments go through a case (linfen art.9); the case keeps one member of the previous batch (art.4)."""
     w = build_world("linfen")
-    admin = admin_of(w)
-    old = [f.MembershipFactory(team=w.team_a, start_date=date(2025, 1, 1)) for _ in range(2)]
+    unit = f.user_with_role("dispatch_unit", dispatch_unit=w.dispatch_unit)
+    office = f.user_with_role("county_office", jurisdiction=w.jurisdiction)
+    old = [f.MembershipFactory(team=w.team_a, start_date=date(2025, 1, 1), cadre__dispatch_unit=w.dispatch_unit)
+           for _ in range(2)]
     newcomer = f.MembershipFactory(team=w.team_a, start_date=date(2026, 1, 1))
-    end = {"end_date": "2026-03-01", "kind": "adjustment", "ground": "身体原因"}
-    assert api(admin).post(f"/api/v1/memberships/{old[0].id}/end/", end, format="json").status_code == 200
-    r = api(admin).post(f"/api/v1/memberships/{old[1].id}/end/", end, format="json")
+    case = {"cadre": old[0].cadre_id, "kind": "adjustment", "ground": "身体原因"}
+    first = api(unit).post("/api/v1/personnel-cases/", case, format="json").json()
+    api(unit).post(f"/api/v1/personnel-cases/{first['id']}/approve/")
+    assert api(office).post(f"/api/v1/personnel-cases/{first['id']}/approve/").json()["status"] == "approved"
+    r = api(unit).post("/api/v1/personnel-cases/", case | {"cadre": old[1].cadre_id}, format="json")
     assert (r.status_code, r.json()["rule_ref"]) == (400, "linfen art.4")
     assert newcomer.cadre.memberships.get().end_date is None
 
@@ -215,14 +220,15 @@ def test_term_end_follows_the_policy_term_qujiang_three_years_art_19(api, qujian
     assert (r.json()["term_end"], r.json()["term_rule_ref"]) == ("2029-03-01", "qujiang art.19")
 
 
-def test_ending_a_membership_needs_a_ground_from_the_policy_list_ganzhou_art_22(api, world, admin_user):
+def test_ending_a_membership_needs_a_ground_from_the_policy_list_ganzhou_art_18(api, world, admin_user):
+    """Rotation ends directly (recall and adjustment go through personnel cases, issue 11)."""
     m = f.MembershipFactory(team=world.team_a)
     r = api(admin_user).post(f"/api/v1/memberships/{m.id}/end/",
-                             {"end_date": "2026-03-01", "kind": "recall", "ground": "随便"}, format="json")
+                             {"end_date": "2026-03-01", "kind": "rotation", "ground": "随便"}, format="json")
     assert r.status_code == 400
     r = api(admin_user).post(f"/api/v1/memberships/{m.id}/end/",
-                             {"end_date": "2026-03-01", "kind": "recall", "ground": "无故脱岗且未改正"}, format="json")
-    assert (r.status_code, r.json()["end_rule_ref"]) == (200, "ganzhou art.22")
+                             {"end_date": "2026-03-01", "kind": "rotation", "ground": "分批轮换"}, format="json")
+    assert (r.status_code, r.json()["end_rule_ref"]) == (200, "ganzhou art.18")
     m.cadre.refresh_from_db()
     assert m.cadre.station is None
 

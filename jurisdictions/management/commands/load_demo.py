@@ -73,6 +73,7 @@ class Command(BaseCommand):
         call_command("load_demo_attendance", verbosity=0)  # two past months of attendance, sheets confirmed
         call_command("load_demo_reports", verbosity=0)  # issue 12: those two months' reports, every jurisdiction
         call_command("load_demo_assessment", verbosity=0)  # annual assessment: this year open, last year published
+        self._demo_cases()  # issue 11: one open and one decided personnel case
         self.stdout.write(self.style.SUCCESS("演示数据已生成。登录名见 README，密码均为 demo12345。"))
 
     def _name(self) -> str:
@@ -148,6 +149,24 @@ class Command(BaseCommand):
         for u_index, unit in enumerate(u for u in units if u.pk in staffed):
             self._user(root, j, f"{c}_unit" + ("" if u_index == 0 else str(u_index + 1)), unit.name,
                        Role.DISPATCH_UNIT, dispatch_unit=unit)
+
+    def _demo_cases(self):
+        """赣州: an open recall proposed by the first township (awaiting the county group, art.22) and a decided
+        one in the second township (approved by the county group: the membership has ended)."""
+        from teams.services import personnel_case_approve, personnel_case_open
+
+        j = Jurisdiction.objects.filter(code="ganzhou").first()
+        teams = list(ts.Team.objects.filter(jurisdiction=j).order_by("id")[:2]) if j else []
+        if len(teams) < 2:
+            return
+        group = User.objects.get(username="ganzhou_group")
+        for team, secretary, decide in ((teams[0], "ganzhou_secretary", False),
+                                        (teams[1], "ganzhou_secretary2", True)):
+            m = team.memberships.filter(end_date__isnull=True, role=Membership.Role.MEMBER).order_by("-id").first()
+            case = personnel_case_open(actor=User.objects.get(username=secretary), cadre=m.cadre, kind="recall",
+                                       ground="4", note="演示数据：市级督查两次发现无故脱岗，经批评教育仍未改正")
+            if decide:
+                personnel_case_approve(actor=group, case_id=case.pk, comment="演示数据：同意召回")
 
     def _cadre_data(self, unit, index):
         self.n += 1
