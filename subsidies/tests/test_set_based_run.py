@@ -12,7 +12,7 @@ from subsidies import rules, services
 from subsidies.models import CadreAllowanceProfile, Line, Statement, SubsidyRun, Trip
 from tests import factories as f
 
-from .conftest import JULY, JUNE, cadre_in_post, days, finance_of, policy_row
+from .conftest import JULY, JUNE, cadre_in_post, days, finance_of
 
 
 def _per_cadre_lines(self, policy, cid, status_days, month, missing):
