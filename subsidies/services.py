@@ -423,14 +423,15 @@ def _copy_text(value) -> str:
     if value is None:
         return "\\N"
     text = str(value)
-    if any(ch in text for ch in "\\\t\n\r"):
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
         text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
     return text
 
 
-def _copy(cursor, table: str, columns: tuple[str, ...], rows) -> None:
+def _copy(cursor, table: str, columns: tuple[str, ...], lines) -> None:
+    """COPY rows already rendered as lines of the text format (tab-separated, newline-terminated)."""
     buf = io.StringIO()
-    buf.writelines("\t".join(_copy_text(v) for v in row) + "\n" for row in rows)
+    buf.writelines(lines)
     buf.seek(0)
     cursor.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buf)
 
@@ -441,40 +442,52 @@ LINE_COLUMNS = ("statement_id", "kind", "quantity", "rate", "amount", "rule_ref"
                 "position")
 
 
+def _line_tail(ln: rules.LineOut, first: date) -> str:
+    """A line's columns after statement_id, rendered once per distinct line (thousands of cadres share them)."""
+    return "\t".join(_copy_text(v) for v in (ln.kind, ln.quantity, ln.rate, ln.amount, ln.rule_ref, ln.note[:255],
+                                              ln.for_month or first, ln.base_kind or ln.kind))
+
+
 def _write_statements(run: SubsidyRun, statements: list[tuple], line_sets: list[list[rules.LineOut]]) -> None:
     """Write one chunk: statement ids drawn from the sequence in one query, then statements and lines with COPY
     (3 round trips for any chunk size; the paid trips of the chunk are marked in one more)."""
     if not statements:
         return
     first, now = run.month, timezone.now()
-    paid_trips: list[tuple[int, int]] = []
+    paid_trips = [(tid, i) for i, lines in enumerate(line_sets) for ln in lines for tid in ln.trip_ids]
     if connection.vendor != "postgresql":  # pragma: no cover - the project runs on PostgreSQL
         objs = Statement.objects.bulk_create([
             Statement(run=run, jurisdiction_id=run.jurisdiction_id, cadre_id=cid, month=first, township_id=town,
                       dispatch_unit_id=unit, paid_days=days, total=amount)
             for cid, town, unit, days, amount in statements])
         ids = [o.pk for o in objs]
+        Line.objects.bulk_create([
+            Line(statement_id=sid, kind=ln.kind, quantity=ln.quantity, rate=ln.rate, amount=ln.amount,
+                 rule_ref=ln.rule_ref, note=ln.note[:255], for_month=ln.for_month or first,
+                 base_kind=ln.base_kind or ln.kind, position=pos)
+            for sid, lines in zip(ids, line_sets, strict=True) for pos, ln in enumerate(lines)])
     else:
         with connection.cursor() as c:
             c.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                       [Statement._meta.db_table, len(statements)])
             ids = [r[0] for r in c.fetchall()]
-            _copy(c, Statement._meta.db_table, STATEMENT_COLUMNS,
-                  ((sid, run.pk, run.jurisdiction_id, cid, first, town, unit, days, amount, now)
-                   for sid, (cid, town, unit, days, amount) in zip(ids, statements, strict=True)))
-    line_rows = []
-    for sid, lines in zip(ids, line_sets, strict=True):
-        for pos, ln in enumerate(lines):
-            line_rows.append((sid, ln.kind, ln.quantity, ln.rate, ln.amount, ln.rule_ref, ln.note[:255],
-                              ln.for_month or first, ln.base_kind or ln.kind, pos))
-            paid_trips += [(tid, sid) for tid in ln.trip_ids]
-    if connection.vendor != "postgresql":  # pragma: no cover
-        Line.objects.bulk_create([Line(**dict(zip(LINE_COLUMNS, r, strict=True))) for r in line_rows])
-    else:
-        with connection.cursor() as c:
-            _copy(c, Line._meta.db_table, LINE_COLUMNS, line_rows)
+            head = f"{run.pk}\t{run.jurisdiction_id}\t"
+            tail = f"\t{first.isoformat()}\t"
+            stamp = now.isoformat()
+            _copy(c, Statement._meta.db_table, STATEMENT_COLUMNS, (
+                f"{sid}\t{head}{cid}{tail}{_copy_text(town)}\t{unit}\t{days}\t{amount}\t{stamp}\n"
+                for sid, (cid, town, unit, days, amount) in zip(ids, statements, strict=True)))
+            tails: dict[rules.LineOut, str] = {}
+            rendered = []
+            for sid, lines in zip(ids, line_sets, strict=True):
+                for pos, ln in enumerate(lines):
+                    t = tails.get(ln)
+                    if t is None:
+                        t = tails[ln] = _line_tail(ln, first)
+                    rendered.append(f"{sid}\t{t}\t{pos}\n")
+            _copy(c, Line._meta.db_table, LINE_COLUMNS, rendered)
     if paid_trips:
-        Trip.objects.bulk_update([Trip(id=tid, statement_id=sid) for tid, sid in paid_trips], ["statement"],
+        Trip.objects.bulk_update([Trip(id=tid, statement_id=ids[i]) for tid, i in paid_trips], ["statement"],
                                  batch_size=1000)
 
 
