@@ -35,10 +35,12 @@ class _Formats:
         self.money = wb.add_format({"num_format": MONEY})  # the body: plain cells, money formatted
 
 
-def _setup(ws, fmt: _Formats, title: str, widths, headers) -> None:
+def _setup(ws, fmt: _Formats, title: str, widths, headers, money_columns=()) -> None:
+    """Print setup, title and header rows. Money columns carry the number format as a column format, so that a
+    body row is one plain `write_row` (the cell takes its column's format)."""
     ws.freeze_panes(2, 0)  # title row + header row stay visible (A3)
     for i, w in enumerate(widths):
-        ws.set_column(i, i, w)
+        ws.set_column(i, i, w, fmt.money if i in money_columns else None)
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.fit_to_pages(1, 0)
@@ -90,19 +92,19 @@ def write_workbook(*, run: SubsidyRun, dispatch_unit_ids=None):
 
     kinds = selectors.export_kinds(run=run, dispatch_unit_ids=dispatch_unit_ids)
     ws = wb.add_worksheet("人员汇总")
+    first_money = len(CADRE_HEADERS)
     _setup(ws, fmt, f"{run.jurisdiction.name} {month} 驻村干部补贴发放人员汇总表",
-           [6, 10, 24, 12, 9] + [12] * len(kinds) + [12], CADRE_HEADERS + [KIND.get(k, k) for k in kinds] + ["合计"])
+           [6, 10, 24, 12, 9] + [12] * len(kinds) + [12], CADRE_HEADERS + [KIND.get(k, k) for k in kinds] + ["合计"],
+           money_columns=range(first_money, first_money + len(kinds) + 1))
     sums = [0] * len(kinds)
-    n, first_money = 0, len(CADRE_HEADERS)
-    write_row, write_number, money = ws.write_row, ws.write_number, fmt.money
+    n = 0
+    write_row = ws.write_row
     for n, (unit_name, name, township, days, total, *by_kind) in enumerate(
             selectors.export_cadre_rows(run=run, kinds=kinds, dispatch_unit_ids=dispatch_unit_ids).iterator(
                 chunk_size=STREAM), 1):
         by_kind = [v or 0 for v in by_kind]
         sums = [a + b for a, b in zip(sums, by_kind, strict=True)]
-        write_row(n + 1, 0, (n, name, unit_name, township or "", days))
-        write_row(n + 1, first_money, by_kind, money)
-        write_number(n + 1, first_money + len(kinds), total, money)
+        write_row(n + 1, 0, (n, name, unit_name, township or "", days, *by_kind, total))
     _total_row(ws, fmt, n + 2, [("合计", "bold"), (f"{n}人", "bold"), ("", ""), ("", ""), ("", "")]
                + [(v, "money") for v in sums] + [(grand, "money")])
 
@@ -112,8 +114,8 @@ def write_workbook(*, run: SubsidyRun, dispatch_unit_ids=None):
     for unit_id, unit_rows in groupby(rows, key=lambda r: r[0]):
         unit_name = names.get(unit_id, "")
         ws = wb.add_worksheet(_sheet_title(unit_name, used))
-        _setup(ws, fmt, f"{unit_name} {month} 驻村干部补贴发放明细", WIDTHS, HEADERS)
-        write_row, write_number, write_string = ws.write_row, ws.write_number, ws.write_string
+        _setup(ws, fmt, f"{unit_name} {month} 驻村干部补贴发放明细", WIDTHS, HEADERS, money_columns=(7, 8))
+        write_row = ws.write_row
         unit_total, n, r = 0, 0, 2
         for _cadre_id, cadre_rows in groupby(unit_rows, key=lambda r: r[1]):
             n += 1
@@ -122,12 +124,8 @@ def write_workbook(*, run: SubsidyRun, dispatch_unit_ids=None):
                 label = labels.get(rule_ref)
                 if label is None:
                     label = labels[rule_ref] = rule_label(rule_ref)
-                write_row(r, 0, (n, name, unit_name, township or "", days, KIND.get(kind, kind), qty))
-                write_number(r, 7, rate, money)
-                write_number(r, 8, amount, money)
-                write_string(r, 9, label)
-                if note:
-                    write_string(r, 10, note)
+                write_row(r, 0, (n, name, unit_name, township or "", days, KIND.get(kind, kind), qty, rate, amount,
+                                 label, note))
                 unit_total += amount
                 r += 1
         _total_row(ws, fmt, r, [("合计", "bold"), (f"{n}人", "bold")] + [("", "")] * 6
