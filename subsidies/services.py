@@ -10,8 +10,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
-from attendance.models import AttendanceSheet, DailyRecord
-from attendance.selectors import month_status_counts, payable_township_ids
+from attendance.models import AttendanceSheet, DailyRecord, Status
+from attendance.selectors import payable_township_ids
 from jurisdictions.audit import audit_record
 from jurisdictions.errors import InvalidInput, NotPermitted, RuleViolation
 from jurisdictions.models import Jurisdiction, OrgUnit, Role
@@ -222,14 +222,13 @@ class _MonthFacts:
         self.j, self.first, self.last, self.policy = j, first, rules.month_last(first), policy
         self._memo: dict[tuple, list[rules.LineOut]] = {}  # one month's policy per month: the month keys it
         last = self.last
-        self.counts = month_status_counts(jurisdiction=j, year=first.year, month=first.month,  # 1
-                                          township_ids=confirmed)
+        self.counts, self.main_township = _attendance_figures(j, first, last, confirmed)  # 1
         self.past = {}
         for m in issued:  # 2 queries per issued month (its policy is already loaded), at most LOOKBACK_MONTHS
             # confirmed sheets, and reviewed where the policy asks for a county review before pay (fengdu art.20)
             m_confirmed = payable_township_ids(jurisdiction=j, year=m.year, month=m.month, policy=past_policies[m])
             self.past[m] = (past_policies[m],
-                            month_status_counts(jurisdiction=j, year=m.year, month=m.month, township_ids=m_confirmed))
+                            _attendance_figures(j, m, rules.month_last(m), m_confirmed)[0])
         self.paid: dict[tuple[int, date], dict[str, Decimal]] = defaultdict(dict)
         self.paid_refs: dict[tuple[int, date], dict[str, str]] = defaultdict(dict)
         if issued:
@@ -385,7 +384,7 @@ def _compute(run: SubsidyRun, chunk: int) -> None:
     issued = _issued_months(j, first)  # 5
     past_policies = {m: policy_for_month(j, m) for m in issued}  # 1 per issued month
     data = _MonthFacts(j, first, policy, confirmed, issued, past_policies)  # 7 + 2 per issued month
-    main_township = _main_townships(j, first, last, confirmed)  # 13
+    main_township = data.main_township
     _check_rates(data)  # the refusal at creation is re-checked here (no query): nothing is written half-way
     candidates = data.candidates
 
@@ -491,12 +490,21 @@ def _write_statements(run: SubsidyRun, statements: list[tuple], line_sets: list[
                                  batch_size=1000)
 
 
-def _main_townships(jurisdiction, first, last, confirmed) -> dict[int, int]:
-    """cadre → the confirmed township where it spent most days this month. One query."""
-    rows = (DailyRecord.objects.filter(jurisdiction=jurisdiction, date__range=(first, last), township_id__in=confirmed)
-            .values("cadre_id", "township_id").annotate(n=Count("id")).order_by("cadre_id", "-n"))
-    out: dict[int, int] = {}
-    for r in rows:
-        out.setdefault(r["cadre_id"], r["township_id"])
-    return out
-
+def _attendance_figures(jurisdiction, first, last, township_ids) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    """The month's attendance in one GROUP BY (cadre, township, status) over the given townships:
+    (cadre → {status: days}, every status present; cadre → the township where it spent most days, the first
+    by id on a tie)."""
+    rows = (DailyRecord.objects.filter(jurisdiction=jurisdiction, date__range=(first, last),
+                                       township_id__in=township_ids)
+            .values_list("cadre_id", "township_id", "status").annotate(n=Count("id")).order_by())
+    counts: dict[int, dict[str, int]] = {}
+    by_town: dict[int, dict[int, int]] = defaultdict(dict)
+    statuses = Status.values
+    for cid, town, status, n in rows:
+        days = counts.get(cid)
+        if days is None:
+            days = counts[cid] = dict.fromkeys(statuses, 0)
+        days[status] = days.get(status, 0) + n
+        by_town[cid][town] = by_town[cid].get(town, 0) + n
+    main = {cid: min(towns, key=lambda t, towns=towns: (-towns[t], t)) for cid, towns in by_town.items()}
+    return counts, main
