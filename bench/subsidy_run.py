@@ -277,6 +277,8 @@ def main():
     parser.add_argument("--cadres", type=int, default=20000)
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--month", type=int, default=6)
+    parser.add_argument("--no-trace", action="store_true",
+                        help="skip the second pass under tracemalloc (slow at 100,000 cadres; RSS is still printed)")
     args = parser.parse_args()
 
     url = bench_url()
@@ -339,6 +341,8 @@ def main():
     print(f"ratio export/bare: {export_s / bare_s:.2f}x (target <= 1.2x)")
     print(f"peak RSS of the process: {rss1:.0f} MiB (before the run: {rss0:.0f} MiB)")
 
+    if args.no_trace:
+        return
     with transaction.atomic():  # second pass with tracemalloc, on the same data
         from subsidies.models import Trip
 
