@@ -98,3 +98,15 @@ def test_the_set_based_run_issues_the_same_lines_and_totals_as_the_per_cadre_run
     monkeypatch.setattr(services, "_write_statements", _orm_write)
     _run(w, JULY, fin)
     assert _issued(JULY) == now
+
+
+def test_a_line_whose_note_holds_tabs_newlines_and_backslashes_is_written_intact_by_copy(world):
+    """COPY's text format escapes what would otherwise split a row or a field."""
+    c = cadre_in_post(world)
+    run = SubsidyRun.objects.create(jurisdiction=world.jurisdiction, month=JUNE)
+    note = "说明\t含制表符\n换行\\反斜杠\\N"
+    line = rules.LineOut("meal", 1, Decimal("1.00"), Decimal("1.00"), "ganzhou art.27", note)
+    services._write_statements(run, [(c.id, None, c.dispatch_unit_id, 1, Decimal("1.00"))], [[line]])
+    st = Statement.objects.get(run=run)
+    assert (st.cadre_id, st.township_id, st.total) == (c.id, None, Decimal("1.00"))
+    assert Line.objects.get(statement=st).note == note
