@@ -272,6 +272,30 @@ def bare_export(run) -> float:
     return time.perf_counter() - t
 
 
+def explain_hot_queries(j, first) -> None:
+    """EXPLAIN (plan only) of the run's attendance aggregate and the export's line stream: the access path each
+    takes, printed so that a missing index shows up as a sequential scan of a big table."""
+    from django.db import connection
+
+    from attendance.models import DailyRecord
+    from subsidies import rules, selectors
+    from subsidies.models import SubsidyRun
+
+    run = SubsidyRun.objects.filter(jurisdiction=j, month=first).first()
+    queries = {"attendance aggregate": DailyRecord.objects.filter(
+        jurisdiction=j, date__range=(first, rules.month_last(first))).values_list(
+        "cadre_id", "township_id", "status").order_by()}
+    if run is not None:
+        queries["export lines"] = selectors.export_rows(run=run)
+    for name, qs in queries.items():
+        sql, params = qs.query.sql_with_params()
+        with connection.cursor() as c:
+            c.execute(f"EXPLAIN {sql}", params)
+            plan = [r[0] for r in c.fetchall()]
+        scans = [line.strip() for line in plan if "Scan" in line]
+        print(f"explain {name}: " + " | ".join(scans[:3]))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cadres", type=int, default=20000)
@@ -340,6 +364,7 @@ def main():
     print(f"bare XlsxWriter loop over the same cells: {bare_s:.2f}s")
     print(f"ratio export/bare: {export_s / bare_s:.2f}x (target <= 1.2x)")
     print(f"peak RSS of the process: {rss1:.0f} MiB (before the run: {rss0:.0f} MiB)")
+    explain_hot_queries(j, first)
 
     if args.no_trace:
         return
