@@ -16,7 +16,7 @@ from jurisdictions.errors import InvalidInput
 from teams.selectors import access_cadre
 
 from . import selectors, services
-from .models import DailyRecord, DiaryEntry, Flag, Inspection, Status
+from .models import AttendanceSheet, DailyRecord, DiaryEntry, Flag, Inspection, Status
 
 
 def cadre_in_scope(*, user, cadre_id):
@@ -263,13 +263,17 @@ class TownshipMonthlyApi(APIView):
             raise InvalidInput("请指定乡镇（org_unit=ID）。", code="org_unit_required")
         year, month = selectors.parse_month(p.get("month", ""))
         township = selectors.access_township(user=request.user, township_id=p["org_unit"])
-        memberships, _, figures, sheet = selectors.township_month(township=township, year=year, month=month,
-                                                                  with_records=False)
-        rows = [figures[m.cadre_id].as_dict() | {"name": m.cadre.name} for m in memberships]
+        first, last = selectors.month_bounds(year, month)
         paginator = Pagination()
-        page = paginator.paginate_queryset(rows, request, view=self)
-        response = paginator.get_paginated_response(page)
-        response.data["confirmed"] = sheet is not None
+        # paged in the database: a count and one page of memberships; figures for that page's cadres only
+        page = paginator.paginate_queryset(selectors.township_memberships_qs(township=township, first=first,
+                                                                             last=last), request, view=self)
+        figures = selectors.figures_for(jurisdiction=township.jurisdiction, year=year, month=month,
+                                        cadre_ids=[m.cadre_id for m in page])
+        sheet = AttendanceSheet.objects.filter(township=township, month=first).exists()
+        response = paginator.get_paginated_response(
+            [figures[m.cadre_id].as_dict() | {"name": m.cadre.name} for m in page])
+        response.data["confirmed"] = sheet
         return response
 
 

@@ -224,8 +224,11 @@ def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
             raise InvalidInput(f"{label}超出范围。", code="bad_location")
         coords.append(number)
     latitude, longitude = coords if None not in coords else (None, None)
-    _lock_open_month(township, day)
-    existing = DailyRecord.objects.filter(cadre=cadre, date=day).first()
+    q = Decimal("0.000001")
+    latitude = latitude.quantize(q) if latitude is not None else None
+    longitude = longitude.quantize(q) if longitude is not None else None
+    _share_open_month(township, day)
+    existing = DailyRecord.objects.select_for_update().filter(cadre=cadre, date=day).first()
     if existing and existing.status == Status.LEAVE:
         raise StateConflict("今天登记为请假，请先办理销假再打卡。", code="on_leave")
     if existing and existing.source != DailyRecord.Source.CHECK_IN and existing.status != Status.ON_DUTY:
@@ -233,18 +236,40 @@ def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
         # by an inspection must not disappear; the cadre asks the clerk to correct it
         raise StateConflict(f"今天已由{existing.get_source_display()}登记为“{existing.get_status_display()}”，"
                             "如有异议请联系乡镇考勤员更正。", code="recorded_by_township")
-    q = Decimal("0.000001")
-    record, _ = DailyRecord.objects.update_or_create(
-        cadre=cadre, date=day,
-        defaults={"jurisdiction_id": cadre.jurisdiction_id, "township": township, "status": Status.ON_DUTY,
-                  "source": DailyRecord.Source.CHECK_IN, "recorded_by": actor, "note": "本人打卡",
-                  "latitude": latitude.quantize(q) if latitude is not None else None,
-                  "longitude": longitude.quantize(q) if longitude is not None else None},
-    )
+    if (existing and existing.source == DailyRecord.Source.CHECK_IN and existing.status == Status.ON_DUTY
+            and existing.township_id == township.pk
+            and (latitude is None or (existing.latitude, existing.longitude) == (latitude, longitude))):
+        return existing  # a repeat tap changes nothing: nothing is written, no second audit row
+    values = {"jurisdiction_id": cadre.jurisdiction_id, "township": township, "status": Status.ON_DUTY,
+              "source": DailyRecord.Source.CHECK_IN, "recorded_by": actor, "note": "本人打卡",
+              "latitude": latitude, "longitude": longitude}
+    if existing is not None:
+        for k, v in values.items():
+            setattr(existing, k, v)
+        existing.save(update_fields=[*values, "recorded_at"])
+        record = existing
+    else:
+        record, _ = DailyRecord.objects.update_or_create(cadre=cadre, date=day, defaults=values)  # a racing tap
     audit_record(actor=actor, action="attendance.check_in", obj=record, jurisdiction=cadre.jurisdiction,
                  summary=f"{cadre.name} {day} 打卡在岗",
                  data={"located": latitude is not None and longitude is not None})
     return record
+
+
+def _share_open_month(township: OrgUnit, day: date) -> None:
+    """A check-in's lock: a SHARE lock on the township row, so that the township's check-ins run side by side
+    while the month's confirmation (which takes the row FOR UPDATE) still waits for them and they for it; then
+    refuse a confirmed month (a second query: it sees a confirmation committed while this one waited)."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as c:
+            c.execute("SELECT 1 FROM jurisdictions_orgunit WHERE id = %s FOR SHARE", [township.pk])
+    else:  # pragma: no cover
+        OrgUnit.objects.select_for_update().filter(pk=township.pk).first()
+    if month_is_confirmed(township_id=township.pk, day=day):
+        raise StateConflict(f"{township.name}{day.year}年{day.month}月考勤表已确认锁定，不能再修改。",
+                            code="month_confirmed")
 
 
 @transaction.atomic

@@ -13,6 +13,7 @@ later does not break it; `subsidies/tests/test_bench.py` runs it at 100 cadres u
 """
 
 import argparse
+import json
 import os
 import resource
 import sys
@@ -175,11 +176,133 @@ def build(cadres: int, year: int, month: int):
     return j, user, first, DailyRecord.objects.filter(jurisdiction=j).count()
 
 
+def lower_bound(j, first) -> tuple[float, int, int, object]:
+    """The hand-written SQL limit: one statement aggregating the month in PostgreSQL and writing the same
+    statements and lines (living allowance by dispatch level, communication prorated by days in post, the two
+    allowances of the bench's Ganzhou data) into copies of the two tables, with their indexes. → (seconds,
+    statements, lines, total)."""
+    from django.db import connection, transaction
+
+    from attendance.selectors import payable_township_ids
+    from subsidies import services
+
+    policy = services.policy_for_month(j, first)
+    living = policy.value("subsidy.living_per_day")
+    comm = policy.value("subsidy.communication_monthly")
+    levels = living.get("levels", {"central": "city", "province": "city", "city": "city", "county": "county"})
+    rate = {lvl: living[name] for lvl, name in levels.items()}
+    last = services.rules.month_last(first)
+    with connection.cursor() as c:
+        c.execute("DROP TABLE IF EXISTS lb_line, lb_statement")
+        c.execute("CREATE TABLE lb_statement (LIKE subsidies_statement INCLUDING ALL)")
+        c.execute("CREATE TABLE lb_line (LIKE subsidies_line INCLUDING ALL)")
+    t = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as c:
+        confirmed = list(payable_township_ids(jurisdiction=j, year=first.year, month=first.month, policy=policy))
+        c.execute("""
+            WITH att AS (
+                SELECT cadre_id, min(township_id) AS township_id,
+                       count(*) FILTER (WHERE status = 'on_duty') AS days
+                FROM attendance_dailyrecord
+                WHERE jurisdiction_id = %(j)s AND date BETWEEN %(first)s AND %(last)s
+                      AND township_id = ANY(%(confirmed)s)
+                GROUP BY cadre_id),
+            mem AS (
+                SELECT m.cadre_id, greatest(min(m.start_date), %(first)s::date) AS since
+                FROM teams_membership m JOIN att USING (cadre_id)
+                WHERE m.start_date <= %(last)s AND (m.end_date IS NULL OR m.end_date >= %(first)s)
+                GROUP BY m.cadre_id),
+            fig AS (
+                SELECT att.cadre_id, att.township_id, att.days, c.dispatch_unit_id,
+                       round(att.days * (%(rate)s::jsonb ->> c.dispatch_level)::numeric, 2) AS living,
+                       (%(rate)s::jsonb ->> c.dispatch_level)::numeric AS living_rate,
+                       round(%(comm)s::numeric * (%(last)s::date - mem.since + 1) / %(mdays)s, 2) AS comm
+                FROM att JOIN teams_cadre c ON c.id = att.cadre_id JOIN mem USING (cadre_id)),
+            st AS (
+                INSERT INTO lb_statement (run_id, jurisdiction_id, cadre_id, month, township_id, dispatch_unit_id,
+                                          paid_days, total, created_at)
+                SELECT 0, %(j)s, cadre_id, %(first)s, township_id, dispatch_unit_id, days, living + comm, now()
+                FROM fig RETURNING id, cadre_id)
+            INSERT INTO lb_line (statement_id, kind, quantity, rate, amount, rule_ref, note, for_month, base_kind,
+                                 position)
+            SELECT st.id, k.kind, k.qty, k.rate, k.amount, k.ref, k.note, %(first)s, k.kind, k.pos
+            FROM st JOIN fig USING (cadre_id),
+                 LATERAL (VALUES ('living', fig.days, fig.living_rate, fig.living, %(living_ref)s, '生活补助×驻村天数', 0),
+                                 ('communication', 1, fig.comm, fig.comm, %(comm_ref)s,
+                                  '通信补贴，整月，月标准' || %(comm)s || '元', 1)) k(kind, qty, rate, amount, ref, note, pos)
+            """, {"j": j.id, "first": first, "last": last, "confirmed": confirmed, "rate": json.dumps(rate),
+                  "comm": comm["amount"], "mdays": last.day, "living_ref": policy.get("subsidy.living_per_day").rule_ref,
+                  "comm_ref": policy.get("subsidy.communication_monthly").rule_ref})
+    seconds = time.perf_counter() - t
+    with connection.cursor() as c:
+        c.execute("SELECT count(*), coalesce(sum(total), 0) FROM lb_statement")
+        statements, total = c.fetchone()
+        c.execute("SELECT count(*) FROM lb_line")
+        lines = c.fetchone()[0]
+        c.execute("DROP TABLE lb_line, lb_statement")
+    return seconds, statements, lines, total
+
+
+def bare_export(run) -> float:
+    """The export's limit: a bare XlsxWriter (constant_memory) loop writing the same cells from the same three
+    streamed queries, without formats, print setup or labels. → seconds."""
+    import tempfile
+    from itertools import groupby
+
+    import xlsxwriter
+
+    from subsidies import selectors
+
+    t = time.perf_counter()
+    with tempfile.TemporaryFile(suffix=".xlsx") as out:
+        wb = xlsxwriter.Workbook(out, {"constant_memory": True})
+        ws = wb.add_worksheet("s")
+        for r, u in enumerate(selectors.export_units(run=run)):
+            ws.write_row(r, 0, (r, u["dispatch_unit__name"], u["cadres"], u["total"]))
+        kinds = selectors.export_kinds(run=run)
+        ws = wb.add_worksheet("c")
+        for r, row in enumerate(selectors.export_cadre_rows(run=run, kinds=kinds).iterator(chunk_size=2000)):
+            ws.write_row(r, 0, (r,) + tuple(v if v is not None else 0 for v in row))
+        rows = selectors.export_rows(run=run).iterator(chunk_size=2000)
+        for n, (_unit, unit_rows) in enumerate(groupby(rows, key=lambda r: r[0])):
+            ws = wb.add_worksheet(f"u{n}")
+            for r, row in enumerate(unit_rows):
+                ws.write_row(r, 0, (r,) + tuple(v if v is not None else "" for v in row[2:]))
+        wb.close()
+    return time.perf_counter() - t
+
+
+def explain_hot_queries(j, first) -> None:
+    """EXPLAIN (plan only) of the run's attendance aggregate and the export's line stream: the access path each
+    takes, printed so that a missing index shows up as a sequential scan of a big table."""
+    from django.db import connection
+
+    from attendance.models import DailyRecord
+    from subsidies import rules, selectors
+    from subsidies.models import SubsidyRun
+
+    run = SubsidyRun.objects.filter(jurisdiction=j, month=first).first()
+    queries = {"attendance aggregate": DailyRecord.objects.filter(
+        jurisdiction=j, date__range=(first, rules.month_last(first))).values_list(
+        "cadre_id", "township_id", "status").order_by()}
+    if run is not None:
+        queries["export lines"] = selectors.export_rows(run=run)
+    for name, qs in queries.items():
+        sql, params = qs.query.sql_with_params()
+        with connection.cursor() as c:
+            c.execute(f"EXPLAIN {sql}", params)
+            plan = [r[0] for r in c.fetchall()]
+        scans = [line.strip() for line in plan if "Scan" in line]
+        print(f"explain {name}: " + " | ".join(scans[:3]))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--cadres", type=int, default=20000)
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--month", type=int, default=6)
+    parser.add_argument("--no-trace", action="store_true",
+                        help="skip the second pass under tracemalloc (slow at 100,000 cadres; RSS is still printed)")
     args = parser.parse_args()
 
     url = bench_url()
@@ -231,9 +354,20 @@ def main():
     lines = Line.objects.filter(statement__run=run).count()
     print(f"run:    {run_s:.1f}s  status={run.status} statements={run.statement_count} lines={lines} "
           f"total={run.total} missing_sheets={len(run.missing_sheets)}")
+    lb_s, lb_statements, lb_lines, lb_total = lower_bound(j, first)
+    same = "identical" if (lb_statements, lb_lines, lb_total) == (run.statement_count, lines, run.total) else "DIFFER"
+    print(f"lower bound (one hand-written SQL statement): {lb_s:.2f}s  statements={lb_statements} lines={lb_lines} "
+          f"total={lb_total} ({same})")
+    print(f"ratio run/lower bound: {run_s / lb_s:.2f}x (target <= 4x)")
+    bare_s = bare_export(run)
     print(f"export: {export_s:.1f}s  {size / 1024 / 1024:.1f} MiB .xlsx")
+    print(f"bare XlsxWriter loop over the same cells: {bare_s:.2f}s")
+    print(f"ratio export/bare: {export_s / bare_s:.2f}x (target <= 1.2x)")
     print(f"peak RSS of the process: {rss1:.0f} MiB (before the run: {rss0:.0f} MiB)")
+    explain_hot_queries(j, first)
 
+    if args.no_trace:
+        return
     with transaction.atomic():  # second pass with tracemalloc, on the same data
         from subsidies.models import Trip
 

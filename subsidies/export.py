@@ -1,15 +1,13 @@
 """The finance workbook: a summary per dispatch unit, a summary with one row per cadre (each line kind a column),
-and one sheet of lines per dispatch unit, written with openpyxl's write-only mode into a temporary file (rows are
-streamed from the database, never held together). On every line quantity × rate = amount; the article column reads
-in Chinese (赣州市文件第27条)."""
+and one sheet of lines per dispatch unit, written with XlsxWriter in constant-memory mode into a temporary file: rows
+are streamed from the database and each row is flushed to disk once written, so memory stays flat whatever the
+number of cadres. On every line quantity × rate = amount; the article column reads in Chinese (赣州市文件第27条)."""
 
 import re
 import tempfile
 from itertools import groupby
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+import xlsxwriter
 
 from jurisdictions.templatetags.portal import rule_label
 
@@ -22,44 +20,35 @@ WIDTHS = [6, 10, 24, 12, 9, 14, 7, 11, 12, 22, 48]
 SUMMARY_HEADERS = ["序号", "派出单位", "人数", "金额"]
 CADRE_HEADERS = ["序号", "姓名", "派出单位", "乡镇", "驻村天数"]
 KIND = dict(LineKind.choices)
-_thin = Side(style="thin", color="999999")
-BORDER = Border(left=_thin, right=_thin, top=_thin, bottom=_thin)
-HEAD_FONT = Font(bold=True)
-HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+STREAM = 2000  # rows fetched per round trip (server-side cursor)
 
 
-def _cell(ws, value, *, money=False, bold=False, header=False):
-    c = WriteOnlyCell(ws, value=value)
-    c.border = BORDER
-    if money:
-        c.number_format = MONEY
-    if bold or header:
-        c.font = HEAD_FONT
-    if header:
-        c.fill = HEAD_FILL
-        c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    return c
+class _Formats:
+    def __init__(self, wb):
+        border = {"border": 1, "border_color": "#999999"}
+        self.cell = wb.add_format(border)
+        self.bold = wb.add_format({**border, "bold": True})
+        self.money_cell = wb.add_format({**border, "num_format": MONEY})
+        self.money_bold = wb.add_format({**border, "num_format": MONEY, "bold": True})
+        self.header = wb.add_format({**border, "bold": True, "bg_color": "#DDEBF7", "align": "center",
+                                     "valign": "vcenter", "text_wrap": True})
+        self.money = wb.add_format({"num_format": MONEY})  # the body: plain cells, money formatted
 
 
-def _money(ws, value):
-    c = WriteOnlyCell(ws, value=value)
-    c.number_format = MONEY
-    return c
-
-
-def _setup(ws, title: str, widths, columns: int):
-    ws.freeze_panes = "A3"  # title row + header row stay visible
+def _setup(ws, fmt: _Formats, title: str, widths, headers, money_columns=()) -> None:
+    """Print setup, title and header rows. Money columns carry the number format as a column format, so that a
+    body row is one plain `write_row` (the cell takes its column's format)."""
+    ws.freeze_panes(2, 0)  # title row + header row stay visible (A3)
     for i, w in enumerate(widths):
-        ws.column_dimensions[chr(65 + i)].width = w
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = "9"  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:2"
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.append([_cell(ws, title, bold=True)] + [None] * (columns - 1))
+        ws.set_column(i, i, w, fmt.money if i in money_columns else None)
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0, 1)
+    ws.center_horizontally()
+    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.write(0, 0, title, fmt.bold)
+    ws.write_row(1, 0, headers, fmt.header)
 
 
 def _sheet_title(name: str, used: set) -> str:
@@ -72,68 +61,76 @@ def _sheet_title(name: str, used: set) -> str:
     return title
 
 
+def _total_row(ws, fmt: _Formats, row: int, cells) -> None:
+    """The 合计 row: (value, money?) pairs, bordered and bold where given."""
+    for col, (value, kind) in enumerate(cells):
+        f = {"money": fmt.money_bold, "bold": fmt.bold}.get(kind, fmt.cell)
+        ws.write(row, col, value, f)
+
+
 def write_workbook(*, run: SubsidyRun, dispatch_unit_ids=None):
     """→ an open temporary file holding the .xlsx (deleted when closed)."""
     units = selectors.export_units(run=run, dispatch_unit_ids=dispatch_unit_ids)
     names = {u["dispatch_unit_id"]: u["dispatch_unit__name"] for u in units}
     month = f"{run.month:%Y年%m月}"
-    wb = Workbook(write_only=True)
+    out = tempfile.TemporaryFile(suffix=".xlsx")
+    wb = xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
+    fmt = _Formats(wb)
 
-    ws = wb.create_sheet("汇总")
-    _setup(ws, f"{run.jurisdiction.name} {month} 驻村干部补贴发放汇总表", [6, 36, 8, 14], len(SUMMARY_HEADERS))
-    ws.append([_cell(ws, h, header=True) for h in SUMMARY_HEADERS])
-    grand, people = 0, 0
+    ws = wb.add_worksheet("汇总")
+    _setup(ws, fmt, f"{run.jurisdiction.name} {month} 驻村干部补贴发放汇总表", [6, 36, 8, 14], SUMMARY_HEADERS)
+    grand, people, r = 0, 0, 2
     for i, u in enumerate(units, 1):
-        ws.append([_cell(ws, i), _cell(ws, u["dispatch_unit__name"]), _cell(ws, u["cadres"]),
-                   _cell(ws, u["total"], money=True)])
+        ws.write_row(r, 0, (i, u["dispatch_unit__name"], u["cadres"]), fmt.cell)
+        ws.write_number(r, 3, u["total"], fmt.money_cell)
         grand += u["total"]
         people += u["cadres"]
-    ws.append([_cell(ws, "合计", bold=True), _cell(ws, ""), _cell(ws, people, bold=True),
-               _cell(ws, grand, money=True, bold=True)])
+        r += 1
+    _total_row(ws, fmt, r, [("合计", "bold"), ("", ""), (people, "bold"), (grand, "money")])
     if run.missing_sheets:
-        ws.append([])
-        ws.append([_cell(ws, "未确认考勤、本月未发放的乡镇：" + "、".join(m["name"] for m in run.missing_sheets))])
+        ws.write(r + 2, 0, "未确认考勤、本月未发放的乡镇：" + "、".join(m["name"] for m in run.missing_sheets), fmt.cell)
 
     kinds = selectors.export_kinds(run=run, dispatch_unit_ids=dispatch_unit_ids)
-    ws = wb.create_sheet("人员汇总")
-    headers = CADRE_HEADERS + [KIND.get(k, k) for k in kinds] + ["合计"]
-    _setup(ws, f"{run.jurisdiction.name} {month} 驻村干部补贴发放人员汇总表",
-           [6, 10, 24, 12, 9] + [12] * len(kinds) + [12], len(headers))
-    ws.append([_cell(ws, h, header=True) for h in headers])
+    ws = wb.add_worksheet("人员汇总")
+    first_money = len(CADRE_HEADERS)
+    _setup(ws, fmt, f"{run.jurisdiction.name} {month} 驻村干部补贴发放人员汇总表",
+           [6, 10, 24, 12, 9] + [12] * len(kinds) + [12], CADRE_HEADERS + [KIND.get(k, k) for k in kinds] + ["合计"],
+           money_columns=range(first_money, first_money + len(kinds) + 1))
     sums = [0] * len(kinds)
     n = 0
+    write_row = ws.write_row
     for n, (unit_name, name, township, days, total, *by_kind) in enumerate(
             selectors.export_cadre_rows(run=run, kinds=kinds, dispatch_unit_ids=dispatch_unit_ids).iterator(
-                chunk_size=2000), 1):
+                chunk_size=STREAM), 1):
         by_kind = [v or 0 for v in by_kind]
         sums = [a + b for a, b in zip(sums, by_kind, strict=True)]
-        ws.append([n, name, unit_name, township or "", days] + [_money(ws, v) for v in by_kind] + [_money(ws, total)])
-    ws.append([_cell(ws, "合计", bold=True), _cell(ws, f"{n}人", bold=True)] + [_cell(ws, "") for _ in range(3)]
-              + [_cell(ws, v, money=True, bold=True) for v in sums] + [_cell(ws, grand, money=True, bold=True)])
+        write_row(n + 1, 0, (n, name, unit_name, township or "", days, *by_kind, total))
+    _total_row(ws, fmt, n + 2, [("合计", "bold"), (f"{n}人", "bold"), ("", ""), ("", ""), ("", "")]
+               + [(v, "money") for v in sums] + [(grand, "money")])
 
     used = {"汇总", "人员汇总"}
     labels: dict[str, str] = {}
-    rows = selectors.export_rows(run=run, dispatch_unit_ids=dispatch_unit_ids).iterator(chunk_size=2000)
+    rows = selectors.export_rows(run=run, dispatch_unit_ids=dispatch_unit_ids).iterator(chunk_size=STREAM)
     for unit_id, unit_rows in groupby(rows, key=lambda r: r[0]):
         unit_name = names.get(unit_id, "")
-        ws = wb.create_sheet(_sheet_title(unit_name, used))
-        _setup(ws, f"{unit_name} {month} 驻村干部补贴发放明细", WIDTHS, len(HEADERS))
-        ws.append([_cell(ws, h, header=True) for h in HEADERS])
-        unit_total, n = 0, 0
+        ws = wb.add_worksheet(_sheet_title(unit_name, used))
+        _setup(ws, fmt, f"{unit_name} {month} 驻村干部补贴发放明细", WIDTHS, HEADERS, money_columns=(7, 8))
+        write_row = ws.write_row
+        unit_total, n, r = 0, 0, 2
         for _cadre_id, cadre_rows in groupby(unit_rows, key=lambda r: r[1]):
             n += 1
-            for r in cadre_rows:
-                _, _, name, township, days, _total, kind, qty, rate, amount, rule_ref, note = r
-                # plain values where no format is needed: styled cells cost ~10× more to write
-                if rule_ref not in labels:
-                    labels[rule_ref] = rule_label(rule_ref)
-                ws.append([n, name, unit_name, township or "", days, KIND.get(kind, kind), qty,
-                           _money(ws, rate), _money(ws, amount), labels[rule_ref], note])
+            for row in cadre_rows:
+                _, _, name, township, days, _total, kind, qty, rate, amount, rule_ref, note = row
+                label = labels.get(rule_ref)
+                if label is None:
+                    label = labels[rule_ref] = rule_label(rule_ref)
+                write_row(r, 0, (n, name, unit_name, township or "", days, KIND.get(kind, kind), qty, rate, amount,
+                                 label, note))
                 unit_total += amount
-        ws.append([_cell(ws, "合计", bold=True), _cell(ws, f"{n}人", bold=True)] + [_cell(ws, "") for _ in range(6)]
-                  + [_cell(ws, unit_total, money=True, bold=True), _cell(ws, ""), _cell(ws, "")])
-    out = tempfile.TemporaryFile(suffix=".xlsx")
-    wb.save(out)
+                r += 1
+        _total_row(ws, fmt, r, [("合计", "bold"), (f"{n}人", "bold")] + [("", "")] * 6
+                   + [(unit_total, "money"), ("", ""), ("", "")])
+    wb.close()
     out.seek(0)
     return out
 

@@ -182,12 +182,13 @@ def test_township_figures_for_300_cadres_take_as_many_queries_as_for_3(api, cler
     assert r.status_code == 200 and r.data["count"] == 3
     _township_of(world, 297)
     clerk._portal_scope = None
-    # 1 role grants of the clerk, 1 is the clerk a cadre, 1 the township in scope, 1 memberships of the township,
-    # 1 policy in force, 1 entered calendar days, 1 status counts, 1 postings of the year to date, 1 approved leave
-    # days, 1 yearly counted days (ganzhou art.16), 1 sheet
+    # 1 role grants of the clerk, 1 is the clerk a cadre, 1 the township in scope, 1 count of the township's
+    # cadres, 1 one page of memberships (paged in the database), 1 policy in force, 1 entered calendar days,
+    # 1 status counts, 1 postings of the year to date, 1 approved leave days, 1 yearly counted days
+    # (ganzhou art.16), 1 sheet
     with django_assert_num_queries(len(small.captured_queries)):
         r = client.get(url, {"org_unit": world.township_a.id, "month": "2026-10", "page_size": 500})
-    assert r.data["count"] == 300 and len(small.captured_queries) <= 11
+    assert r.data["count"] == 300 and len(small.captured_queries) <= 12
     first = r.data["results"][0]
     assert first["required_days"] == 20 and first["rule_ref"] == "ganzhou art.16"
     assert first["on_duty_days"] + first["official_business_days"] == first["counted_days"]
@@ -208,3 +209,24 @@ def test_monthly_figures_of_one_cadre_take_a_fixed_number_of_queries(api, clerk,
     # date, 1 approved leave days, 1 yearly counts
     with django_assert_num_queries(9):
         client.get(URL, {"cadre": member.id, "month": "2026-10"})
+
+
+def test_the_township_figures_are_paged_in_the_database_in_the_sheets_row_order(api, clerk, world):
+    """A page of 50 reads the figures of 50 cadres, not of all 300, and the pages follow the sheet's row order."""
+    from attendance.selectors import month_bounds, township_memberships
+
+    url = "/api/v1/attendance/monthly/township/"
+    client = api(clerk)
+    _township_of(world, 120)
+    order = [m.cadre.name for m in township_memberships(township=world.township_a,
+                                                        first=month_bounds(2026, 10)[0], last=month_bounds(2026, 10)[1])]
+    names = []
+    for page in (1, 2, 3):
+        with CaptureQueriesContext(connection) as q:
+            r = client.get(url, {"org_unit": world.township_a.id, "month": "2026-10", "page": page})
+        assert r.status_code == 200 and r.data["count"] == 120
+        names += [row["name"] for row in r.data["results"]]
+        counts = [x["sql"] for x in q.captured_queries if "attendance_dailyrecord" in x["sql"]
+                  and "GROUP BY" in x["sql"]][0]
+        assert counts.count(",") < 120  # only the page's cadres are counted
+    assert names == order and len(r.data["results"]) == 20

@@ -10,7 +10,7 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_benchmark_script_builds_its_data_runs_the_month_and_exports_at_a_small_size():
+def test_the_benchmark_script_builds_its_data_runs_the_month_and_exports_at_a_small_size_beside_its_limits():
     db = settings.DATABASES["default"]
     bench_db = f"{db['NAME']}_bench_test"  # never `make bench`'s database nor another checkout's
     env = {**os.environ, "BENCH_DB_NAME": bench_db, "CELERY_BROKER_URL": "",
@@ -23,6 +23,9 @@ def test_the_benchmark_script_builds_its_data_runs_the_month_and_exports_at_a_sm
         assert "data: 100 cadres" in out and "status=done" in out and "export:" in out, out
         statements = int(out.split("statements=")[1].split()[0])
         assert statements > 0
+        # the limits printed beside the figures, in the same run (issue 15)
+        assert "ratio run/lower bound:" in out and "ratio export/bare:" in out, out
+        assert "(identical)" in out, out  # the hand-written SQL issues the same statements, lines and total
     finally:
         import psycopg2
 

@@ -1,0 +1,115 @@
+"""Check-in under load (issue 15): a repeat tap writes nothing, and the check-ins of one township do not queue
+behind each other (they lock only what two check-ins really race on), while the month's confirmation still
+excludes them."""
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.utils import timezone
+
+from jurisdictions.models import AuditEvent
+from tests import factories as f
+
+from .. import services
+from ..models import DailyRecord
+from .conftest import place
+
+
+@pytest.mark.django_db
+def test_a_repeat_check_in_that_changes_nothing_writes_no_second_record_or_audit_row(world):
+    user = f.UserFactory(jurisdiction=world.jurisdiction)
+    cadre = place(world.team_a, user=user)
+    first = services.check_in(actor=user, latitude="25.831234", longitude="114.933456")
+    stamp = DailyRecord.objects.get(pk=first.pk).recorded_at
+    again = services.check_in(actor=user, latitude="25.831234", longitude="114.933456")
+    services.check_in(actor=user)  # a tap without a location keeps the one recorded
+    assert again.pk == first.pk
+    assert AuditEvent.objects.filter(action="attendance.check_in").count() == 1
+    rec = DailyRecord.objects.get(cadre=cadre, date=timezone.localdate())
+    assert rec.recorded_at == stamp and rec.latitude == Decimal("25.831234")
+
+
+@pytest.mark.django_db
+def test_a_check_in_from_a_new_place_updates_the_location_and_is_audited(world):
+    user = f.UserFactory(jurisdiction=world.jurisdiction)
+    place(world.team_a, user=user)
+    services.check_in(actor=user, latitude="25.831234", longitude="114.933456")
+    rec = services.check_in(actor=user, latitude="25.900000", longitude="114.900000")
+    assert rec.latitude == Decimal("25.900000")
+    assert AuditEvent.objects.filter(action="attendance.check_in").count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_cadres_of_one_township_check_in_at_the_same_time_without_waiting_for_each_other(
+        seeded_transactional_db):
+    from conftest import build_world
+
+    w = build_world("ganzhou")
+    users = [f.UserFactory(jurisdiction=w.jurisdiction) for _ in range(2)]
+    for u in users:
+        place(w.team_a, user=u)
+    first_in, release = threading.Event(), threading.Event()
+    errors = []
+
+    def hold():
+        try:
+            with transaction.atomic():
+                services.check_in(actor=users[0])
+                first_in.set()
+                release.wait(10)  # the first check-in's transaction stays open
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    t = threading.Thread(target=hold)
+    t.start()
+    try:
+        assert first_in.wait(10)
+        with transaction.atomic():
+            with connection.cursor() as c:
+                c.execute("SET LOCAL lock_timeout = '2s'")  # before: waited for the township row, then failed
+            rec = services.check_in(actor=users[1])
+        assert rec.status == "on_duty"
+    finally:
+        release.set()
+        t.join()
+    assert not errors
+    assert DailyRecord.objects.filter(township=w.township_a, date=timezone.localdate()).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_confirmation_still_waits_for_an_open_check_in_of_its_township(seeded_transactional_db):
+    """The month's confirmation takes the township row FOR UPDATE: it cannot pass a check-in in flight."""
+    from conftest import build_world
+    from jurisdictions.models import OrgUnit
+
+    w = build_world("ganzhou")
+    user = f.UserFactory(jurisdiction=w.jurisdiction)
+    place(w.team_a, user=user)
+    first_in, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                services.check_in(actor=user)
+                first_in.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    t = threading.Thread(target=hold)
+    t.start()
+    try:
+        assert first_in.wait(10)
+        from django.db.utils import OperationalError
+
+        with pytest.raises(OperationalError), transaction.atomic():
+            with connection.cursor() as c:
+                c.execute("SET LOCAL lock_timeout = '500ms'")
+            OrgUnit.objects.select_for_update().filter(pk=w.township_a.pk).first()
+    finally:
+        release.set()
+        t.join()
