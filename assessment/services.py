@@ -284,10 +284,25 @@ def poll_record(*, actor, assessment_id, favourable, total) -> tuple[Assessment,
     return a, flag
 
 
+# 评先评优: the grade a no_award consequence bars (the glossary's 优秀)
+AWARD_GRADES = {"excellent"}
+
+
 def extra_grade_refusals(*, assessment: Assessment, grade: str, policy: Policy) -> list[RuleViolation]:
-    """The one place for refusals other domains add to a grade (e.g. personnel cases: a recalled Linfen cadre cannot
-    be graded 优秀 that year). Returns the refusals; the first one is raised."""
-    return []
+    """The one place for refusals other domains add to a grade. Returns the refusals; the first one is raised.
+
+    Personnel cases (linfen art.9(五) "当年不得评先评优"): a decided case's `no_award` consequence that runs at any time
+    in the period's year bars the award grade (优秀) of that year's assessment, whenever the grading is done."""
+    from teams.selectors import consequences_overlapping
+
+    if grade not in AWARD_GRADES:
+        return []
+    year = assessment.period.year
+    barred = consequences_overlapping(cadre_id=assessment.cadre_id, first=date(year, 1, 1), last=date(year, 12, 31),
+                                      kind="no_award")
+    return [RuleViolation(f"{assessment.cadre.name}{year}年因{c.case.get_kind_display()}（{c.case.ground}）"
+                          f"不得评先评优，不能评为优秀。", code="no_award", rule_ref=c.rule_ref, overridable=False)
+            for c in barred]
 
 
 @transaction.atomic

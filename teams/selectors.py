@@ -197,6 +197,18 @@ def recall_flag_queue(*, user):
             .select_related("cadre").distinct().order_by("-created_at", "-id"))
 
 
+def consequences_overlapping(*, cadre_id: int, first, last, kind: str | None = None):
+    """Consequences of decided cases that run at some time in [first, last] (e.g. the year an annual assessment
+    grades). One query."""
+    from .models import Consequence
+
+    qs = (Consequence.objects.filter(cadre_id=cadre_id, starts_on__lte=last)
+          .filter(Q(until__isnull=True) | Q(until__gte=first)).select_related("case").order_by("starts_on", "id"))
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return list(qs)
+
+
 def consequences_in_force(*, cadre_id: int, on, kind: str | None = None):
     """Consequences of decided cases in force on `on` (临汾 art.9: a recalled cadre is not awarded that year, not
     promoted for 2 years; the personnel-file entry has no end). One query."""

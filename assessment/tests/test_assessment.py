@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from conftest import build_world
 from jurisdictions.models import Role
 from tests import factories as f
 
@@ -362,3 +363,29 @@ def test_the_grade_sheet_exports_one_row_per_cadre_with_grade_and_articles(db, a
     names = {v[1]: v for v in values}
     assert "称职" in names[s.cadres[0].name] and "表现良好" in names[s.cadres[0].name]
     assert "否" in names[late.name] and any("丰都" in str(x) and "15" in str(x) for x in names[late.name])
+
+
+def test_linfen_art_9_a_recalled_cadre_cannot_be_graded_excellent_that_year_but_may_be_graded_otherwise(db, api):
+    """linfen art.9(五): a recall brings "当年不得评先评优": the year's annual assessment refuses 优秀 with the article,
+    however late in the year or after it the grading is done; another grade is accepted."""
+    from django.utils import timezone
+
+    from teams.tests.test_personnel_cases import URL, _member, _open, _users
+
+    w = build_world("linfen")
+    u = _users(w)
+    _member(w)  # art.4: one previous member stays
+    m = _member(w)
+    case = _open(api, u["county_office"], m.cadre, ground="2").json()
+    assert api(u["county_office"]).post(f"{URL}{case['id']}/approve/").status_code == 200
+    year = timezone.localdate().year
+    opener = f.user_with_role(Role.COUNTY_ORG_DEPT, jurisdiction=w.jurisdiction)
+    r = api(opener).post("/api/v1/assessment-periods/", {"jurisdiction": "linfen", "kind": "annual", "year": year},
+                         format="json")
+    assert r.status_code == 201, r.json()
+    row = assessments(api, u["county_office"], r.json()["id"])[m.cadre_id]
+    refused = grade(api, u["county_office"], row["id"], "excellent")
+    assert refused.status_code == 400
+    assert (refused.json()["code"], refused.json()["rule_ref"]) == ("no_award", "linfen art.9")
+    assert "不得评先评优" in refused.json()["detail"]
+    assert grade(api, u["county_office"], row["id"], "competent").status_code == 200
