@@ -27,4 +27,5 @@ def log_in(page, base_url: str, username: str, password: str = "pass-1234") -> N
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{base_url}/")
+    # each role lands on its own home (org departments and county/city offices on the dashboard, issue 12)
+    page.wait_for_url(lambda url: url.startswith(base_url) and "/login/" not in url)
