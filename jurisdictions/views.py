@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config import security
+
 from . import policy_labels, selectors, services
 from .errors import PortalError
 from .forms import PolicyVersionForm
@@ -21,12 +23,32 @@ from .scoping import scope_for
 
 
 class PortalLoginView(LoginView):
+    """Throttled per address (an address trying many usernames); django-axes locks a username from one address
+    after repeated failures (its 429 comes from config.security.lockout_response)."""
+
     template_name = "registration/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        throttle = security.LoginIpThrottle()
+        if not throttle.allow_request(request, self):
+            form = self.get_form_class()(request)
+            return render(request, self.template_name, {"form": form, "throttled": security.throttled_detail(throttle.wait())},
+                          status=429)
+        return super().post(request, *args, **kwargs)
 
 
 @require_POST
 def logout_view(request):
+    logout(request)
+    return redirect("login")
+
+
+@require_POST
+@login_required
+def sign_out_everywhere_view(request):
+    """退出所有设备: every session (this one too) and every API token of the user."""
+    security.sign_out_everywhere(request.user)
     logout(request)
     return redirect("login")
 
