@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "config.apps.PortalConfig",  # input bounds (config/inputs.py)
     "jurisdictions",
     "teams",
     "attendance",
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "config.security.PermissionsPolicyMiddleware",
+    "config.security.RejectNulMiddleware",
     "jurisdictions.middleware.PortalErrorMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the Chinese 429 (config.security.lockout_response)
 ]
@@ -236,6 +238,10 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+# Bounds on input (config/inputs.py): every date in the API and on pages, every money amount (2 decimal places).
+PORTAL_DATE_MIN = os.environ.get("DJANGO_DATE_MIN", "1900-01-01")  # birth dates are the earliest the portal keeps
+PORTAL_DATE_MAX = os.environ.get("DJANGO_DATE_MAX", "2099-12-31")
+PORTAL_AMOUNT_MAX = os.environ.get("DJANGO_AMOUNT_MAX", "10000000.00")  # 1,000万元: above any allowance or fund
 # Permissions-Policy: no powerful feature anywhere, geolocation only on the pages named here (check-in).
 PERMISSIONS_POLICY_GEOLOCATION_URL_NAMES = ["attendance-check-in"]
 # ------------------------------------------------------------------------------------------------------------

@@ -1,0 +1,114 @@
+"""Issue 14, bad input: each of these was a 500 or was accepted. Each is now a 400 in the contract's error shape
+(`{code, detail, ...}`) and nothing is saved."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from attendance.models import DiaryEntry
+from funds.models import FundAccount
+from jurisdictions.models import Role
+from teams.models import Team
+from tests import factories as f
+
+
+def _api(user):
+    c = APIClient()
+    c.force_authenticate(user)
+    return c
+
+
+def _is_400(r):
+    assert r.status_code == 400, (r.status_code, r.content[:300])
+    body = r.json()
+    assert body["code"] and body["detail"]
+    return body
+
+
+@pytest.fixture
+def admin(world):
+    return f.user_with_role(Role.JURISDICTION_ADMIN, username="admin_gz", jurisdiction=world.jurisdiction)
+
+
+@pytest.fixture
+def cadre_user(world):
+    m = f.MembershipFactory(team=world.team_a)
+    user = f.UserFactory(username="cadre_gz", jurisdiction=world.jurisdiction)
+    m.cadre.user = user
+    m.cadre.save(update_fields=["user"])
+    return user
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0000-01", "0001-01", "2026-13"])
+def test_a_month_outside_the_portals_years_is_a_400_on_the_cadre_month(world, admin, month):
+    m = f.MembershipFactory(team=world.team_a)
+    _is_400(_api(admin).get("/api/v1/attendance/monthly/", {"cadre": m.cadre_id, "month": month}))
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0000-01"])
+def test_a_month_outside_the_portals_years_is_a_400_on_the_township_month(world, admin, month):
+    _is_400(_api(admin).get("/api/v1/attendance/monthly/township/", {"org_unit": world.township_a.pk, "month": month}))
+
+
+@pytest.mark.parametrize("month", ["9999-12", "0000-01"])
+def test_a_month_outside_the_portals_years_is_a_400_on_the_calendar(world, admin, month):
+    _is_400(_api(admin).get("/api/v1/calendar/", {"month": month}))
+
+
+def _team(world, **over):
+    return {"jurisdiction": "ganzhou", "kind": "village", "name": "新队", "host_unit": world.village_b.pk,
+            "dispatch_level": "city", "term_start": "2026-01-01", **over}
+
+
+@pytest.mark.parametrize("term_start", ["9999-12-31", "0001-01-01", "20260101", "2026/01/01"])
+def test_a_team_term_starting_on_an_impossible_or_non_iso_date_is_a_400_and_no_team_is_made(world, admin, term_start):
+    before = Team.objects.count()
+    body = _is_400(_api(admin).post("/api/v1/teams/", _team(world, term_start=term_start), format="json"))
+    assert "term_start" in body["errors"]
+    assert Team.objects.count() == before
+
+
+def test_a_nul_character_in_the_cadre_search_is_a_400(world, admin):
+    _is_400(_api(admin).get("/api/v1/cadres/", {"q": "a\x00b"}))
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "20261120", "1899-12-31"])
+def test_a_diary_dated_outside_the_portals_years_or_not_iso_is_a_400_and_nothing_is_saved(world, cadre_user, day):
+    body = _is_400(_api(cadre_user).post("/api/v1/diaries/", {"date": day, "content": "走访农户"}, format="json"))
+    assert "date" in body["errors"]
+    assert not DiaryEntry.objects.exists()
+
+
+def test_a_diary_on_an_iso_date_is_still_saved_and_returned_as_iso(world, cadre_user):
+    r = _api(cadre_user).post("/api/v1/diaries/", {"date": "2026-11-02", "content": "走访农户"}, format="json")
+    assert r.status_code == 201, r.content
+    assert r.json()["date"] == "2026-11-02"
+
+
+@pytest.mark.parametrize("amount", ["１００", "1e9", "1E3", "100000000.00", "NaN", "Infinity", "-0x10"])
+def test_a_budget_in_full_width_digits_scientific_notation_or_above_the_maximum_is_a_400(world, admin, amount):
+    body = _is_400(_api(admin).post("/api/v1/fund-accounts/", {"team": world.team_a.pk, "year": 2026,
+                                                               "source": "county_finance", "amount": amount}, format="json"))
+    assert "amount" in body["errors"]
+    assert not FundAccount.objects.exists()
+
+
+def test_the_amount_maximum_is_a_setting(world, admin, settings):
+    settings.PORTAL_AMOUNT_MAX = "5000.00"
+    body = _is_400(_api(admin).post("/api/v1/fund-accounts/", {"team": world.team_a.pk, "year": 2026,
+                                                               "source": "county_finance", "amount": "5000.01"}, format="json"))
+    assert "5000.00" in body["detail"]
+
+
+def test_a_plain_budget_within_the_maximum_is_still_accepted(world, admin):
+    r = _api(admin).post("/api/v1/fund-accounts/", {"team": world.team_a.pk, "year": 2026, "source": "county_finance",
+                                                    "amount": "200000.00"}, format="json")
+    assert r.status_code == 201, r.content
+    assert FundAccount.objects.get().amount == 200000
+
+
+def test_a_nul_character_in_a_page_query_is_a_400(world, admin):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(admin)
+    assert c.get("/cadres/", {"q": "a\x00b"}).status_code == 400
