@@ -8,9 +8,10 @@ import tempfile
 from itertools import groupby
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
+from jurisdictions.excel import excel_row, excel_text
 from jurisdictions.templatetags.portal import rule_label
 
 from . import selectors
@@ -29,7 +30,9 @@ HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 
 def _cell(ws, value, *, money=False, bold=False, header=False):
-    c = WriteOnlyCell(ws, value=value)
+    c = excel_text(ws, value)  # a text cell when the value could read as a formula
+    if not isinstance(c, Cell):
+        c = WriteOnlyCell(ws, value=value)
     c.border = BORDER
     if money:
         c.number_format = MONEY
@@ -107,7 +110,8 @@ def write_workbook(*, run: SubsidyRun, dispatch_unit_ids=None):
                 chunk_size=2000), 1):
         by_kind = [v or 0 for v in by_kind]
         sums = [a + b for a, b in zip(sums, by_kind, strict=True)]
-        ws.append([n, name, unit_name, township or "", days] + [_money(ws, v) for v in by_kind] + [_money(ws, total)])
+        ws.append(excel_row(ws, [n, name, unit_name, township or "", days])  # names never become formulas
+                  + [_money(ws, v) for v in by_kind] + [_money(ws, total)])
     ws.append([_cell(ws, "合计", bold=True), _cell(ws, f"{n}人", bold=True)] + [_cell(ws, "") for _ in range(3)]
               + [_cell(ws, v, money=True, bold=True) for v in sums] + [_cell(ws, grand, money=True, bold=True)])
 
@@ -127,8 +131,8 @@ def write_workbook(*, run: SubsidyRun, dispatch_unit_ids=None):
                 # plain values where no format is needed: styled cells cost ~10× more to write
                 if rule_ref not in labels:
                     labels[rule_ref] = rule_label(rule_ref)
-                ws.append([n, name, unit_name, township or "", days, KIND.get(kind, kind), qty,
-                           _money(ws, rate), _money(ws, amount), labels[rule_ref], note])
+                ws.append(excel_row(ws, [n, name, unit_name, township or "", days, KIND.get(kind, kind), qty,
+                                         _money(ws, rate), _money(ws, amount), labels[rule_ref], note]))
                 unit_total += amount
         ws.append([_cell(ws, "合计", bold=True), _cell(ws, f"{n}人", bold=True)] + [_cell(ws, "") for _ in range(6)]
                   + [_cell(ws, unit_total, money=True, bold=True), _cell(ws, ""), _cell(ws, "")])
