@@ -1,6 +1,8 @@
 """Issue 14, bad input: each of these was a 500 or was accepted. Each is now a 400 in the contract's error shape
 (`{code, detail, ...}`) and nothing is saved."""
 
+import re
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -112,3 +114,63 @@ def test_a_nul_character_in_a_page_query_is_a_400(world, admin):
     c = Client()
     c.force_login(admin)
     assert c.get("/cadres/", {"q": "a\x00b"}).status_code == 400
+
+
+# ---- uploads: the content decides ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, content", [
+    ("site.jpg", b"just some text, not a photo"),
+    ("site.png", b"<html><script>alert(1)</script></html>"),
+    ("site.webp", b"RIFF\x00\x00\x00\x00WEBPnot really"),
+])
+def test_a_diary_photo_that_is_not_an_image_inside_is_a_400_and_nothing_is_saved(world, cadre_user, settings,
+                                                                                  tmp_path, name, content):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    photo = SimpleUploadedFile(name, content, content_type="image/jpeg")
+    body = _is_400(_api(cadre_user).post("/api/v1/diaries/", {"date": "2026-11-02", "content": "现场", "photo": photo},
+                                         format="multipart"))
+    assert body["code"] == "bad_photo"
+    assert not DiaryEntry.objects.exists()
+    assert not list(tmp_path.rglob("*.*"))
+
+
+def test_a_real_photo_is_stored_under_a_generated_name_not_the_users(world, cadre_user, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    photo = SimpleUploadedFile("../../etc/现场 照片.jpg", f.tiny_jpeg(), content_type="image/jpeg")
+    r = _api(cadre_user).post("/api/v1/diaries/", {"date": "2026-11-02", "content": "现场", "photo": photo},
+                              format="multipart")
+    assert r.status_code == 201, r.content
+    stored = DiaryEntry.objects.get().photo.name
+    assert "现场" not in stored and "etc" not in stored
+    assert re.fullmatch(r"diary/\d{4}/\d{2}/[0-9a-f]{32}\.jpg", stored)
+
+
+@pytest.mark.parametrize("name, content", [
+    ("发票.pdf", b"<html><body>not a pdf</body></html>"),
+    ("发票.png", b"<html><script>alert(1)</script></html>"),
+    ("发票.jpg", b"plain text"),
+    ("发票.jpg", b"%PDF-1.4 a pdf named .jpg"),
+])
+def test_a_receipt_whose_content_is_not_what_its_name_says_is_a_400_and_nothing_is_stored(world, admin, settings,
+                                                                                          tmp_path, name, content):
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from funds import services as fs
+    from funds.models import Receipt
+
+    settings.MEDIA_ROOT = tmp_path
+    account = fs.account_open(actor=admin, team=world.team_a, year=2026, source="dispatch_unit",
+                              amount=Decimal("10000.00"))
+    e = fs.expenditure_create(actor=admin, account=account, amount=Decimal("10.00"), category="printing",
+                              payee="印务", description="印刷")
+    upload = SimpleUploadedFile(name, content)
+    body = _is_400(_api(admin).post(f"/api/v1/expenditures/{e.id}/receipts/", {"file": upload}, format="multipart"))
+    assert body["code"] == "bad_receipt_type"
+    assert not Receipt.objects.exists()
+    assert not list(tmp_path.rglob("*.*"))
