@@ -59,3 +59,40 @@ def checked_kind(upload, *, allowed: set[str], max_bytes: int, what: str, code: 
 
 def generated_name(kind: str) -> str:
     return f"{uuid.uuid4().hex}{kind}"
+
+
+XLSX_MAX_BYTES = 5 * 1024 * 1024  # the file as uploaded
+XLSX_MAX_UNCOMPRESSED = 40 * 1024 * 1024  # all its XML parts together, checked before any parsing
+XLSX_MAX_RATIO = 200  # a part that inflates more than this is a zip bomb, not a roster
+
+
+def xlsx_problem(upload) -> str | None:
+    """Why `upload` is not an .xlsx the portal will parse (a Chinese sentence), or None. Only the zip directory is
+    read: size, OOXML structure ([Content_Types].xml, xl/workbook.xml) and decompressed sizes, before openpyxl."""
+    import zipfile
+
+    size = getattr(upload, "size", None) or 0
+    if size > XLSX_MAX_BYTES:
+        return f"文件不能超过{XLSX_MAX_BYTES // (1024 * 1024)}MB。"
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "无法读取文件，请上传 Excel（.xlsx）格式的文件。"
+    finally:
+        upload.seek(0)
+    names = {i.filename for i in infos}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        return "无法读取文件，请上传 Excel（.xlsx）格式的文件。"
+    total = sum(i.file_size for i in infos)
+    if total > XLSX_MAX_UNCOMPRESSED or any(i.compress_size and i.file_size / i.compress_size > XLSX_MAX_RATIO
+                                           and i.file_size > 1024 * 1024 for i in infos):
+        return f"文件解压后过大（上限{XLSX_MAX_UNCOMPRESSED // (1024 * 1024)}MB），请只保留花名册数据。"
+    return None
+
+
+def excerpt(value, limit: int = 30) -> str:
+    """At most `limit` characters of a user's value, for an error message."""
+    text = str(value)
+    return text if len(text) <= limit else text[:limit] + f"…（共{len(text)}字）"

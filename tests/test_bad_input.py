@@ -174,3 +174,66 @@ def test_a_receipt_whose_content_is_not_what_its_name_says_is_a_400_and_nothing_
     assert body["code"] == "bad_receipt_type"
     assert not Receipt.objects.exists()
     assert not list(tmp_path.rglob("*.*"))
+
+
+# ---- roster import: capped before parsing --------------------------------------------------------------------------
+
+def _roster_bytes(rows, extra_member=None):
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "性别", "出生日期", "身份证号", "政治面貌", "入党时间", "参加工作时间", "职级", "后备干部",
+               "人员类别", "派出单位", "派出层级", "联系电话"])
+    for row in rows:
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    if extra_member:
+        with zipfile.ZipFile(buf, "a", compression=zipfile.ZIP_DEFLATED) as z:
+            z.writestr(*extra_member)
+    buf.seek(0)
+    buf.name = "roster.xlsx"
+    return buf
+
+
+def test_a_roster_that_inflates_past_the_cap_is_refused_before_it_is_parsed(world, admin):
+    from teams.models import Cadre
+
+    bomb = _roster_bytes([], extra_member=("xl/sharedStrings.xml", b"\x00" * (41 * 1024 * 1024)))
+    assert bomb.getbuffer().nbytes < 200 * 1024
+    r = _api(admin).post("/api/v1/cadres/import/", {"jurisdiction": "ganzhou", "file": bomb}, format="multipart")
+    body = _is_400(r)
+    assert "解压后过大" in str(body)
+    assert len(r.content) < 2000
+    assert not Cadre.objects.exists()
+
+
+def test_a_roster_cell_longer_than_any_field_is_refused_and_quoted_only_in_part(world, admin):
+    from teams.models import Cadre
+
+    row = ["王" * 20000, "男", "1985-06-15", "", "正式党员", "", "", "正科", "否", "公务员", world.dispatch_unit.name,
+           "市直", ""]
+    r = _api(admin).post("/api/v1/cadres/import/", {"jurisdiction": "ganzhou", "file": _roster_bytes([row])},
+                         format="multipart")
+    body = _is_400(r)
+    assert "过长" in str(body) and "共20000字" in str(body)
+    assert len(r.content) < 3000
+    assert not Cadre.objects.exists()
+
+
+def test_a_zip_that_is_not_an_excel_workbook_is_refused(world, admin):
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("readme.txt", "hello")
+    buf.seek(0)
+    buf.name = "roster.xlsx"
+    body = _is_400(_api(admin).post("/api/v1/cadres/import/", {"jurisdiction": "ganzhou", "file": buf},
+                                    format="multipart"))
+    assert "无法读取文件" in str(body)
