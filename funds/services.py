@@ -316,7 +316,8 @@ def expenditure_sign(*, actor, expenditure: Expenditure, role: str | None = None
     signed_roles = {s.role for s in live}
     signed_users = {s.user_id for s in live}
     if actor.pk in signed_users:
-        raise NotPermitted("您已在本笔支出上签字，双签须由两人分别签字。", code="already_signed")
+        # a state conflict (the contract's 409), not a permission problem (issue 14)
+        raise StateConflict("您已在本笔支出上签字，双签须由两人分别签字。", code="already_signed")
     roles = signable_roles(actor, expenditure, signed_roles, signed_users)
     if role is not None:
         if role not in roles:
