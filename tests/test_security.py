@@ -267,3 +267,21 @@ def test_geolocation_is_allowed_on_the_check_in_page_only(world):
     check_in = c.get("/attendance/check-in/")
     assert "geolocation=(self)" in check_in.headers["Permissions-Policy"]
     assert "attendance/check_in.js" in check_in.content.decode()
+
+
+# ---- the audit log in the database -------------------------------------------------------------------------------
+
+def test_the_database_refuses_to_update_or_delete_an_audit_record(world):
+    from django.db import DatabaseError, transaction
+
+    from jurisdictions.audit import audit_record
+    from jurisdictions.models import AuditEvent
+
+    admin = f.user_with_role(Role.JURISDICTION_ADMIN, username="admin_gz", jurisdiction=world.jurisdiction)
+    audit_record(actor=admin, action="test.write", obj=world.county, summary="原始记录")
+    event = AuditEvent.objects.get(action="test.write")
+    with pytest.raises(DatabaseError, match="只能追加"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(summary="篡改")
+    with pytest.raises(DatabaseError, match="只能追加"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.get(pk=event.pk).summary == "原始记录"
