@@ -5,6 +5,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -68,6 +69,7 @@ class TokenView(APIView):
 class SignOutEverywhereApi(APIView):
     """POST: end every API token and page session of the signed-in user → 204."""
 
+    @extend_schema(request=None, responses={204: None})
     def post(self, request):
         security.sign_out_everywhere(request.user)
         return Response(status=204)
