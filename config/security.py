@@ -152,3 +152,32 @@ class RejectNulMiddleware:
                 return JsonResponse({"code": "invalid", "detail": detail}, status=400)
             return HttpResponseBadRequest(detail, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class PublicBoardThrottle(SimpleRateThrottle):
+    """The public whereabouts board (no login) from one address: enumerating villages is slowed down."""
+
+    scope = "public_board"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def throttled_page(throttle_class):
+    """A page view answered 429 (in Chinese) once `throttle_class` refuses the caller's address."""
+    from functools import wraps
+
+    from django.http import HttpResponse
+
+    def decorate(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            throttle = throttle_class()
+            if not throttle.allow_request(request, None):
+                return HttpResponse(throttled_detail(throttle.wait()), status=429,
+                                    content_type="text/plain; charset=utf-8")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate

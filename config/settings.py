@@ -173,6 +173,7 @@ REST_FRAMEWORK = {
         "token_ip": os.environ.get("DJANGO_TOKEN_RATE_IP", "30/min"),
         "token_username": os.environ.get("DJANGO_TOKEN_RATE_USER", "10/min"),
         "login_ip": os.environ.get("DJANGO_LOGIN_RATE_IP", "30/min"),
+        "public_board": os.environ.get("DJANGO_PUBLIC_BOARD_RATE", "60/min"),
     },
     "NUM_PROXIES": int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None,
     "DATE_FORMAT": "%Y-%m-%d",

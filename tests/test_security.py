@@ -285,3 +285,16 @@ def test_the_database_refuses_to_update_or_delete_an_audit_record(world):
     with pytest.raises(DatabaseError, match="只能追加"), transaction.atomic():
         AuditEvent.objects.filter(pk=event.pk).delete()
     assert AuditEvent.objects.get(pk=event.pk).summary == "原始记录"
+
+
+def test_the_public_whereabouts_board_is_rate_limited_per_address_in_chinese(world):
+    page = Client(REMOTE_ADDR="10.8.8.8")
+    api = APIClient(REMOTE_ADDR="10.9.9.9")
+    for i in range(60):
+        assert page.get(f"/whereabouts/{world.village_a.pk + i}/").status_code in (200, 404)
+        assert api.get("/api/v1/whereabouts/", {"village": world.village_a.pk + i}).status_code in (200, 400, 404)
+    r = page.get(f"/whereabouts/{world.village_a.pk}/")
+    assert r.status_code == 429 and "请求过于频繁" in r.content.decode()
+    r = api.get("/api/v1/whereabouts/", {"village": world.village_a.pk})
+    assert r.status_code == 429 and r.json()["code"] == "throttled"
+    assert Client(REMOTE_ADDR="10.10.10.10").get(f"/whereabouts/{world.village_a.pk}/").status_code == 200
