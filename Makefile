@@ -18,11 +18,14 @@ $(STAMP): requirements.lock pyproject.toml
 
 install: $(STAMP)
 
+# `make run` is a local demo: DEBUG on (so a dev-only secret key is allowed and the demo logins may be created).
+# Production never sets DJANGO_DEBUG; without DJANGO_SECRET_KEY it refuses to start.
+RUN_ENV := DJANGO_DEBUG=1 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-make-run-only-insecure-key}
 run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_policies
-	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver --insecure 127.0.0.1:8000  # --insecure: serve /static/ without DEBUG
+	$(RUN_ENV) $(BIN)/python manage.py migrate --noinput
+	$(RUN_ENV) $(BIN)/python manage.py seed_policies
+	$(RUN_ENV) $(BIN)/python manage.py load_demo
+	$(RUN_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # Start PostgreSQL and Redis when they are installed but not answering (CI machines start them already).
 services:
@@ -38,14 +41,16 @@ services:
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
-# pytest includes subsidies/tests/test_bench.py: the benchmark at 100 cadres in its own database, so it cannot rot.
+# pytest includes subsidies/tests/test_bench.py: the benchmark at 100 cadres in its own database, so it cannot rot,
+# and tests/test_security.py: `check --deploy` in the README's production environment, headers, lockout, throttles.
+# pytest uses config/settings_test.py (a test-only secret key), so CI needs no DJANGO_SECRET_KEY.
 test: install services browser
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) DB_CONN_MAX_AGE=0 \
 	  $(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings_test $(BIN)/python manage.py makemigrations --check --dry-run
 
 lock:
 	$(BIN)/pip freeze --exclude-editable > requirements.lock

@@ -111,3 +111,11 @@ def seeded_transactional_db(transactional_db):
     """For tests that commit (threads racing): the flush after each such test empties the policy table,
     so seed it again first. pytest-django runs these tests after all the others."""
     call_command("seed_policies", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Throttle counters (login, auth/token/) live in the cache: every test starts with none (issue 14)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config import security
 from jurisdictions.errors import InvalidInput
 from teams.selectors import access_cadre
 
@@ -205,6 +206,7 @@ class WhereaboutsApi(APIView):
     """Public (no login), as the regulation requires the board to be posted in the village."""
 
     permission_classes = [AllowAny]
+    throttle_classes = [security.PublicBoardThrottle]  # public: enumerating villages is slowed (issue 14)
 
     def get(self, request):
         village_id = request.query_params.get("village")

@@ -81,12 +81,13 @@ def month_status_counts(*, jurisdiction, year: int, month: int, township_ids=Non
 
 def parse_month(raw) -> tuple[int, int]:
     """'YYYY-MM' → (year, month); anything else is a 400 in Chinese."""
+    from config.inputs import year_in_range
     from jurisdictions.errors import InvalidInput
 
     try:
         year, month = (int(x) for x in str(raw).split("-"))
         date(year, month, 1)
-        if len(str(raw)) != 7 or year < 2000:
+        if len(str(raw)) != 7 or year < 2000 or not year_in_range(year):  # 9999-12: later month ends overflow
             raise ValueError
     except (TypeError, ValueError):
         raise InvalidInput("月份格式应为 YYYY-MM（例如 2026-10）。", code="bad_month") from None

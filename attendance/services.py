@@ -574,10 +574,12 @@ def diary_create(*, actor, day: date, content: str, duty_area: str = DiaryEntry.
         day = day.replace(day=1)
         if DiaryEntry.objects.filter(cadre=cadre, kind=kind, date=day).exists():
             raise StateConflict(f"{day.year}年{day.month}月的月度小结已填写。", code="summary_exists")
-    if photo is not None:
-        name = (getattr(photo, "name", "") or "").lower()
-        if not name.endswith((".jpg", ".jpeg", ".png", ".webp", ".heic")) or photo.size > 8 * 1024 * 1024:
-            raise InvalidInput("照片应为 jpg/png/webp/heic 格式，且不超过 8MB。", code="bad_photo")
+    if photo is not None:  # the content decides (issue 14), stored under a generated name
+        from jurisdictions.uploads import checked_kind, generated_name
+
+        kind_ = checked_kind(photo, allowed={".jpg", ".png", ".webp", ".heic"}, max_bytes=8 * 1024 * 1024, what="照片",
+                              code="bad_photo")
+        photo.name = generated_name(kind_)
     entry = DiaryEntry.objects.create(jurisdiction_id=cadre.jurisdiction_id, cadre=cadre, date=day, kind=kind,
                                       duty_area=duty_area, content=content.strip(), photo=photo or "")
     audit_record(actor=actor, action="diary.create", obj=entry, jurisdiction=cadre.jurisdiction,

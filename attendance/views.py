@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config import security
 from jurisdictions.calendar import month_calendar
 from jurisdictions.errors import PortalError
 from jurisdictions.models import Role
@@ -352,6 +353,7 @@ def sheet_print(request):
 
 # ---- whereabouts board (public) --------------------------------------------------------------------
 
+@security.throttled_page(security.PublicBoardThrottle)  # public: enumerating villages is slowed (issue 14)
 def whereabouts_page(request, village_id):
     today = timezone.localdate()
     village, board, rule_ref = selectors.whereabouts(village_id=village_id, day=today)

@@ -1,10 +1,13 @@
 """Settings come from the environment only (DESIGN.md "Shape")."""
 
 import os
+import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -16,11 +19,12 @@ def env_bool(name: str, default: bool = False) -> bool:
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
-    # Never a publicly known key: without DJANGO_SECRET_KEY each process makes its own (sessions then last only
-    # as long as the process — fine for `make run` and tests; production must set the variable).
-    from django.core.management.utils import get_random_secret_key
-
-    SECRET_KEY = get_random_secret_key()
+    # Never a random per-process key (sessions and password-reset links would break between processes) and never
+    # a publicly known one outside DEBUG: `make run` sets DJANGO_DEBUG=1 and its own dev key, tests use
+    # config/settings_test.py, production sets the variable.
+    if not DEBUG:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY 未设置：关闭 DEBUG 时必须设置密钥（见 README「Running in production」）。")
+    SECRET_KEY = "insecure-debug-only-key-never-used-in-production"  # noqa: S105
 ALLOWED_HOSTS = [h for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
@@ -36,6 +40,9 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "guardian",
     "django_celery_beat",
+    "axes",
+    "csp",
+    "config.apps.PortalConfig",  # input bounds (config/inputs.py)
     "jurisdictions",
     "teams",
     "attendance",
@@ -55,7 +62,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.security.PermissionsPolicyMiddleware",
+    "config.security.RejectNulMiddleware",
     "jurisdictions.middleware.PortalErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the Chinese 429 (config.security.lockout_response)
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -76,9 +87,15 @@ TEMPLATES = [
 ]
 WSGI_APPLICATION = "config.wsgi.application"
 
+# Persistent connections only under a real WSGI server (gunicorn: a fixed number of worker processes). `runserver`
+# starts a thread per request and each thread would keep its own idle connection ("too many clients").
+# In production put PgBouncer (transaction pooling) in front of PostgreSQL when workers × threads grow (README).
+RUNSERVER = len(sys.argv) > 1 and sys.argv[1] == "runserver"
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60"))
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=0 if RUNSERVER else int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 # Several test runs may share one PostgreSQL server (CI, developers in parallel).
@@ -87,11 +104,17 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "jurisdictions.User"
 
 AUTHENTICATION_BACKENDS = [
+    "config.security.LockoutBackend",  # django-axes, first: refuses a locked-out username+address before any password check
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Django's full set; messages are Django's own zh-hans translations (services validate under zh-hans).
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "display_name", "email")}},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -152,6 +175,14 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "jurisdictions.api_common.exception_handler",
+    # auth/token/ has its own scopes (config.security); the public board and others may add theirs.
+    "DEFAULT_THROTTLE_RATES": {
+        "token_ip": os.environ.get("DJANGO_TOKEN_RATE_IP", "30/min"),
+        "token_username": os.environ.get("DJANGO_TOKEN_RATE_USER", "10/min"),
+        "login_ip": os.environ.get("DJANGO_LOGIN_RATE_IP", "30/min"),
+        "public_board": os.environ.get("DJANGO_PUBLIC_BOARD_RATE", "60/min"),
+    },
+    "NUM_PROXIES": int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None,
     "DATE_FORMAT": "%Y-%m-%d",
     "COERCE_DECIMAL_TO_STRING": True,
 }
@@ -165,9 +196,63 @@ SPECTACULAR_SETTINGS = {
 GUARDIAN_RAISE_403 = False
 ANONYMOUS_USER_NAME = None
 
-# Behind HTTPS in production set DJANGO_SECURE_COOKIES=1 (`make run` serves plain HTTP on 127.0.0.1).
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", default=False)
+# --- Security (issue 14) -------------------------------------------------------------------------------------
+# Behind HTTPS in production set DJANGO_SECURE_COOKIES=1 (`make run` serves plain HTTP on 127.0.0.1): cookies only
+# over HTTPS, HTTP redirected to HTTPS, HSTS. Behind a proxy that terminates TLS set DJANGO_PROXY_COUNT=1 so that
+# X-Forwarded-Proto and X-Forwarded-For are trusted (the proxy must overwrite, not append, those headers).
+HTTPS = env_bool("DJANGO_SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600))) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0"))
+if PROXY_COUNT:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Lockout (django-axes): a username is locked after AXES_FAILURE_LIMIT failures *from one address*, for the
+# cool-off; other users behind the same township address still get in. An address trying many usernames is
+# throttled separately (login_ip / token_ip rates above). Failures live in the database (tests roll them back).
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PROXY_COUNT else ["REMOTE_ADDR"]
+
+# API tokens expire (hours); POST /api/v1/auth/sign-out-everywhere/ ends every token and session of a user.
+API_TOKEN_LIFETIME = timedelta(hours=int(os.environ.get("DJANGO_TOKEN_LIFETIME_HOURS", "12")))
+REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"][0] = "config.security.ExpiringTokenAuthentication"
+
+# Content-Security-Policy: scripts only from the portal itself (no inline scripts, no inline handlers, no eval).
+# Inline style attributes are still allowed (templates and htmx use them); they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "font-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Bounds on input (config/inputs.py): every date in the API and on pages, every money amount (2 decimal places).
+PORTAL_DATE_MIN = os.environ.get("DJANGO_DATE_MIN", "1900-01-01")  # birth dates are the earliest the portal keeps
+PORTAL_DATE_MAX = os.environ.get("DJANGO_DATE_MAX", "2099-12-31")
+PORTAL_AMOUNT_MAX = os.environ.get("DJANGO_AMOUNT_MAX", "10000000.00")  # 1,000万元: above any allowance or fund
+# Permissions-Policy: no powerful feature anywhere, geolocation only on the pages named here (check-in).
+PERMISSIONS_POLICY_GEOLOCATION_URL_NAMES = ["attendance-check-in"]
+# ------------------------------------------------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

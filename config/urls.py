@@ -1,6 +1,7 @@
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 APPS = ["jurisdictions", "teams", "attendance", "leave", "subsidies", "funds", "reports",
         "assessment"]
@@ -12,6 +13,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Swagger UI: its start-up script is a separate request (no inline script); its bundle comes from jsDelivr.
+    path("api/docs/", csp_update({"script-src": ["https://cdn.jsdelivr.net"], "style-src": ["https://cdn.jsdelivr.net"],
+                                  "img-src": ["https://cdn.jsdelivr.net"]})(SpectacularSwaggerSplitView.as_view(url_name="schema")),
+         name="api-docs"),
     *[path("", include(f"{app}.urls")) for app in APPS],
 ]

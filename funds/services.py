@@ -322,7 +322,8 @@ def expenditure_sign(*, actor, expenditure: Expenditure, role: str | None = None
     signed_roles = {s.role for s in live}
     signed_users = {s.user_id for s in live}
     if actor.pk in signed_users:
-        raise NotPermitted("您已在本笔支出上签字，双签须由两人分别签字。", code="already_signed")
+        # a state conflict (the contract's 409), not a permission problem (issue 14)
+        raise StateConflict("您已在本笔支出上签字，双签须由两人分别签字。", code="already_signed")
     roles = signable_roles(actor, expenditure, signed_roles, signed_users)
     if role is not None:
         if role not in roles:
@@ -397,6 +398,12 @@ def receipt_add(*, actor, expenditure: Expenditure, upload) -> Receipt:
         raise InvalidInput("票据文件不能超过10MB。", code="receipt_too_large")
     if upload.size == 0:
         raise InvalidInput("票据文件为空。", code="receipt_empty")
+    from jurisdictions.uploads import checked_kind
+
+    real = checked_kind(upload, allowed={".pdf", ".jpg", ".png"}, max_bytes=RECEIPT_MAX_BYTES, what="票据",
+                            code="bad_receipt_type")
+    if RECEIPT_TYPES[real] != RECEIPT_TYPES[ext]:  # content decides: a PDF named .jpg is refused, not stored as jpeg
+        raise InvalidInput("票据内容与扩展名不符。", code="bad_receipt_type")
     receipt = Receipt(expenditure=expenditure, name=name[:255], size=upload.size, content_type=RECEIPT_TYPES[ext],
                       uploaded_by=actor)
     receipt.file.save(name, upload, save=False)

@@ -37,7 +37,11 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
-    if isinstance(exc, exceptions.ValidationError):
+    if isinstance(exc, exceptions.Throttled):  # 429 in Chinese (issue 14)
+        from config.security import throttled_detail
+
+        response.data = {"code": "throttled", "detail": throttled_detail(exc.wait)}
+    elif isinstance(exc, exceptions.ValidationError):
         response.data = {"code": "invalid", "detail": "输入有误：" + _first_message(exc.detail), "errors": exc.detail}
         response.status_code = status.HTTP_400_BAD_REQUEST
     elif isinstance(exc, exceptions.APIException):

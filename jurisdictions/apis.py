@@ -2,14 +2,17 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from config import security
 
 from . import selectors, services
 from .calendar import month_calendar
@@ -40,8 +43,12 @@ class ScopedPK(serializers.PrimaryKeyRelatedField):
 
 
 class TokenView(APIView):
+    """Throttled per address and per username; a username locked out from this address (django-axes) gets the
+    Chinese 429 of config.security.lockout_response; an expired token is replaced."""
+
     permission_classes = [AllowAny]
     authentication_classes: list = []
+    throttle_classes = [security.TokenIpThrottle, security.TokenUsernameThrottle]
 
     class Input(serializers.Serializer):
         username = serializers.CharField()
@@ -50,11 +57,22 @@ class TokenView(APIView):
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request, **data.validated_data)
+        user = authenticate(request._request, **data.validated_data)  # the HttpRequest: axes marks a lockout on it
+        if getattr(request._request, "axes_locked_out", False):
+            return security.lockout_response(request._request)
         if user is None:
             raise InvalidInput("用户名或密码错误。", code="bad_credentials")
-        token, _ = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        token = security.token_for(user)
+        return Response({"token": token.key, "expires_at": token.created + settings.API_TOKEN_LIFETIME})
+
+
+class SignOutEverywhereApi(APIView):
+    """POST: end every API token and page session of the signed-in user → 204."""
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request):
+        security.sign_out_everywhere(request.user)
+        return Response(status=204)
 
 
 class JurisdictionListApi(APIView):

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from config.inputs import year_in_range
+
 from .errors import InvalidInput
 
 
@@ -12,7 +14,7 @@ def parse_month(value: str | None) -> tuple[int, int]:
     try:
         year_s, month_s = value.split("-")
         year, month = int(year_s), int(month_s)
-        if len(year_s) != 4 or not 1 <= month <= 12:
+        if len(year_s) != 4 or not 1 <= month <= 12 or not year_in_range(year):  # 0000-01, 9999-12: 400
             raise ValueError
     except ValueError:
         raise InvalidInput("月份格式应为 YYYY-MM。", code="bad_month") from None

@@ -56,14 +56,26 @@ def dispatch_unit_create(*, actor, jurisdiction: Jurisdiction, name: str, level:
     return unit
 
 
+def _validate_password(password: str, user) -> None:
+    """Django's full validator set (settings.AUTH_PASSWORD_VALIDATORS), messages in Chinese (issue 14)."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("zh-hans"):
+        try:
+            validate_password(password, user)
+        except ValidationError as e:
+            raise InvalidInput("密码不符合要求：" + " ".join(str(m) for m in e.messages), code="weak_password") from None
+
+
 @transaction.atomic
 def user_create(*, actor, username: str, password: str, jurisdiction: Jurisdiction, cadre=None,
                 display_name: str = "") -> User:
     _require_admin(actor, jurisdiction)
     if User.objects.filter(username=username).exists():
         raise InvalidInput("用户名已存在。", code="duplicate_username")
-    if len(password) < 8:
-        raise InvalidInput("密码至少8位。", code="weak_password")
+    _validate_password(password, User(username=username, display_name=display_name))
     if cadre is not None:
         if cadre.jurisdiction_id != jurisdiction.id:
             raise InvalidInput("干部不属于该辖区。", code="cadre_other_jurisdiction")

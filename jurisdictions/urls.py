@@ -4,6 +4,7 @@ from . import apis, views
 
 api_urlpatterns = [
     path("auth/token/", apis.TokenView.as_view(), name="api-token"),
+    path("auth/sign-out-everywhere/", apis.SignOutEverywhereApi.as_view(), name="api-sign-out-everywhere"),
     path("jurisdictions/", apis.JurisdictionListApi.as_view(), name="api-jurisdictions"),
     path("jurisdictions/<slug:code>/policy/", apis.PolicyApi.as_view(), name="api-policy"),
     path("org-units/", apis.OrgUnitApi.as_view(), name="api-org-units"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.PortalLoginView.as_view(), name="login"),
     path("logout/", views.logout_view, name="logout"),
+    path("logout/everywhere/", views.sign_out_everywhere_view, name="logout-everywhere"),
     path("notifications/", views.notifications, name="notifications"),
     path("policy/<slug:code>/", views.policy_page, name="policy-page"),
     path("policy/<slug:code>/versions/", views.policy_version_add_page, name="policy-version-add"),

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from config import security
+
 from . import policy_labels, selectors, services
 from .errors import PortalError
 from .forms import PolicyVersionForm
@@ -21,6 +23,9 @@ from .scoping import scope_for
 
 
 class PortalLoginView(LoginView):
+    """Throttled per address (an address trying many usernames); django-axes locks a username from one address
+    after repeated failures (its 429 comes from config.security.lockout_response)."""
+
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
@@ -28,10 +33,26 @@ class PortalLoginView(LoginView):
         from reports.views import landing_url  # issue 12: org departments, county and city roles land on the dashboard
 
         return (None if self.get_redirect_url() else landing_url(self.request.user)) or super().get_success_url()
+    def post(self, request, *args, **kwargs):
+        throttle = security.LoginIpThrottle()
+        if not throttle.allow_request(request, self):
+            form = self.get_form_class()(request)
+            return render(request, self.template_name, {"form": form, "throttled": security.throttled_detail(throttle.wait())},
+                          status=429)
+        return super().post(request, *args, **kwargs)
 
 
 @require_POST
 def logout_view(request):
+    logout(request)
+    return redirect("login")
+
+
+@require_POST
+@login_required
+def sign_out_everywhere_view(request):
+    """退出所有设备: every session (this one too) and every API token of the user."""
+    security.sign_out_everywhere(request.user)
     logout(request)
     return redirect("login")
 

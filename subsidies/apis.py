@@ -8,6 +8,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.inputs import year_in_range
 from jurisdictions.apis import JurisdictionField
 from jurisdictions.errors import InvalidInput
 from teams.selectors import access_cadre
@@ -35,6 +36,8 @@ class MonthField(serializers.Field):
 def parse_month(raw: str) -> date:
     try:
         y, m = raw.split("-")
+        if not year_in_range(int(y)):  # 0000-01, 9999-12
+            raise ValueError
         return date(int(y), int(m), 1)
     except (AttributeError, ValueError):
         raise InvalidInput("月份格式应为 YYYY-MM。", code="bad_month") from None

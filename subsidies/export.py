@@ -9,6 +9,7 @@ from itertools import groupby
 
 import xlsxwriter
 
+from jurisdictions.excel import FORMULA_START
 from jurisdictions.templatetags.portal import rule_label
 
 from . import selectors
@@ -33,6 +34,16 @@ class _Formats:
         self.header = wb.add_format({**border, "bold": True, "bg_color": "#DDEBF7", "align": "center",
                                      "valign": "vcenter", "text_wrap": True})
         self.money = wb.add_format({"num_format": MONEY})  # the body: plain cells, money formatted
+        self.text = wb.add_format({"quote_prefix": True})  # user text that Excel could read as a formula
+
+
+def _guard(ws, fmt: _Formats, row: int, values, columns) -> None:
+    """Issue 14 (formula injection): user text starting with = + - @ is rewritten in place as quote-prefixed text.
+    The workbook never turns strings into formulas; the prefix keeps them text when a cell is edited in Excel."""
+    for col in columns:
+        v = values[col]
+        if isinstance(v, str) and v.startswith(FORMULA_START):
+            ws.write_string(row, col, v, fmt.text)
 
 
 def _setup(ws, fmt: _Formats, title: str, widths, headers, money_columns=()) -> None:
@@ -74,7 +85,8 @@ def write_workbook(*, run: SubsidyRun, dispatch_unit_ids=None):
     names = {u["dispatch_unit_id"]: u["dispatch_unit__name"] for u in units}
     month = f"{run.month:%Y年%m月}"
     out = tempfile.TemporaryFile(suffix=".xlsx")
-    wb = xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": tempfile.gettempdir()})
+    wb = xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": tempfile.gettempdir(),
+                                   "strings_to_formulas": False})
     fmt = _Formats(wb)
 
     ws = wb.add_worksheet("汇总")
@@ -82,6 +94,7 @@ def write_workbook(*, run: SubsidyRun, dispatch_unit_ids=None):
     grand, people, r = 0, 0, 2
     for i, u in enumerate(units, 1):
         ws.write_row(r, 0, (i, u["dispatch_unit__name"], u["cadres"]), fmt.cell)
+        _guard(ws, fmt, r, (i, u["dispatch_unit__name"]), (1,))
         ws.write_number(r, 3, u["total"], fmt.money_cell)
         grand += u["total"]
         people += u["cadres"]
@@ -104,7 +117,9 @@ def write_workbook(*, run: SubsidyRun, dispatch_unit_ids=None):
                 chunk_size=STREAM), 1):
         by_kind = [v or 0 for v in by_kind]
         sums = [a + b for a, b in zip(sums, by_kind, strict=True)]
-        write_row(n + 1, 0, (n, name, unit_name, township or "", days, *by_kind, total))
+        values = (n, name, unit_name, township or "", days, *by_kind, total)
+        write_row(n + 1, 0, values)
+        _guard(ws, fmt, n + 1, values, (1, 2, 3))
     _total_row(ws, fmt, n + 2, [("合计", "bold"), (f"{n}人", "bold"), ("", ""), ("", ""), ("", "")]
                + [(v, "money") for v in sums] + [(grand, "money")])
 
@@ -124,8 +139,10 @@ def write_workbook(*, run: SubsidyRun, dispatch_unit_ids=None):
                 label = labels.get(rule_ref)
                 if label is None:
                     label = labels[rule_ref] = rule_label(rule_ref)
-                write_row(r, 0, (n, name, unit_name, township or "", days, KIND.get(kind, kind), qty, rate, amount,
-                                 label, note))
+                values = (n, name, unit_name, township or "", days, KIND.get(kind, kind), qty, rate, amount, label,
+                          note)
+                write_row(r, 0, values)
+                _guard(ws, fmt, r, values, (1, 2, 3, 10))
                 unit_total += amount
                 r += 1
         _total_row(ws, fmt, r, [("合计", "bold"), (f"{n}人", "bold")] + [("", "")] * 6

@@ -4,6 +4,8 @@ from datetime import date
 
 from django import forms
 
+from config.inputs import year_in_range
+
 
 class RunForm(forms.Form):
     jurisdiction = forms.ModelChoiceField(queryset=None, to_field_name="code", label="辖区",
@@ -18,6 +20,8 @@ class RunForm(forms.Form):
         raw = self.cleaned_data["month"]
         try:
             y, m = raw.split("-")[:2]
+            if not year_in_range(int(y)):  # 0000-01, 9999-12
+                raise ValueError
             return date(int(y), int(m), 1)
         except ValueError:
             raise forms.ValidationError("月份格式应为 YYYY-MM。") from None

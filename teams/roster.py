@@ -7,6 +7,7 @@ from itertools import islice
 from openpyxl import load_workbook
 
 from jurisdictions.models import DispatchUnit
+from jurisdictions.uploads import excerpt, xlsx_problem
 
 from . import services
 from .models import Cadre
@@ -27,6 +28,7 @@ CHOICES = {
     "dispatch_level": {label: value for value, label in DispatchUnit.Level.choices},
 }
 MAX_ROWS = 5000
+MAX_CELL_CHARS = 200  # longer than any roster field; a longer cell is refused and quoted only in part
 
 
 def _date(value):
@@ -46,6 +48,9 @@ def parse_row(cells: dict, units: dict) -> tuple[dict, list[str]]:
     data, errors = {}, []
     for header, field, required in COLUMNS:
         raw = cells.get(header)
+        if isinstance(raw, str) and len(raw) > MAX_CELL_CHARS:
+            errors.append(f"“{header}”过长（{excerpt(raw)}）")
+            continue
         if raw is None or str(raw).strip() == "":
             if required:
                 errors.append(f"“{header}”不能为空")
@@ -71,12 +76,15 @@ def parse_row(cells: dict, units: dict) -> tuple[dict, list[str]]:
                 data[field] = str(raw).strip()
         except (ValueError, InvalidOperation) as exc:
             reason = str(exc) if "应为" in str(exc) or "派出单位" in str(exc) else "格式不正确"
-            errors.append(f"“{header}”{reason}（{raw}）")
+            errors.append(f"“{header}”{reason}（{excerpt(raw)}）")
     return data, errors
 
 
 def roster_import(*, actor, jurisdiction, upload) -> tuple[list[Cadre], list[dict]]:
     """(created cadres, []) or ([], [{row, errors}]) — nothing is saved when any row is wrong."""
+    problem = xlsx_problem(upload)  # size, OOXML structure and decompressed size, before openpyxl parses anything
+    if problem:
+        return [], [{"row": 0, "errors": [problem]}]
     try:
         wb = load_workbook(upload, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - any unreadable file is the user's bad input

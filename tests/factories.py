@@ -153,3 +153,16 @@ def confirm_sheet(township, month, user, *, reviewed: bool = True):
     return AttendanceSheet.objects.create(jurisdiction_id=township.jurisdiction_id, township=township, month=month,
                                           confirmed_by=user, reviewed_by=user if reviewed else None,
                                           reviewed_at=timezone.now() if reviewed else None)
+
+
+# ---- real file contents for uploads (issue 14: uploads are checked by content) ------------------------------------
+
+def tiny_jpeg() -> bytes:
+    """A real 2×2 JPEG (Pillow), for tests that upload a photo or receipt."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (2, 2), (200, 30, 30)).save(out, "JPEG")
+    return out.getvalue()

@@ -67,7 +67,7 @@ def test_a_cadre_writes_its_diary_and_is_the_author(api, world):
 def test_a_diary_with_a_photo_is_accepted_and_a_non_image_is_refused(api, world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     user, _ = _cadre_user(world)
-    ok = SimpleUploadedFile("site.jpg", b"\xff\xd8\xff\xe0fakejpeg", content_type="image/jpeg")
+    ok = SimpleUploadedFile("site.jpg", f.tiny_jpeg(), content_type="image/jpeg")
     r = api(user).post("/api/v1/diaries/", {"date": "2026-10-12", "content": "现场照片", "photo": ok},
                        format="multipart")
     assert r.status_code == 201, r.data

@@ -163,9 +163,9 @@ def test_a_caller_holding_no_unsigned_required_role_gets_403(api, alice, admin_u
     assert api(finance).post(f"/api/v1/expenditures/{expenditure.id}/sign/").status_code == 403
     assert api(finance).post(f"/api/v1/expenditures/{expenditure.id}/reject/", {"reason": "x"},
                              format="json").status_code == 403
-    # alice signed already: her role is taken
+    # alice signed already: signing again is a state conflict (409, issue 14)
     assert api(alice).post(f"/api/v1/expenditures/{expenditure.id}/sign/").status_code == 200
-    assert api(alice).post(f"/api/v1/expenditures/{expenditure.id}/sign/").status_code == 403
+    assert api(alice).post(f"/api/v1/expenditures/{expenditure.id}/sign/").status_code == 409
 
 
 def test_a_second_township_secretary_cannot_sign_a_role_already_signed(api, alice, expenditure):
@@ -182,7 +182,7 @@ def test_one_person_holding_both_roles_signs_only_once(api, world, leader, expen
     r = client.post(f"/api/v1/expenditures/{expenditure.id}/sign/")
     assert r.status_code == 200 and len(r.json()["signatures"]) == 1
     r = client.post(f"/api/v1/expenditures/{expenditure.id}/sign/")
-    assert r.status_code == 403 and r.json()["code"] == "already_signed"
+    assert r.status_code == 409 and r.json()["code"] == "already_signed"  # a state conflict (issue 14)
     assert Expenditure.objects.get(pk=expenditure.pk).status == "pending"
 
 

@@ -9,6 +9,7 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from funds.models import Expenditure, Receipt
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -196,9 +197,9 @@ def test_the_demo_command_opens_accounts_and_leaves_one_approved_and_one_pending
 
 
 def test_a_receipt_is_uploaded_from_the_ledger_page_and_listed_there(leader, bob, expenditure, account, media):
-    upload = SimpleUploadedFile("收据.jpg", b"\xff\xd8\xff jpeg", content_type="image/jpeg")
+    upload = SimpleUploadedFile("收据.jpg", f.tiny_jpeg(), content_type="image/jpeg")
     page = browser(leader).post(f"/funds/expenditures/{expenditure.id}/receipts/", {"file": upload}, follow=True)
     assert "已上传票据" in page.content.decode() and "收据.jpg" in page.content.decode()
-    assert Receipt.objects.get(expenditure=expenditure).size == 8
+    assert Receipt.objects.get(expenditure=expenditure).size == len(f.tiny_jpeg())
     other = SimpleUploadedFile("b.jpg", b"\xff\xd8", content_type="image/jpeg")
     assert browser(bob).post(f"/funds/expenditures/{expenditure.id}/receipts/", {"file": other}).status_code == 404

@@ -6,8 +6,9 @@ Every demo password is `demo12345`. Run after `seed_policies`; running it again 
 
 from datetime import date
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from jurisdictions import services as js
@@ -57,6 +58,9 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, **options):
+        if not getattr(settings, "DEMO_LOGINS_ALLOWED", settings.DEBUG):
+            # the demo password is public: only `make run` (DJANGO_DEBUG=1) and the tests create these logins
+            raise CommandError("演示账号的密码是公开的，只能在 make run（DJANGO_DEBUG=1）下生成演示数据。")
         if User.objects.filter(username="admin").exists():
             # a demo made before the open rates were null: its admins enter them now (once)
             for j in Jurisdiction.objects.order_by("id"):
