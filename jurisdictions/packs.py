@@ -103,7 +103,9 @@ def diff_rows(old: dict[str, dict], new: dict[str, dict]) -> dict:
         if fields:
             changed.append({"key": key, "label": policy_labels.key_label(key), "old": old[key]["value"],
                             "new": new[key]["value"], "fields": fields, "old_rule_ref": old[key]["rule_ref"],
-                            "new_rule_ref": new[key]["rule_ref"]})
+                            "new_rule_ref": new[key]["rule_ref"],
+                            "old_lines": policy_labels.value_lines(key, old[key]["value"]),
+                            "new_lines": policy_labels.value_lines(key, new[key]["value"])})
     return {"added": sorted(set(new) - set(old)), "changed": changed, "removed": sorted(set(old) - set(new))}
 
 
