@@ -11,8 +11,8 @@ from django.db import transaction
 
 from jurisdictions.models import DispatchUnit, Jurisdiction, OrgUnit, PolicyRow
 from jurisdictions.seed_data import JURISDICTIONS, LEGACY_SEED_DATES, packs
-from jurisdictions.services import pack_load
 from jurisdictions.seed_data.places import FENGDU_TOWNSHIPS, XINFENG_TOWNS, unit_level
+from jurisdictions.services import pack_load
 
 
 def ensure_unit(jurisdiction, kind, name, parent=None, town_type=""):
