@@ -319,3 +319,68 @@ def test_seed_policies_refuses_a_seed_row_that_breaks_its_schema(db):
     next(r for r in rows if r["key"] == "subsidy.living_per_day")["value"]["amount"] = "-1.00"
     with pytest.raises(InvalidPolicy):
         pack_load(jurisdiction=Jurisdiction.objects.get(code="fengdu"), rows=rows)
+
+
+# ---- pages ------------------------------------------------------------------------------------------------------
+
+def _file(pack):
+    return SimpleUploadedFile("pack.json", json.dumps(pack, ensure_ascii=False).encode(), "application/json")
+
+
+def test_the_import_page_shows_the_diff_saves_nothing_until_confirmed_then_saves(api, client, world, admin_user):
+    pack = export(api, admin_user, "ganzhou")
+    row(pack, "subsidy.living_per_day")["value"]["county"] = "90.00"
+    client.force_login(admin_user)
+    assert "上传并查看差异" in client.get("/policy/ganzhou/import/").content.decode()
+    r = client.post("/policy/ganzhou/import/", {"file": _file(pack), "effective_from": "2026-12-01"})
+    page = r.content.decode()
+    assert r.status_code == 200 and "新增 0 条，变更 1 条，停用 0 条" in page and "县派：90.00元/天" in page
+    assert not PolicyRow.objects.filter(effective_from=date(2026, 12, 1)).exists()
+    r = client.post("/policy/ganzhou/import/", {"pack": json.dumps(pack), "effective_from": "2026-12-01",
+                                                "reason": "县级标准", "confirm": "1"})
+    assert r.status_code == 302 and r["Location"] == "/policy/ganzhou/?on=2026-12-01"
+    assert PolicyRow.objects.get(effective_from=date(2026, 12, 1)).value["county"] == "90.00"
+
+
+def test_the_import_page_lists_every_error_of_an_invalid_pack_and_saves_nothing(api, client, world, admin_user):
+    pack = export(api, admin_user, "ganzhou")
+    row(pack, "subsidy.living_per_day")["value"]["city"] = "-1.00"
+    del row(pack, "team.size_min")["value"]["min"]
+    client.force_login(admin_user)
+    r = client.post("/policy/ganzhou/import/", {"file": _file(pack), "effective_from": "2026-12-01"})
+    page = r.content.decode()
+    assert r.status_code == 400 and "未保存任何内容" in page
+    assert "金额不能为负数" in page and "缺少必填字段" in page
+
+
+def test_the_import_page_is_403_for_a_township_secretary_and_404_for_another_jurisdiction(client, world, alice,
+                                                                                        charlie):
+    client.force_login(alice)
+    assert client.get("/policy/ganzhou/import/").status_code == 403
+    client.force_login(charlie)
+    assert client.get("/policy/ganzhou/import/").status_code == 404
+    assert client.get("/policy/ganzhou/export/?on=2025-03-01").status_code == 404
+
+
+def test_the_new_jurisdiction_page_is_for_superusers_and_creates_the_county_and_its_admin(client, admin_user):
+    client.force_login(admin_user)
+    assert client.get("/jurisdictions/new/").status_code == 403
+    client.force_login(superuser())
+    r = client.post("/jurisdictions/new/", {"code": "wuyuan", "name": "婺源县", "level": "county",
+                                            "effective_from": "2025-01-01", "admin_username": "wy_admin",
+                                            "admin_password": "secret-123"})
+    assert r.status_code == 302 and r["Location"] == "/policy/wuyuan/import/"
+    admin = User.objects.get(username="wy_admin")
+    assert admin.jurisdiction.code == "wuyuan" and admin.grants.get().role == Role.JURISDICTION_ADMIN
+    assert "新建辖区" in client.get("/").content.decode()
+
+
+def test_the_export_page_downloads_the_pack_in_one_policy_query(client, world, alice, django_assert_num_queries):
+    from jurisdictions.packs import pack_export
+
+    client.force_login(alice)
+    r = client.get("/policy/ganzhou/export/?on=2025-03-01")
+    assert r.status_code == 200 and "attachment" in r["Content-Disposition"]
+    assert json.loads(r.content)["rows"]
+    with django_assert_num_queries(1):  # 1: the rows in force on the date (labels come from code)
+        pack_export(world.jurisdiction, date(2025, 3, 1))
