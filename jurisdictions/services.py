@@ -313,7 +313,10 @@ def policy_pack_import(*, actor, jurisdiction: Jurisdiction, rows: dict, effecti
     Jurisdiction.objects.select_for_update().filter(pk=jurisdiction.pk).first()
     diff = diff_rows(current_rows(jurisdiction, effective_from), rows)
     answer = {**diff, "effective_from": effective_from.isoformat(), "saved": False,
-              "unavailable": unavailable_features(rows), "backdated": effective_from < timezone.localdate()}
+              "unavailable": unavailable_features(rows), "backdated": effective_from < timezone.localdate(),
+              # articles still citing another jurisdiction's document (a pack begun from its export): allowed, but
+              # the page says so, since "fengdu art.9" would read as Fengdu's article in this county
+              "foreign_refs": sorted(k for k, r in rows.items() if r["rule_ref"].split(" ", 1)[0] != jurisdiction.code)}
     if dry_run:
         return answer
     reason = reason.strip()

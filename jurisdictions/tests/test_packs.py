@@ -74,6 +74,8 @@ def test_a_new_county_imports_fengdus_pack_with_a_5_day_threshold_and_120_yuan_a
     row(pack, "subsidy.living_per_day")["value"]["amount"] = "120.00"
     row(pack, "attendance.required_days")["value"]["numerator"] = 3
     row(pack, "attendance.required_days")["value"]["denominator"] = 4
+    dry = upload(api, admin, "wuyuan", pack, dry_run=True).json()
+    assert dry["saved"] is False and "leave.route.01_1_3" in dry["foreign_refs"]  # still citing fengdu's articles
     r = upload(api, admin, "wuyuan", pack)
     assert r.status_code == 200, r.content
     assert r.json()["saved"] is True and r.json()["added"] == sorted(x["key"] for x in pack["rows"])
