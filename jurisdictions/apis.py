@@ -76,9 +76,69 @@ class SignOutEverywhereApi(APIView):
 
 
 class JurisdictionListApi(APIView):
+    class Input(serializers.Serializer):
+        code = serializers.SlugField(max_length=32)
+        name = serializers.CharField(max_length=64)
+        level = serializers.ChoiceField(choices=Jurisdiction.Level.choices)
+        effective_from = serializers.DateField()
+        document = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+        admin_username = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+        admin_password = serializers.CharField(required=False, allow_blank=True, default="", write_only=True)
+
     def get(self, request):
         rows = selectors.jurisdiction_list(user=request.user)
         return Response([{"code": j.code, "name": j.name, "level": j.level} for j in rows])
+
+    def post(self, request):
+        """A superuser opens a jurisdiction (optionally with its first admin): → 201 {code, name, level}."""
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        j = services.jurisdiction_create(actor=request.user, **data.validated_data)
+        return Response({"code": j.code, "name": j.name, "level": j.level,
+                         "effective_from": j.effective_from.isoformat()}, status=status.HTTP_201_CREATED)
+
+
+def _day_param(raw, default=None) -> date:
+    try:
+        return date.fromisoformat(raw) if raw else (default or timezone.localdate())
+    except ValueError:
+        raise InvalidInput("日期格式应为 YYYY-MM-DD。", code="bad_date") from None
+
+
+class PolicyExportApi(APIView):
+    def get(self, request, code):
+        """Every row in force on ?on= as one policy pack (JSON, a file to download)."""
+        from .packs import pack_export
+
+        jurisdiction = selectors.access_jurisdiction(user=request.user, code=code)
+        day = _day_param(request.query_params.get("on"))
+        response = Response(pack_export(jurisdiction, day))
+        response["Content-Disposition"] = f'attachment; filename="policy-{code}-{day.isoformat()}.json"'
+        return response
+
+
+class PolicyImportApi(APIView):
+    class Input(serializers.Serializer):
+        file = serializers.FileField()
+        effective_from = serializers.DateField(required=False)
+        dry_run = serializers.BooleanField(required=False, default=False)
+        reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+    def post(self, request, code):
+        """Import a pack: → the diff {added, changed, removed, saved, unavailable}; dry_run saves nothing."""
+        from .packs import parse_pack
+
+        jurisdiction = selectors.access_jurisdiction(user=request.user, code=code)
+        data = self.Input(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        rows = parse_pack(v["file"].read())
+        effective = v.get("effective_from") or jurisdiction.effective_from
+        if effective is None:
+            raise InvalidInput("请填写生效日期 effective_from。", code="effective_from_required")
+        answer = services.policy_pack_import(actor=request.user, jurisdiction=jurisdiction, rows=rows,
+                                             effective_from=effective, dry_run=v["dry_run"], reason=v["reason"])
+        return Response(answer)
 
 
 class PolicyApi(APIView):

@@ -27,6 +27,7 @@ MENU = {
     "assessment_mine": {Role.CADRE},
     # issue 11: personnel cases (recall, adjustment): proposers, deciders and the dispatch unit
     "cases": {Role.TOWNSHIP_SECRETARY, Role.DISPATCH_UNIT, Role.CADRE} | UPPER,
+    "jurisdiction_new": set(),  # superusers only: a new county (issue 16)
 }
 
 

@@ -44,6 +44,8 @@ class Jurisdiction(models.Model):
     name = models.CharField("名称", max_length=64)
     level = models.CharField("层级", max_length=16, choices=Level.choices)
     document = models.CharField("依据文件", max_length=200, blank=True)
+    # the day its regulation takes effect: the default date of its first policy pack
+    effective_from = models.DateField("文件施行日期", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "辖区"

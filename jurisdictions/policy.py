@@ -102,10 +102,23 @@ class Policy:
         return sorted(self._values.items())
 
 
+# A version that takes a key out of force (a pack imported without it): from its date the key is absent and
+# the features that need it are unavailable. Rows are never deleted, so earlier decisions stay explainable.
+REMOVED = {"_removed": True}
+
+
+def is_removed(value) -> bool:
+    return value == REMOVED
+
+
 def _rows_to_values(rows) -> dict[str, PolicyValue]:
     values: dict[str, PolicyValue] = {}
+    seen: set[str] = set()
     for row in rows:  # ordered by key, -effective_from: the first per key is in force
-        if row.key not in values:
+        if row.key not in seen:
+            seen.add(row.key)
+            if is_removed(row.value):
+                continue
             values[row.key] = PolicyValue(row.key, row.value, row.rule_ref, row.effective_from, row.is_default,
                                           row.note)
     return values

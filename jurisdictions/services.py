@@ -171,6 +171,23 @@ def _rate_field(raw) -> bool:
     return "." in raw
 
 
+def _check_version(jurisdiction: Jurisdiction, key: str, value, effective_from: date) -> None:
+    """A single version is checked by the same schema as a pack row; a leave route also with the other routes
+    in force that day (every day count from 1 up exactly one route). 400 `invalid_policy`, nothing saved."""
+    from .policy import NoPolicy, policy_in_force
+    from .policy_schema import ROUTE_PREFIX, InvalidPolicy, route_coverage_errors, validate_value
+
+    errors = validate_value(key, value)
+    if not errors and key.startswith(ROUTE_PREFIX):
+        try:
+            routes = {pv.key: pv.value for pv in policy_in_force(jurisdiction, effective_from).with_prefix(ROUTE_PREFIX)}
+        except NoPolicy:
+            routes = {}
+        errors = route_coverage_errors(routes | {key: value})
+    if errors:
+        raise InvalidPolicy(errors)
+
+
 @transaction.atomic
 def policy_version_add(*, actor, jurisdiction: Jurisdiction, key: str, value, effective_from: date,
                        rule_ref: str | None = None, note: str = "", reason: str = "") -> PolicyRow:
@@ -211,6 +228,7 @@ def policy_version_add(*, actor, jurisdiction: Jurisdiction, key: str, value, ef
                 raw = str(amount)
             merged[name] = raw
         value = merged
+    _check_version(jurisdiction, key, value, effective_from)
     ref = (rule_ref or "").strip() or base.rule_ref
     row = PolicyRow.objects.create(jurisdiction=jurisdiction, key=key, value=value, effective_from=effective_from,
                                    rule_ref=ref, note=note.strip(), is_default=ref.endswith(" default"),
@@ -246,3 +264,126 @@ def notifications_mark_read(*, actor) -> int:
     from .models import Notification
 
     return Notification.objects.filter(user=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# ---- onboarding and policy packs (issue 16) ------------------------------------------------------------------
+
+@transaction.atomic
+def jurisdiction_create(*, actor, code: str, name: str, level: str, effective_from: date, document: str = "",
+                        admin_username: str = "", admin_password: str = "") -> Jurisdiction:
+    """A superuser opens a new county: the tenant and (optionally) its first jurisdiction admin. Its rules come
+    next, as a policy pack imported by that admin; until then every rule answers `no_policy`."""
+    from .models import Role as R
+
+    if not getattr(actor, "is_superuser", False):
+        raise NotPermitted("只有系统管理员可以新建辖区。")
+    code = code.strip().lower()
+    if Jurisdiction.objects.filter(code=code).exists():
+        raise InvalidInput(f"代码“{code}”已被使用。", code="duplicate_code")
+    if level not in Jurisdiction.Level.values:
+        raise InvalidInput("层级应为 city、county 或 district。", code="bad_level")
+    j = Jurisdiction.objects.create(code=code, name=name.strip(), level=level, document=document.strip(),
+                                    effective_from=effective_from)
+    audit_record(actor=actor, action="jurisdiction.create", obj=j, jurisdiction=j,
+                 summary=f"新建辖区：{j.name}（{code}），文件自{effective_from}起施行")
+    if admin_username:
+        admin = user_create(actor=actor, username=admin_username, password=admin_password, jurisdiction=j,
+                            display_name=f"{j.name}管理员")
+        role_grant_create(actor=actor, user=admin, role=R.JURISDICTION_ADMIN, jurisdiction=j)
+    return j
+
+
+def _pack_row_create(*, actor, jurisdiction, row: dict, effective_from: date, reason: str, data: dict) -> PolicyRow:
+    new = PolicyRow.objects.create(jurisdiction=jurisdiction, key=row["key"], value=row["value"],
+                                   effective_from=effective_from, rule_ref=row["rule_ref"], note=row["note"],
+                                   is_default=row["is_default"],
+                                   created_by=actor if actor is not None and actor.pk else None)
+    audit_record(actor=actor, action="policy_row.add", obj=new, jurisdiction=jurisdiction,
+                 summary=f"{row['key']} 自{effective_from}起生效（政策包导入）",
+                 data={"value": row["value"], "rule_ref": row["rule_ref"], "reason": reason, **data})
+    return new
+
+
+@transaction.atomic
+def policy_pack_import(*, actor, jurisdiction: Jurisdiction, rows: dict, effective_from: date, dry_run: bool,
+                       reason: str = "") -> dict:
+    """Import a pack (parsed by `packs.parse_pack`): the pack is the whole set of rules in force from
+    `effective_from`. Every row is checked against its schema and the rows together (leave routes); any error
+    refuses the pack (400 `invalid_policy`) and nothing is saved. The answer is the diff against the rules in
+    force that day — added, changed (old → new), removed — and `saved`; with `dry_run` nothing is saved.
+    Saving writes a new version of each added or changed row and a removal version of each removed one;
+    unchanged rows are not touched and no existing version is edited, so decisions keep their snapshots.
+    A date before today (a back-dated version) needs a reason."""
+    from django.utils import timezone
+
+    from .packs import current_rows, diff_rows, validate_pack
+    from .policy import REMOVED
+    from .policy_schema import unavailable_features
+
+    if not scope_for(actor).is_admin_of(jurisdiction.id):
+        raise NotPermitted("只有本辖区管理员可以导入政策包。")
+    validate_pack(rows)
+    Jurisdiction.objects.select_for_update().filter(pk=jurisdiction.pk).first()
+    diff = diff_rows(current_rows(jurisdiction, effective_from), rows)
+    answer = {**diff, "effective_from": effective_from.isoformat(), "saved": False,
+              "unavailable": unavailable_features(rows), "backdated": effective_from < timezone.localdate(),
+              # articles still citing another jurisdiction's document (a pack begun from its export): allowed, but
+              # the page says so, since "fengdu art.9" would read as Fengdu's article in this county
+              "foreign_refs": sorted(k for k, r in rows.items() if r["rule_ref"].split(" ", 1)[0] != jurisdiction.code)}
+    if dry_run:
+        return answer
+    reason = reason.strip()
+    if answer["backdated"] and not reason:
+        raise InvalidInput(f"生效日期{effective_from}早于今天：追溯生效的版本须填写原因（已作出的决定不受影响）。",
+                           code="reason_required")
+    touched = diff["added"] + [c["key"] for c in diff["changed"]] + diff["removed"]
+    taken = set(PolicyRow.objects.filter(jurisdiction=jurisdiction, effective_from=effective_from, key__in=touched)
+                .values_list("key", flat=True))
+    if taken:
+        raise StateConflict(f"规则“{'、'.join(sorted(taken))}”在{effective_from}已有版本；已有版本不能修改，"
+                            "请选择新的生效日期。", code="duplicate_version")
+    for key in diff["added"] + [c["key"] for c in diff["changed"]]:
+        _pack_row_create(actor=actor, jurisdiction=jurisdiction, row=rows[key], effective_from=effective_from,
+                         reason=reason, data={"pack": True})
+    for key in diff["removed"]:
+        _pack_row_create(actor=actor, jurisdiction=jurisdiction,
+                         row={"key": key, "value": REMOVED, "rule_ref": f"{jurisdiction.code} default",
+                              "note": "政策包未含此规则，自此日起不适用", "is_default": True},
+                         effective_from=effective_from, reason=reason, data={"pack": True, "removed": True})
+    audit_record(actor=actor, action="policy_pack.import", obj=jurisdiction, jurisdiction=jurisdiction,
+                 summary=f"导入政策包，自{effective_from}起：新增{len(diff['added'])}条，变更{len(diff['changed'])}条，"
+                         f"停用{len(diff['removed'])}条",
+                 data={"added": diff["added"], "changed": [c["key"] for c in diff["changed"]],
+                       "removed": diff["removed"], "reason": reason})
+    answer["saved"] = True
+    return answer
+
+
+@transaction.atomic
+def pack_load(*, jurisdiction: Jurisdiction, rows: list[dict]) -> tuple[int, int]:
+    """The seeded jurisdictions' packs (`seed_policies`): rows [{key, value, rule_ref, is_default, note,
+    effective_from}] checked by the same schemas as an import (the set in force on each of their dates), then
+    written idempotently: a missing version is created, a seeded version (no one entered it) refreshed from the
+    code; a version an admin entered is never touched. Returns (created, updated)."""
+    from .policy_schema import check_rows
+
+    for day in sorted({r["effective_from"] for r in rows}):
+        in_force: dict = {}
+        for r in sorted((r for r in rows if r["effective_from"] <= day), key=lambda r: r["effective_from"]):
+            in_force[r["key"]] = r["value"]
+        check_rows(in_force)
+    created = updated = 0
+    for r in rows:
+        existing = PolicyRow.objects.filter(jurisdiction=jurisdiction, key=r["key"],
+                                            effective_from=r["effective_from"]).first()
+        values = {"value": r["value"], "rule_ref": r["rule_ref"], "note": r["note"], "is_default": r["is_default"]}
+        if existing is None:
+            PolicyRow.objects.create(jurisdiction=jurisdiction, key=r["key"], effective_from=r["effective_from"],
+                                     **values)
+            created += 1
+        elif existing.created_by_id is None and any(getattr(existing, k) != v for k, v in values.items()):
+            for k, v in values.items():
+                setattr(existing, k, v)
+            existing.save()
+            updated += 1
+    return created, updated

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from config import security
 
 from . import policy_labels, selectors, services
-from .errors import PortalError
-from .forms import PolicyVersionForm
+from .errors import NotPermitted, PortalError
+from .forms import JurisdictionCreateForm, PolicyImportForm, PolicyVersionForm
 from .models import Notification, Role
 from .policy import NoPolicy, policy_in_force
 from .scoping import scope_for
@@ -101,9 +101,21 @@ def _policy_context(request, jurisdiction, on, form=None):
             initial = {"key": request.GET["add"], "effective_from": on,
                        "value": current.value if current else None}
         form = PolicyVersionForm(keys=keys, initial=initial)
+    from .packs import versions_between
+    from .policy_schema import unavailable_features
+
+    compare = None
+    if request.GET.get("from") and request.GET.get("to"):
+        try:
+            start, end = date.fromisoformat(request.GET["from"]), date.fromisoformat(request.GET["to"])
+        except ValueError:
+            messages.error(request, "比较日期格式应为 YYYY-MM-DD。")
+        else:
+            compare = versions_between(jurisdiction, start, end)
     return {"jurisdiction": jurisdiction, "policy": policy, "refusal": refusal, "on": on, "code": jurisdiction.code,
             "sections": policy_labels.grouped(pv for _, pv in policy.items()) if policy else [],
-            "form": form if can_add else None}
+            "form": form if can_add else None, "can_import": can_add, "compare": compare,
+            "unavailable": unavailable_features(k for k, _ in policy.items()) if policy else []}
 
 
 @login_required
@@ -142,3 +154,76 @@ def policy_version_add_page(request, code):
 def audit_page(request):
     page = Paginator(selectors.audit_list(user=request.user), 50).get_page(request.GET.get("page"))
     return render(request, "jurisdictions/audit.html", {"page": page})
+
+
+@login_required
+def policy_export_page(request, code):
+    """The rules in force on ?on= as a policy pack file (the same JSON as the API)."""
+    import json
+
+    from django.http import HttpResponse
+
+    from .packs import pack_export
+
+    jurisdiction = selectors.access_jurisdiction(user=request.user, code=code)
+    on = _on_date(request)
+    response = HttpResponse(json.dumps(pack_export(jurisdiction, on), ensure_ascii=False, indent=2),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="policy-{code}-{on.isoformat()}.json"'
+    return response
+
+
+@login_required
+def policy_import_page(request, code):
+    """Step 1: upload a pack → its diff against the rules in force that day (nothing saved). Step 2: confirm →
+    saved, and the policy page shows the new rows."""
+    from .packs import parse_pack
+
+    jurisdiction = selectors.access_jurisdiction(user=request.user, code=code)
+    if not scope_for(request.user).is_admin_of(jurisdiction.id):
+        raise NotPermitted("只有本辖区管理员可以导入政策包。")
+    ctx = {"jurisdiction": jurisdiction, "code": code}
+    if request.method != "POST":
+        ctx["form"] = PolicyImportForm(initial={"effective_from": jurisdiction.effective_from or timezone.localdate()})
+        return render(request, "jurisdictions/policy_import.html", ctx)
+    form = PolicyImportForm(request.POST, request.FILES)
+    ctx["form"] = form
+    if not form.is_valid():
+        return render(request, "jurisdictions/policy_import.html", ctx, status=400)
+    text, data = form.pack_text(), form.cleaned_data
+    confirm = "confirm" in request.POST
+    try:
+        answer = services.policy_pack_import(actor=request.user, jurisdiction=jurisdiction, rows=parse_pack(text),
+                                             effective_from=data["effective_from"], dry_run=not confirm,
+                                             reason=data["reason"])
+    except PortalError as exc:
+        if exc.status == 403:
+            raise
+        ctx["error"] = exc
+        return render(request, "jurisdictions/policy_import.html", ctx, status=exc.status)
+    if answer["saved"]:
+        messages.success(request, f"政策包已导入：新增{len(answer['added'])}条，变更{len(answer['changed'])}条，"
+                                  f"停用{len(answer['removed'])}条，自{data['effective_from']}起生效。")
+        return redirect(f"{reverse('policy-page', args=[code])}?on={data['effective_from'].isoformat()}")
+    ctx["diff"] = answer
+    ctx["confirm_form"] = PolicyImportForm(initial={"pack": text, "effective_from": data["effective_from"],
+                                                    "reason": data["reason"]})
+    return render(request, "jurisdictions/policy_import.html", ctx)
+
+
+@login_required
+def jurisdiction_create_page(request):
+    """A superuser opens a new county and its first administrator, who then imports its policy pack."""
+    if not request.user.is_superuser:
+        raise NotPermitted("只有系统管理员可以新建辖区。")
+    form = JurisdictionCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            j = services.jurisdiction_create(actor=request.user, **form.cleaned_data)
+        except PortalError as exc:
+            messages.error(request, exc.detail)
+        else:
+            messages.success(request, f"已新建辖区“{j.name}”及其管理员。请由管理员导入政策包（可从其他辖区的政策包改起）。")
+            return redirect("policy-import", code=j.code)
+    return render(request, "jurisdictions/jurisdiction_new.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)

@@ -55,3 +55,15 @@ def all_rows():
         for code, rows in module.ROWS.items():
             for row in rows:
                 yield code, row
+
+
+def packs() -> dict[str, list[dict]]:
+    """The seed modules as policy packs, one per jurisdiction: {code: [{key, value, rule_ref, is_default, note,
+    effective_from}]} (a row without its own date takes its document's). `seed_policies` loads them through
+    `services.pack_load`, the same schemas an imported pack passes."""
+    dates = {code: d for code, *_, d in JURISDICTIONS}
+    out: dict[str, list[dict]] = {code: [] for code in dates}
+    for code, row in all_rows():
+        out[code].append({"key": row.key, "value": row.value, "rule_ref": row.rule_ref, "is_default": row.default,
+                          "note": row.note, "effective_from": row.effective_from or dates[code]})
+    return out

@@ -70,3 +70,11 @@ ACTION_LABELS = {
 @register.filter
 def action_label(action: str) -> str:
     return ACTION_LABELS.get(action, action)
+
+
+@register.filter
+def policy_key_label(key: str) -> str:
+    """"subsidy.living_per_day" → "生活补助"."""
+    from jurisdictions.policy_labels import key_label
+
+    return key_label(key)

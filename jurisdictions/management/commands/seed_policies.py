@@ -1,5 +1,8 @@
 """Idempotent: the five jurisdictions, every policy row of POLICY.md §1–§10, the towns the regulations name.
 
+The rows load as one policy pack per jurisdiction (`seed_data.packs()` → `services.pack_load`), checked by the
+same schemas as a pack an administrator imports: there is one path for every county.
+
 On a database seeded before the regulations' own dates were known, seeded rows (created_by null) still at
 1 January of the document's year move to the document's date; admin-entered rows are never touched."""
 
@@ -7,8 +10,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from jurisdictions.models import DispatchUnit, Jurisdiction, OrgUnit, PolicyRow
-from jurisdictions.seed_data import JURISDICTIONS, LEGACY_SEED_DATES, all_rows
+from jurisdictions.seed_data import JURISDICTIONS, LEGACY_SEED_DATES, packs
 from jurisdictions.seed_data.places import FENGDU_TOWNSHIPS, XINFENG_TOWNS, unit_level
+from jurisdictions.services import pack_load
 
 
 def ensure_unit(jurisdiction, kind, name, parent=None, town_type=""):
@@ -32,27 +36,20 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, **options):
         by_code = {}
-        for code, name, level, document, _ in JURISDICTIONS:
+        for code, name, level, document, effective in JURISDICTIONS:
             j, _ = Jurisdiction.objects.update_or_create(code=code, defaults={"name": name, "level": level,
-                                                                              "document": document})
+                                                                              "document": document,
+                                                                              "effective_from": effective})
             by_code[code] = j
-        dates = {code: d for code, *_, d in JURISDICTIONS}
         created = updated = moved = 0
-        for code, row in all_rows():
-            effective = row.effective_from or dates[code]
-            if row.effective_from is None:
-                moved += self._move_legacy(by_code[code], row.key, LEGACY_SEED_DATES.get(code), effective)
-            existing = PolicyRow.objects.filter(jurisdiction=by_code[code], key=row.key, effective_from=effective).first()
-            values = {"value": row.value, "rule_ref": row.rule_ref, "note": row.note, "is_default": row.default}
-            if existing is None:
-                PolicyRow.objects.create(jurisdiction=by_code[code], key=row.key, effective_from=effective, **values)
-                created += 1
-            elif existing.created_by_id is None and any(getattr(existing, k) != v for k, v in values.items()):
-                # a seeded version is refreshed from the code; rows entered by an admin are never touched
-                for k, v in values.items():
-                    setattr(existing, k, v)
-                existing.save()
-                updated += 1
+        for code, rows in packs().items():
+            for row in rows:
+                if row["effective_from"] != by_code[code].effective_from:
+                    continue  # a row with its own date is not a legacy 1-January seed
+                moved += self._move_legacy(by_code[code], row["key"], LEGACY_SEED_DATES.get(code),
+                                           row["effective_from"])
+            c, u = pack_load(jurisdiction=by_code[code], rows=rows)
+            created, updated = created + c, updated + u
         self._places(by_code)
         self.stdout.write(self.style.SUCCESS(f"政策规则：新增{created}条，更新{updated}条，生效日期更正{moved}条。"))
 
