@@ -47,8 +47,12 @@ BOOL, INT, RATE, SHARE = Spec("bool"), Spec("int"), Spec("rate"), Spec("share")
 SEVERITY, ROLE, ROLES, STAGES = Spec("severity"), Spec("role"), Spec("roles"), Spec("stages")
 TEXT, LIST, DICT, ANY = Spec("text"), Spec("list"), Spec("dict"), Spec("any")
 INT_OR_NULL, APPLIES = Spec("int_or_null"), Spec("applies")
+SHARE_OR_NULL = Spec("share_or_null")  # a share the text leaves to the period (ganzhou art.20 "可适当提高")
 
 CHECK = {"check": TEXT, "severity": SEVERITY, "applies_to": LIST}  # a selection check
+ASSESSMENT_KIND = {"by": ANY, "graders": ROLES, "consulted": ROLES, "grades": LIST, "eligibility": TEXT,
+                   "parts": opt(LIST), "scored": opt(BOOL), "months": opt(LIST),
+                   "counts_as_dispatch_unit_grade": opt(BOOL)}
 
 SCHEMAS: dict[str, dict[str, Spec]] = {
     "team.kinds": {"kinds": LIST, "roles": LIST},
@@ -104,14 +108,20 @@ SCHEMAS: dict[str, dict[str, Spec]] = {
     "inspection.county_monthly": {"every": TEXT, "by": ROLE, "feedback": opt(ROLE), "report_to_city": opt(TEXT)},
     "inspection.unexcused_absence": {"min_level": ANY, "window": TEXT, "steps": LIST},
     "inspection.reprimand_recall": {"count": INT},
-    "assessment.annual": {"by": LIST, "grades": LIST, "counts_as_dispatch_unit_grade": opt(BOOL), "months": opt(LIST),
-                          "scored": opt(BOOL)},
-    "assessment.excellent_quota": {"max_share": opt(SHARE), "severity": opt(SEVERITY),
+    # an assessment kind (issue 10): who grades and is consulted (role codes), the grades, who is eligible
+    "assessment.annual": ASSESSMENT_KIND,
+    "assessment.term_end": ASSESSMENT_KIND,
+    "assessment.semi_annual": ASSESSMENT_KIND | {"by": opt(ANY), "parts": LIST, "ranked": BOOL},
+    "assessment.excellent_quota": {"max_share": SHARE_OR_NULL, "severity": SEVERITY,
                                    "outside_dispatch_unit_quota": opt(BOOL), "may_be_raised": opt(BOOL),
                                    "separate": opt(BOOL)},
     "assessment.min_months_stationed": {"months": INT},
-    "assessment.semi_annual": {"parts": LIST, "ranked": BOOL},
-    "assessment.term_end": {"by": TEXT},
+    "assessment.incompetent_recall": {"grades": LIST},
+    "assessment.poll_threshold": {"min_share": SHARE},
+    # personnel cases (issue 11): who proposes, stages in order (joint inside a stage), filings, consequences
+    "case.route.*": {"applies_to": DICT, "proposers": ROLES, "stages": STAGES, "filings": ROLES,
+                     "successor_required": BOOL, "requires_steps": LIST, "consequences": LIST, "label": TEXT,
+                     "flag_grounds": opt(DICT)},
     "subsidy.meal_per_day": {"amount": RATE},
     "subsidy.township_allowance": {"monthly": RATE, "after_months": INT, "continuity": BOOL,
                                    "dispatch_levels": opt(LIST)},
@@ -204,7 +214,9 @@ def _problem(spec: Spec, raw) -> str | None:
         if amount < 0:
             return "金额不能为负数"
         return None if amount == amount.quantize(Decimal("0.01")) else "金额最多两位小数"
-    if kind == "share":
+    if kind in ("share", "share_or_null"):
+        if raw is None and kind == "share_or_null":
+            return None
         share = _decimal(raw)
         if share is None:
             return "应为0到1之间的比例（如 \"0.20\" 表示20%）"
