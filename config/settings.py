@@ -127,6 +127,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "jurisdictions.tasks.check_calendar_coverage",
         "schedule": crontab(minute=0, hour=6, day_of_month=1),
     },
+    "duty-digests": {  # issue 13: one reminder digest per person per day
+        "task": "attendance.tasks.send_duty_digests",
+        "schedule": crontab(minute=30, hour=7),
+    },
 }
 
 # Absolute links in emails (e.g. https://zhucun.example.gov.cn); pages use relative links.

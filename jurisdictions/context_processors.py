@@ -20,6 +20,7 @@ MENU = {
     "people": TOWNSHIP | UPPER | {Role.TEAM_LEADER, Role.DISPATCH_UNIT, Role.FINANCE},
     "manage_people": COUNTY_ROLES | {Role.JURISDICTION_ADMIN, Role.CITY_ORG_DEPT, Role.CITY_OFFICE},
     "audit": {Role.JURISDICTION_ADMIN},
+    "duties": {Role.CADRE, Role.TEAM_LEADER} | TOWNSHIP | UPPER,  # issue 13
 }
 
 

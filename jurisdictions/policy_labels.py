@@ -148,6 +148,8 @@ FIELDS = {
     "ledger": Field("工作台账"), "annual_summary_due": Field("年度总结报送截止"),
     "approved_leave": Field("经批准的请假"), "role": Field("审核"), "holds_approval": Field("未安排接替前不得批准"),
     "province": Field("省派", YUAN_DAY), "exempt_categories": Field("不适用于"), "requirement": Field("要求"),
+    # duties (issue 13)
+    "to": Field("工作队报送"), "member_to": Field("队员报送"), "insurance_by": Field("保险购买"),
 }
 
 KEY_FIELDS = {
