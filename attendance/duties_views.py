@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from jurisdictions.errors import PortalError
+from jurisdictions.policy import policy_in_force
 from jurisdictions.scoping import scope_for
 from teams.models import Cadre
 from teams.selectors import cadre_active_membership
@@ -73,7 +74,12 @@ def duties_page(request):
             ctx["mine"] = duties_selectors.my_duties(user=request.user, on=today)
         except PortalError as e:
             ctx["mine"], ctx["error"] = [], e.detail
-        ctx["households"] = list(duties_selectors.household_list(user=request.user, cadre_id=cadre.id))
+        ctx["households"] = list(duties_selectors.household_list(user=request.user, cadre_id=cadre.id)
+                                 .filter(ended_on__isnull=True))
+        try:  # ganzhou art.11: how many households each cadre pairs with
+            ctx["pairing"] = policy_in_force(cadre.jurisdiction, today).get("duties.household_pairing")
+        except PortalError:
+            ctx["pairing"] = None
         ctx["records"] = list(duties_selectors.duty_record_list(user=request.user).filter(
             recorded_by=request.user)[:20])
     ctx["overdue"] = _overdue_for(request.user, today) if cadre is None else []

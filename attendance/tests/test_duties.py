@@ -309,3 +309,20 @@ def test_the_cadre_page_records_a_household_and_its_visit(client, world):
                              "note": "了解务工情况"})
     visit = DutyRecord.objects.get(kind="household_visit")
     assert (visit.cadre_id, visit.household_id, visit.rule_ref) == (cadre.id, hh.id, "ganzhou art.11")
+    assert "已结对 1 户，应结对 2 户" in client.get("/duties/").content.decode()  # ganzhou art.11
+
+
+def test_the_demo_records_duties_once_and_leaves_one_team_short_of_its_group_studies(db):
+    """load_demo_duties: qujiang art.15's two studies a month; the first team keeps one, so it is overdue."""
+    from django.core.management import call_command
+
+    qj = build_world("qujiang")
+    place(qj.team_a)
+    f.UserFactory(is_superuser=True, username="root_demo")
+    call_command("load_demo_duties", verbosity=0)
+    n = DutyRecord.objects.count()
+    call_command("load_demo_duties", verbosity=0)
+    assert DutyRecord.objects.count() == n and DutyRecord.objects.filter(kind="group_study").count() == 1
+    today = timezone.localdate()
+    short = _findings(qj, today, kind="group_study", team=qj.team_a.id)
+    assert any(i["overdue"] and i["done"] == 1 and i["rule_ref"] == "qujiang art.15" for i in short)

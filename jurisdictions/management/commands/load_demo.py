@@ -71,6 +71,7 @@ class Command(BaseCommand):
             self._jurisdiction(root, j)
         call_command("load_demo_funds", verbosity=0)  # fund accounts and spending for every demo team
         call_command("load_demo_attendance", verbosity=0)  # two past months of attendance, sheets confirmed
+        call_command("load_demo_duties", verbosity=0)  # duties done last month, paired households (issue 13)
         self.stdout.write(self.style.SUCCESS("演示数据已生成。登录名见 README，密码均为 demo12345。"))
 
     def _name(self) -> str:
