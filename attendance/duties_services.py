@@ -181,3 +181,31 @@ def duty_digests_send(*, jurisdiction, on: date) -> int:
             continue  # already reminded today
         sent += 1
     return sent
+
+
+@transaction.atomic
+def board_profile_set(*, actor, pledges: str, photo=None):
+    """The cadre's own photo and pledges for the whereabouts board (fengdu art.8). Only where the jurisdiction's
+    `attendance.whereabouts_board` row lists them; the photo must be an image (checked by content)."""
+    from teams.models import Cadre
+
+    from .models import BoardProfile
+
+    cadre = Cadre.objects.filter(user=actor).select_related("jurisdiction").first()
+    if cadre is None:
+        raise NotPermitted("只有驻村干部本人可以填写公示信息。", code="not_a_cadre")
+    board = policy_in_force(cadre.jurisdiction, timezone.localdate()).get("attendance.whereabouts_board")
+    fields = set((board.value or {}).get("fields", [])) if board else set()
+    if not fields & {"photo", "pledges"}:
+        raise InvalidInput("本辖区去向牌不公示照片和承诺。", code="not_on_board")
+    if photo is not None and check_upload(photo) != "image":
+        raise InvalidInput("照片应为图片。", code="bad_photo")
+    profile, _ = BoardProfile.objects.select_for_update().get_or_create(cadre=cadre)
+    if "pledges" in fields:
+        profile.pledges = pledges.strip()
+    if photo is not None and "photo" in fields:
+        profile.photo = photo
+    profile.save()
+    audit_record(actor=actor, action="duty.board_profile", obj=profile, jurisdiction=cadre.jurisdiction,
+                 summary=f"{cadre.name} 更新去向牌照片与承诺", data={"rule_ref": board.rule_ref})
+    return profile

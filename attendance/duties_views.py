@@ -25,6 +25,11 @@ class DutyForm(forms.Form):
     file = forms.FileField(label="附件（PDF、Word或图片）", required=False)
 
 
+class BoardForm(forms.Form):
+    pledges = forms.CharField(label="履职承诺", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    photo = forms.FileField(label="照片", required=False)
+
+
 class HouseholdForm(forms.Form):
     name = forms.CharField(label="户主姓名", max_length=64)
     paired_on = forms.DateField(label="结对日期", widget=forms.DateInput(attrs={"type": "date"}))
@@ -55,7 +60,14 @@ def duties_page(request):
     membership = cadre_active_membership(cadre) if cadre else None
     if request.method == "POST" and cadre is not None:
         try:
-            if request.POST.get("action") == "household":
+            if request.POST.get("action") == "board":
+                form = BoardForm(request.POST, request.FILES)
+                if form.is_valid():
+                    duties_services.board_profile_set(actor=request.user, **form.cleaned_data)
+                    messages.success(request, "去向牌公示信息已更新。")
+                else:
+                    messages.error(request, "承诺内容过长。")
+            elif request.POST.get("action") == "household":
                 form = HouseholdForm(request.POST)
                 if form.is_valid():
                     duties_services.household_create(actor=request.user, cadre_id=cadre.id, **form.cleaned_data)
@@ -76,10 +88,17 @@ def duties_page(request):
             ctx["mine"], ctx["error"] = [], e.detail
         ctx["households"] = list(duties_selectors.household_list(user=request.user, cadre_id=cadre.id)
                                  .filter(ended_on__isnull=True))
-        try:  # ganzhou art.11: how many households each cadre pairs with
-            ctx["pairing"] = policy_in_force(cadre.jurisdiction, today).get("duties.household_pairing")
+        try:  # ganzhou art.11: how many households each cadre pairs with; fengdu art.8: photo and pledges
+            policy = policy_in_force(cadre.jurisdiction, today)
+            ctx["pairing"] = policy.get("duties.household_pairing")
+            board = policy.get("attendance.whereabouts_board")
+            ctx["board_fields"] = set((board.value or {}).get("fields", [])) & {"photo", "pledges"} if board else set()
+            ctx["board_rule"] = board.rule_ref if board else ""
         except PortalError:
-            ctx["pairing"] = None
+            ctx["pairing"], ctx["board_fields"] = None, set()
+        from .models import BoardProfile
+
+        ctx["board_profile"] = BoardProfile.objects.filter(cadre=cadre).first() if ctx["board_fields"] else None
         ctx["records"] = list(duties_selectors.duty_record_list(user=request.user).filter(
             recorded_by=request.user)[:20])
     ctx["overdue"] = _overdue_for(request.user, today) if cadre is None else []

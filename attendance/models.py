@@ -269,3 +269,19 @@ class DutyDigest(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "履职提醒"
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="dutydigest_once_per_user_day")]
+
+
+class BoardProfile(models.Model):
+    """What a cadre publishes on the whereabouts board beyond name and phone, where the policy's board lists it
+    (fengdu art.8: 履职承诺, 连同其照片、姓名、职务、联系方式 … 公开公示)."""
+
+    cadre = models.OneToOneField(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="board_profile")
+    photo = models.FileField("照片", upload_to="board/%Y/", blank=True)
+    pledges = models.TextField("履职承诺", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公示照片与承诺"
+
+    def __str__(self):
+        return f"{self.cadre} 公示信息"

@@ -326,3 +326,34 @@ def test_the_demo_records_duties_once_and_leaves_one_team_short_of_its_group_stu
     today = timezone.localdate()
     short = _findings(qj, today, kind="group_study", team=qj.team_a.id)
     assert any(i["overdue"] and i["done"] == 1 and i["rule_ref"] == "qujiang art.15" for i in short)
+
+
+def test_fengdu_art_8_the_board_shows_the_cadres_photo_and_pledges_and_ganzhou_has_no_such_form(client, other_world,
+                                                                                              world):
+    from PIL import Image
+
+    fd = other_world
+    cadre = place(fd.team_a, user=f.UserFactory(jurisdiction=fd.jurisdiction), village=fd.village_a, name="周驻村")
+    client.force_login(cadre.user)
+    page = client.get("/duties/").content.decode()
+    assert "去向牌公示" in page and "第8条" in page
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buf, "JPEG")
+    r = client.post("/duties/", {"action": "board", "pledges": "每月走访全村脱贫户",
+                                 "photo": SimpleUploadedFile("me.jpg", buf.getvalue(), content_type="image/jpeg")})
+    assert r.status_code == 302
+    board = client.get(f"/whereabouts/{fd.village_a.pk}/").content.decode()
+    assert "承诺：每月走访全村脱贫户" in board and "周驻村照片" in board
+    gz = place(world.team_a, user=f.UserFactory(jurisdiction=world.jurisdiction))
+    client.force_login(gz.user)
+    assert "去向牌公示" not in client.get("/duties/").content.decode()
+    with pytest.raises(Exception) as e:
+        duties_services.board_profile_set(actor=gz.user, pledges="x")
+    assert getattr(e.value, "code", "") == "not_on_board"
+
+
+def test_a_board_photo_that_is_a_pdf_is_refused(other_world):
+    cadre = place(other_world.team_a, user=f.UserFactory(jurisdiction=other_world.jurisdiction))
+    with pytest.raises(Exception) as e:
+        duties_services.board_profile_set(actor=cadre.user, pledges="", photo=_pdf())
+    assert getattr(e.value, "code", "") == "bad_photo"
