@@ -67,11 +67,19 @@ def duty_findings(*, jurisdiction, on: date, horizon_days: int = 7) -> list[dict
         s = duty_rules.Subject("team", t.id, t.name, t.term_start, t.ended_on, t.dispatch_level, team_id=t.id)
         subjects["team"].append(s)
         remind[s] = leaders.get(t.id)
+    # a cadre's personal duties follow the cadre across teams: one subject per cadre, in post from its first
+    # start to its last end (memberships are ordered by cadre, latest first)
+    by_cadre: dict[int, list] = {}
     for m in memberships:
-        s = duty_rules.Subject("cadre", m.cadre_id, m.cadre.name, m.start_date, m.end_date,
-                               m.cadre.dispatch_level, term_end=m.planned_end, cadre_id=m.cadre_id, team_id=m.team_id)
+        by_cadre.setdefault(m.cadre_id, []).append(m)
+    for cadre_id, ms in by_cadre.items():
+        latest = ms[0]
+        ends = [m.end_date for m in ms]
+        s = duty_rules.Subject("cadre", cadre_id, latest.cadre.name, min(m.start_date for m in ms),
+                               None if None in ends else max(ends), latest.cadre.dispatch_level,
+                               term_end=latest.planned_end, cadre_id=cadre_id, team_id=latest.team_id)
         subjects["cadre"].append(s)
-        remind[s] = m.cadre.user_id
+        remind[s] = latest.cadre.user_id
     for h in households:
         s = duty_rules.Subject("household", h.id, f"{h.cadre.name} 结对户 {h.name}", h.paired_on, h.ended_on,
                                cadre_id=h.cadre_id)

@@ -6,6 +6,7 @@ from datetime import date
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from jurisdictions.audit import audit_record
@@ -172,7 +173,7 @@ def duty_digests_send(*, jurisdiction, on: date) -> int:
                 DutyDigest.objects.create(user=user, day=on, items=[
                     {k: i[k] for k in ("kind", "due", "rule_ref", "cadre", "team", "household")} for i in mine])
                 message = f"履职提醒：{len(overdue)}项已逾期，{len(soon)}项7天内到期。"
-                Notification.objects.create(user=user, message=message[:255], link="/duties/")
+                Notification.objects.create(user=user, message=message[:255], link=reverse("duties-page"))
                 if user.email:
                     body = "\n".join(lines)
                     transaction.on_commit(lambda u=user, m=message, b=body: send_mail(
