@@ -369,3 +369,23 @@ def test_ganzhou_art_25_a_cadre_who_changed_teams_mid_year_still_owes_the_yearly
     found = [i for i in _findings(world, date(2026, 1, 3), kind="physical_exam", cadre=first.id)
              if i["period_start"] == "2025-01-01"]
     assert [(i["due"], i["team"], i["rule_ref"]) for i in found] == [("2025-12-31", second.id, "ganzhou art.25")]
+
+
+def test_the_daily_task_sends_across_jurisdictions_and_a_second_run_the_same_day_sends_nothing(world, other_world):
+    from attendance.tasks import send_duty_digests
+
+    place(world.team_a, user=f.UserFactory(jurisdiction=world.jurisdiction))
+    place(other_world.team_a, user=f.UserFactory(jurisdiction=other_world.jurisdiction))
+    first = send_duty_digests()
+    assert first >= 2 and send_duty_digests() == 0
+    assert Notification.objects.filter(message__startswith="履职提醒").count() == first
+
+
+def test_duty_records_are_listed_only_within_scope(api, world, alice, bob, writer):
+    cadre = place(world.team_a)
+    api(writer).post("/api/v1/duty-records/", {"kind": "physical_exam", "cadre": cadre.id, "date": "2026-03-02"},
+                     format="json")
+    api(writer).post("/api/v1/duty-records/", {"kind": "group_study", "team": world.team_a.id, "date": "2026-03-02"},
+                     format="json")
+    assert api(alice).get("/api/v1/duty-records/").json()["count"] == 2
+    assert api(bob).get("/api/v1/duty-records/").json()["count"] == 0
