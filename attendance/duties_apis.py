@@ -24,9 +24,17 @@ class DutyRecordIn(serializers.Serializer):
 
 
 class DutyRecordOut(serializers.ModelSerializer):
+    file = serializers.SerializerMethodField()
+
     class Meta:
         model = DutyRecord
         fields = ["id", "kind", "cadre", "team", "household", "date", "note", "file", "rule_ref", "created_at"]
+
+    def get_file(self, obj):
+        """A scoped download link (the file is not under /media/)."""
+        from django.urls import reverse
+
+        return reverse("duty-record-file", args=[obj.pk]) if obj.file else None
 
 
 class DutyRecordApi(ListAPIView):

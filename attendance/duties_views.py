@@ -135,3 +135,16 @@ def overdue_panel(request):
         return render(request, "attendance/_duties_panel.html", {"items": items, "mine": True})
     return render(request, "attendance/_duties_panel.html", {"items": _overdue_for(request.user, today)[:30],
                                                               "mine": False})
+
+
+@login_required
+def duty_record_file(request, pk):
+    """A duty's file, to whoever's scope reaches the record (404 otherwise)."""
+    from django.http import FileResponse, Http404
+
+    from jurisdictions.scoping import get_in_scope
+
+    record = get_in_scope(duties_selectors.duty_record_list(user=request.user), pk)
+    if not record.file:
+        raise Http404
+    return FileResponse(record.file.open("rb"), as_attachment=True, filename=record.file.name.rsplit("/", 1)[-1])

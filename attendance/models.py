@@ -6,6 +6,8 @@ from django.db import models
 from jurisdictions.models import Jurisdiction, OrgUnit
 from teams.models import Cadre
 
+from .storage import private_storage
+
 
 class Status(models.TextChoices):
     ON_DUTY = "on_duty", "在岗"
@@ -242,7 +244,7 @@ class DutyRecord(models.Model):
                                   on_delete=models.PROTECT, related_name="visits")
     date = models.DateField("日期")
     note = models.CharField("说明", max_length=500, blank=True)
-    file = models.FileField("附件", upload_to="duties/%Y/%m/", blank=True)
+    file = models.FileField("附件", upload_to="duties/%Y/%m/", blank=True, storage=private_storage)
     rule_ref = models.CharField("依据条款", max_length=64, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("录入时间", auto_now_add=True)

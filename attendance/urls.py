@@ -37,4 +37,5 @@ urlpatterns = [
     # duties (issue 13)
     path("duties/", duties_views.duties_page, name="duties-page"),
     path("duties/overdue/", duties_views.overdue_panel, name="duties-overdue-panel"),
+    path("duties/records/<int:pk>/file/", duties_views.duty_record_file, name="duty-record-file"),
 ]

@@ -389,3 +389,17 @@ def test_duty_records_are_listed_only_within_scope(api, world, alice, bob, write
                      format="json")
     assert api(alice).get("/api/v1/duty-records/").json()["count"] == 2
     assert api(bob).get("/api/v1/duty-records/").json()["count"] == 0
+
+
+def test_a_report_file_is_downloaded_through_a_scoped_link_not_from_media(api, client, world, writer, bob, settings):
+    r = api(writer).post("/api/v1/duty-records/", {"kind": "half_year_report", "team": world.team_a.id,
+                                                   "date": "2026-06-28", "file": _pdf()}, format="multipart")
+    link = r.json()["file"]
+    assert link.startswith("/duties/records/") and "/media/" not in link
+    record = DutyRecord.objects.get()
+    assert not record.file.path.startswith(str(settings.MEDIA_ROOT))  # nginx publishes MEDIA_ROOT at /media/
+    client.force_login(writer)
+    got = client.get(link)
+    assert got.status_code == 200 and b"".join(got.streaming_content).startswith(b"%PDF-")
+    client.force_login(bob)  # township B: not his team
+    assert client.get(link).status_code == 404
