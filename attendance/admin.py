@@ -33,3 +33,27 @@ class FlagAdmin(admin.ModelAdmin):
 class DiaryEntryAdmin(admin.ModelAdmin):
     list_display = ["cadre", "date", "kind", "duty_area"]
     raw_id_fields = ["cadre"]
+
+
+# ---- duties (issue 13): read-only lists; writes go through the services ----
+from .models import BoardProfile, DutyRecord, MonitoredHousehold  # noqa: E402
+
+
+@admin.register(DutyRecord)
+class DutyRecordAdmin(admin.ModelAdmin):
+    list_display = ["kind", "date", "cadre", "team", "household", "rule_ref"]
+    list_filter = ["kind", "jurisdiction"]
+    raw_id_fields = ["cadre", "team", "household", "recorded_by"]
+    date_hierarchy = "date"
+
+
+@admin.register(MonitoredHousehold)
+class MonitoredHouseholdAdmin(admin.ModelAdmin):
+    list_display = ["name", "cadre", "paired_on", "ended_on"]
+    raw_id_fields = ["cadre", "village", "created_by"]
+
+
+@admin.register(BoardProfile)
+class BoardProfileAdmin(admin.ModelAdmin):
+    list_display = ["cadre", "updated_at"]
+    raw_id_fields = ["cadre"]

@@ -6,6 +6,8 @@ from django.db import models
 from jurisdictions.models import Jurisdiction, OrgUnit
 from teams.models import Cadre
 
+from .storage import private_storage
+
 
 class Status(models.TextChoices):
     ON_DUTY = "on_duty", "在岗"
@@ -190,3 +192,98 @@ class DiaryEntry(models.Model):
 
     def __str__(self):
         return f"{self.cadre} {self.date}"
+
+
+# ---- duties (issue 13, POLICY.md §10) -----------------------------------------------------------------
+
+class DutyKind(models.TextChoices):
+    GROUP_STUDY = "group_study", "集中学习"
+    TEAM_MEETING = "team_meeting", "工作例会"
+    COUNTY_MEETING = "county_meeting", "县级队长会议"
+    TRAINING = "training", "培训"
+    PHYSICAL_EXAM = "physical_exam", "健康体检"
+    INSURANCE = "insurance", "人身意外伤害保险"
+    HOUSEHOLD_VISIT = "household_visit", "走访结对户"
+    HALF_YEAR_REPORT = "half_year_report", "半年工作报告"
+    RESEARCH_REPORT = "research_report", "调研报告"
+    ANNUAL_SUMMARY = "annual_summary", "年度工作总结"
+
+
+class MonitoredHousehold(models.Model):
+    """A 三类监测对象 household a cadre is paired with (ganzhou art.11)."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(Cadre, verbose_name="结对干部", on_delete=models.PROTECT, related_name="households")
+    name = models.CharField("户主姓名", max_length=64)
+    village = models.ForeignKey(OrgUnit, verbose_name="所在村", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    note = models.CharField("备注", max_length=255, blank=True)
+    paired_on = models.DateField("结对日期")
+    ended_on = models.DateField("解除结对日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "结对监测户"
+        ordering = ["cadre_id", "id"]
+
+    def __str__(self):
+        return f"{self.cadre} 结对 {self.name}"
+
+
+class DutyRecord(models.Model):
+    """A duty done: a personal one names the cadre, a team one the team; a visit names the household."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("事项", max_length=24, choices=DutyKind.choices)
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="duty_records")
+    team = models.ForeignKey("teams.Team", verbose_name="工作队", null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="duty_records")
+    household = models.ForeignKey(MonitoredHousehold, verbose_name="结对户", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="visits")
+    date = models.DateField("日期")
+    note = models.CharField("说明", max_length=500, blank=True)
+    file = models.FileField("附件", upload_to="duties/%Y/%m/", blank=True, storage=private_storage)
+    rule_ref = models.CharField("依据条款", max_length=64, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "履职记录"
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["jurisdiction", "kind", "date"])]
+        constraints = [models.CheckConstraint(condition=models.Q(cadre__isnull=False) | models.Q(team__isnull=False),
+                                              name="dutyrecord_names_cadre_or_team")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.date}"
+
+
+class DutyDigest(models.Model):
+    """One reminder digest per person per day: the unique constraint makes the daily task idempotent."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField("日期")
+    items = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "履职提醒"
+        constraints = [models.UniqueConstraint(fields=["user", "day"], name="dutydigest_once_per_user_day")]
+
+
+class BoardProfile(models.Model):
+    """What a cadre publishes on the whereabouts board beyond name and phone, where the policy's board lists it
+    (fengdu art.8: 履职承诺, 连同其照片、姓名、职务、联系方式 … 公开公示)."""
+
+    cadre = models.OneToOneField(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="board_profile")
+    photo = models.FileField("照片", upload_to="board/%Y/", blank=True)
+    pledges = models.TextField("履职承诺", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公示照片与承诺"
+
+    def __str__(self):
+        return f"{self.cadre} 公示信息"

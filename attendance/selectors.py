@@ -409,6 +409,13 @@ def whereabouts(*, village_id, day: date):
     for r in DailyRecord.objects.filter(cadre_id__in=ids, date__range=(day, day + timedelta(days=90))).values(
             "cadre_id", "date", "status"):
         ahead.setdefault(r["cadre_id"], {})[r["date"]] = r["status"]
+    # fengdu art.8: the board also shows each cadre's photo and pledges (one more query, only where listed)
+    shown = set((pv.value or {}).get("fields", [])) if pv is not None else set()
+    profiles = {}
+    if shown & {"photo", "pledges"}:
+        from .models import BoardProfile
+
+        profiles = {p.cadre_id: p for p in BoardProfile.objects.filter(cadre_id__in=ids)}
     board, seen = [], set()
     for m in members:
         if m.cadre_id in seen:
@@ -424,8 +431,18 @@ def whereabouts(*, village_id, day: date):
         role = post_label(m)
         board.append({"cadre": m.cadre_id, "name": m.cadre.name, "role": role,
                       "phone": m.cadre.phone if show_phone else None,
-                      "status": status, "status_label": STATUS_LABELS.get(status, "未登记"), "until": until})
+                      "status": status, "status_label": STATUS_LABELS.get(status, "未登记"), "until": until,
+                      **_board_extras(profiles.get(m.cadre_id), shown)})
     return village, board, (pv.rule_ref if pv else "")
+
+
+def _board_extras(profile, shown) -> dict:
+    extras = {}
+    if "photo" in shown:
+        extras["photo"] = profile.photo.url if profile is not None and profile.photo else None
+    if "pledges" in shown:
+        extras["pledges"] = profile.pledges if profile is not None else ""
+    return extras
 
 
 STATUS_LABELS = dict(Status.choices)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import apis, views
+from . import apis, duties_apis, duties_views, views
 
 api_urlpatterns = [
     path("attendance/", apis.RecordApi.as_view(), name="api-attendance"),
@@ -16,6 +16,11 @@ api_urlpatterns = [
     path("cadres/<int:pk>/flags/", apis.CadreFlagsApi.as_view(), name="api-cadre-flags"),
     path("whereabouts/", apis.WhereaboutsApi.as_view(), name="api-whereabouts"),
     path("diaries/", apis.DiaryApi.as_view(), name="api-diaries"),
+    # duties (issue 13)
+    path("duty-records/", duties_apis.DutyRecordApi.as_view(), name="api-duty-records"),
+    path("monitored-households/", duties_apis.HouseholdApi.as_view(), name="api-monitored-households"),
+    path("duties/mine/", duties_apis.MyDutiesApi.as_view(), name="api-duties-mine"),
+    path("reports/overdue/", duties_apis.OverdueApi.as_view(), name="api-reports-overdue"),
 ]
 
 urlpatterns = [
@@ -29,4 +34,8 @@ urlpatterns = [
     path("whereabouts/<int:village_id>/", views.whereabouts_page, name="whereabouts-public"),
     path("diaries/", views.diary_page, name="diary-page"),
     path("inspections/", views.inspection_page, name="inspection-page"),
+    # duties (issue 13)
+    path("duties/", duties_views.duties_page, name="duties-page"),
+    path("duties/overdue/", duties_views.overdue_panel, name="duties-overdue-panel"),
+    path("duties/records/<int:pk>/file/", duties_views.duty_record_file, name="duty-record-file"),
 ]

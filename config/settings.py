@@ -157,6 +157,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.monthly_reports_beat",
         "schedule": crontab(minute=30, hour=1, day_of_month=1),
     },
+    "duty-digests": {  # issue 13: one reminder digest per person per day
+        "task": "attendance.tasks.send_duty_digests",
+        "schedule": crontab(minute=30, hour=7),
+    },
 }
 
 # Absolute links in emails (e.g. https://zhucun.example.gov.cn); pages use relative links.

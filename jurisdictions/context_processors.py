@@ -28,6 +28,7 @@ MENU = {
     # issue 11: personnel cases (recall, adjustment): proposers, deciders and the dispatch unit
     "cases": {Role.TOWNSHIP_SECRETARY, Role.DISPATCH_UNIT, Role.CADRE} | UPPER,
     "jurisdiction_new": set(),  # superusers only: a new county (issue 16)
+    "duties": {Role.CADRE, Role.TEAM_LEADER} | TOWNSHIP | UPPER,  # issue 13
 }
 
 

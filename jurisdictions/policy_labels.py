@@ -157,6 +157,8 @@ FIELDS = {
     "proposers": Field("提出"), "stages": Field("审批环节"), "filings": Field("备案"),
     "successor_required": Field("须选派接替人员到岗后结案"), "requires_steps": Field("召回前须先"),
     "consequences": Field("处理"), "flag_grounds": Field("召回提示对应情形（序号）"),
+    # duties (issue 13)
+    "to": Field("工作队报送"), "member_to": Field("队员报送"), "insurance_by": Field("保险购买"),
 }
 
 KEY_FIELDS = {

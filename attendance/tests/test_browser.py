@@ -128,3 +128,47 @@ def test_the_whereabouts_board_on_a_390px_phone_keeps_names_and_posts_on_one_lin
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, "whereabouts_phone.png"), full_page=True)
     phone.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_cadre_records_a_group_study_and_a_household_visit_on_a_phone(
+        seeded_transactional_db, short_lived_connections, live_server, browser):
+    """Issue 13: ganzhou art.11–12 (pair with households, visit each quarter) and a group study, on a 390px phone."""
+    from conftest import build_world
+
+    from ..models import DutyRecord, MonitoredHousehold
+
+    w = build_world("ganzhou")
+    cadre_user = f.UserFactory(username="duty_phone", jurisdiction=w.jurisdiction)
+    cadre = place(w.team_a, user=cadre_user, name="李驻村")
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                locale="zh-CN")
+    phone.add_cookies([_session_cookie(cadre_user, live_server.url)])
+    page = phone.new_page()
+    page.goto(f"{live_server.url}/duties/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    assert page.locator("#duty-submit").bounding_box()["width"] > 300
+    page.fill("#id_hh_name", "王大户")
+    page.click("#household-submit")
+    page.wait_for_selector("text=已登记结对户：王大户")
+    household = MonitoredHousehold.objects.get(cadre=cadre)
+
+    page.select_option("#id_kind", "group_study")
+    page.fill("#id_note", "学习中央一号文件")
+    page.click("#duty-submit")
+    page.wait_for_selector("text=已记录：集中学习")
+
+    page.select_option("#id_kind", "household_visit")
+    page.select_option("#id_household", str(household.pk))
+    page.fill("#id_note", "了解务工和医保情况")
+    page.click("#duty-submit")
+    page.wait_for_selector("text=已记录：走访结对户")
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, "duties_phone.png"), full_page=True)
+    assert "王大户" in page.inner_text("#duty-records")
+    study = DutyRecord.objects.get(kind="group_study")
+    visit = DutyRecord.objects.get(kind="household_visit")
+    assert (study.team_id, study.cadre_id) == (w.team_a.pk, None)
+    assert (visit.cadre_id, visit.household_id, visit.rule_ref) == (cadre.pk, household.pk, "ganzhou art.11")
+    phone.close()

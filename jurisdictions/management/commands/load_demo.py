@@ -78,6 +78,7 @@ class Command(BaseCommand):
         call_command("load_demo_reports", verbosity=0)  # issue 12: those two months' reports, every jurisdiction
         call_command("load_demo_assessment", verbosity=0)  # annual assessment: this year open, last year published
         self._demo_cases()  # issue 11: one open and one decided personnel case
+        call_command("load_demo_duties", verbosity=0)  # duties done last month, paired households (issue 13)
         self.stdout.write(self.style.SUCCESS("演示数据已生成。登录名见 README，密码均为 demo12345。"))
 
     def _name(self) -> str:
