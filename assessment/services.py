@@ -19,7 +19,6 @@ from .models import Assessment, AssessmentPeriod, Grade, Opinion
 from .selectors import access_assessment, access_period, period_counts
 
 OPENERS = {Role.COUNTY_ORG_DEPT, Role.COUNTY_OFFICE, Role.JURISDICTION_ADMIN}
-FLAG_SOURCE = "assessment"  # attendance.Flag.Source has no "assessment" choice yet (a migration of attendance)
 
 
 def period_policy(period: AssessmentPeriod) -> Policy:
@@ -137,6 +136,7 @@ def period_open(*, actor, jurisdiction, kind: str, year: int, half: int | None =
 def period_publish(*, actor, period_id) -> AssessmentPeriod:
     """Publish: every eligible assessment graded (and scored where the kind keeps a score); then the cadres see
     their result, the dispatch units are notified, and a grade the policy ties to recall raises the flag."""
+    from attendance.models import Flag
     from attendance.services import flag_raise
     from jurisdictions.models import RoleGrant
     from jurisdictions.services import notify
@@ -160,7 +160,7 @@ def period_publish(*, actor, period_id) -> AssessmentPeriod:
         pv = rules.incompetent_recall(policy, a.grade)
         if pv is not None:
             flag = flag_raise(actor=actor, cadre=a.cadre, kind="recall_candidate", rule_ref=pv.rule_ref,
-                              key=f"assessment:{period.pk}:grade", source=FLAG_SOURCE,
+                              key=f"assessment:{period.pk}:grade", source=Flag.Source.ASSESSMENT,
                               detail=f"{period}被评为{Grade(a.grade).label}，列为召回对象")
             if flag:
                 flags.append(flag)
@@ -260,6 +260,7 @@ def _rerank(period: AssessmentPeriod) -> None:
 def poll_record(*, actor, assessment_id, favourable, total) -> tuple[Assessment, object]:
     """A satisfaction or assessment poll; below the policy's threshold (linfen art.9(五)6: 低于60%) the cadre is
     flagged as a recall candidate with that article."""
+    from attendance.models import Flag
     from attendance.services import flag_raise
 
     a = access_assessment(user=actor, assessment_id=assessment_id, for_update=True)
@@ -277,7 +278,7 @@ def poll_record(*, actor, assessment_id, favourable, total) -> tuple[Assessment,
     pv = rules.poll_below_threshold(period_policy(a.period), favourable, total)
     if pv is not None:
         flag = flag_raise(actor=actor, cadre=a.cadre, kind="recall_candidate", rule_ref=pv.rule_ref,
-                          key=f"assessment:{a.period_id}:poll", source=FLAG_SOURCE,
+                          key=f"assessment:{a.period_id}:poll", source=Flag.Source.POLL,
                           detail=f"{a.period}测评满意率{favourable}/{total}，低于{float(pv.value['min_share']):.0%}")
     audit_record(actor=actor, action="assessment.poll", obj=a, summary=f"{a.cadre.name}测评{favourable}/{total}",
                  data={"flag": flag.pk if flag else None})

@@ -136,6 +136,8 @@ class Flag(models.Model):
     class Source(models.TextChoices):
         INSPECTION = "inspection", "督查"
         ATTENDANCE = "attendance", "考勤"
+        ASSESSMENT = "assessment", "考核"  # 不称职 at publish (linfen art.9(五)3, fengdu art.17, ganzhou art.22)
+        POLL = "poll", "民主测评"  # a poll below the threshold (linfen art.9(五)6)
 
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="flags")
