@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from .audit import audit_record
@@ -210,6 +211,10 @@ def policy_version_add(*, actor, jurisdiction: Jurisdiction, key: str, value, ef
                             code="duplicate_version")
     if type(value) is not type(base.value):
         raise InvalidInput("取值格式与原规则不一致。", code="bad_value")
+    if effective_from < timezone.localdate() and not reason.strip():
+        # issue 16: a back-dated version needs its reason on record (decisions already taken keep their snapshots)
+        raise InvalidInput(f"生效日期{effective_from}早于今天：追溯生效的版本须填写原因（已作出的决定不受影响）。",
+                           code="reason_required")
     if isinstance(base.value, dict):
         if not isinstance(value, dict):
             raise InvalidInput("取值应为对象（字段: 值）。", code="invalid_value")

@@ -59,14 +59,14 @@ def test_a_second_version_on_the_same_date_is_a_conflict_and_the_page_says_so(cl
                                  effective_from=date(2026, 7, 1)).value == {"amount": "150.00"}
     with pytest.raises(StateConflict) as exc:
         policy_version_add(actor=admin_user, jurisdiction=world.jurisdiction, key="subsidy.communication_monthly",
-                           value={"amount": "170.00"}, effective_from=date(2026, 7, 1))
+                           value={"amount": "170.00"}, effective_from=date(2026, 7, 1), reason="补录")
     assert exc.value.status == 409 and exc.value.code == "duplicate_version"
 
 
 def test_an_unknown_key_is_refused(world, admin_user):
     with pytest.raises(InvalidInput) as exc:
         policy_version_add(actor=admin_user, jurisdiction=world.jurisdiction, key="subsidy.no_such_rule",
-                           value={"amount": "1.00"}, effective_from=date(2026, 7, 1))
+                           value={"amount": "1.00"}, effective_from=date(2026, 7, 1), reason="补录")
     assert exc.value.code == "unknown_key"
     assert not PolicyRow.objects.filter(key="subsidy.no_such_rule").exists()
 
@@ -74,16 +74,17 @@ def test_an_unknown_key_is_refused(world, admin_user):
 def test_an_admin_of_another_jurisdiction_is_not_permitted_by_the_service(world, charlie):
     with pytest.raises(NotPermitted):
         policy_version_add(actor=charlie, jurisdiction=world.jurisdiction, key="subsidy.communication_monthly",
-                           value={"amount": "150.00"}, effective_from=date(2026, 7, 1))
+                           value={"amount": "150.00"}, effective_from=date(2026, 7, 1), reason="补录")
 
 
 def test_a_version_citing_no_article_is_marked_default_and_a_given_article_is_kept(world, admin_user):
     row = policy_version_add(actor=admin_user, jurisdiction=world.jurisdiction, key="funds.signers",
-                             value={"roles": ["township_secretary", "team_leader"]}, effective_from=date(2026, 7, 1))
+                             value={"roles": ["township_secretary", "team_leader"]}, effective_from=date(2026, 7, 1),
+                             reason="补录")
     assert (row.rule_ref, row.is_default) == ("ganzhou default", True)
     row = policy_version_add(actor=admin_user, jurisdiction=world.jurisdiction, key="subsidy.living_per_day",
                              value={"city": "120.00", "county": "110.00"}, effective_from=date(2026, 7, 1),
-                             rule_ref="ganzhou art.27", note="县级按本地标准")
+                             rule_ref="ganzhou art.27", note="县级按本地标准", reason="补录")
     assert (row.rule_ref, row.is_default) == ("ganzhou art.27", False)
 
 
@@ -106,7 +107,7 @@ def test_two_admins_adding_the_same_version_at_once_get_one_row_and_one_conflict
             barrier.wait()
             policy_version_add(actor=User.objects.get(pk=admins[i].pk), jurisdiction=ganzhou,
                                key="subsidy.communication_monthly", value={"amount": f"1{i}0.00"},
-                               effective_from=date(2026, 7, 1))
+                               effective_from=date(2026, 7, 1), reason="补录")
             results[i] = "ok"
         except PortalError as exc:
             results[i] = exc.code
@@ -121,3 +122,19 @@ def test_two_admins_adding_the_same_version_at_once_get_one_row_and_one_conflict
     assert sorted(results) == ["duplicate_version", "ok"]
     assert PolicyRow.objects.filter(jurisdiction=ganzhou, key="subsidy.communication_monthly",
                                     effective_from=date(2026, 7, 1)).count() == 1
+
+
+def test_a_back_dated_version_needs_a_reason_and_a_future_one_does_not(world, admin_user):
+    """Issue 16: a version taking effect before today must say why; nothing is saved without it."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    with pytest.raises(InvalidInput) as exc:
+        policy_version_add(actor=admin_user, jurisdiction=world.jurisdiction, key="subsidy.communication_monthly",
+                           value={"amount": "120.00"}, effective_from=date(today.year, 1, 1))
+    assert exc.value.code == "reason_required"
+    assert not PolicyRow.objects.filter(jurisdiction=world.jurisdiction, key="subsidy.communication_monthly",
+                                        effective_from=date(today.year, 1, 1)).exists()
+    row = policy_version_add(actor=admin_user, jurisdiction=world.jurisdiction, key="subsidy.communication_monthly",
+                             value={"amount": "120.00"}, effective_from=date(today.year + 1, 1, 1))
+    assert row.value == {"amount": "120.00"}

@@ -52,7 +52,7 @@ def test_after_the_admin_posts_the_rates_the_run_succeeds_and_pays_them_ganzhou_
     for key, value in (("subsidy.living_per_day", {"county": "80"}), ("subsidy.communication_monthly",
                                                                         {"amount": "50.00"})):
         r = api(admin).post("/api/v1/jurisdictions/ganzhou/policy/",
-                            {"key": key, "value": value, "effective_from": "2025-06-01"}, format="json")
+                            {"key": key, "value": value, "effective_from": "2025-06-01", "reason": "补录"}, format="json")
         assert r.status_code == 201, r.content
         assert (r.json()["rule_ref"], r.json()["is_default"]) == ("ganzhou art.27", False)
     run = run_month(w, JUNE)
@@ -110,7 +110,7 @@ def test_a_linfen_city_cadre_needs_the_city_rate_and_the_transport_and_communica
     for key, value in (("subsidy.living_per_day", {"city": "80.00"}), ("subsidy.transport_per_day", {"amount": "0"}),
                        ("subsidy.communication_per_day", {"amount": "0.00"})):
         assert admin.post("/api/v1/jurisdictions/linfen/policy/",
-                          {"key": key, "value": value, "effective_from": "2025-01-01"}, format="json").status_code == 201
+                          {"key": key, "value": value, "effective_from": "2025-01-01", "reason": "补录"}, format="json").status_code == 201
     assert run_month(w, JUNE).status == "done"
     assert list(Line.objects.values_list("kind", "quantity", "rate", "amount")) == [
         ("living", 18, D("80.00"), D("1440.00"))]  # transport and communication entered as 0: not paid
@@ -136,7 +136,7 @@ def test_an_admin_adds_a_version_that_carries_the_article_over_and_is_audited(ma
     admin = admin_of_world(w)
     r = api(admin).post("/api/v1/jurisdictions/ganzhou/policy/",
                         {"key": "subsidy.living_per_day", "value": {"county": "85.5"},
-                         "effective_from": "2026-01-01"}, format="json")
+                         "effective_from": "2026-01-01", "reason": "补录"}, format="json")
     assert r.status_code == 201, r.content
     row = PolicyRow.objects.get(id=r.json()["id"])
     assert row.value["county"] == "85.50" and row.value["city"] == "100.00"  # fields not given carry over
@@ -152,19 +152,19 @@ def test_a_version_refuses_an_unknown_key_a_duplicate_date_and_a_rate_that_is_no
     w = make_world("ganzhou", rates=False)
     client = api(admin_of_world(w))
     url = "/api/v1/jurisdictions/ganzhou/policy/"
-    r = client.post(url, {"key": "subsidy.nonsense", "value": {}, "effective_from": "2026-01-01"}, format="json")
+    r = client.post(url, {"key": "subsidy.nonsense", "value": {}, "effective_from": "2026-01-01", "reason": "补录"}, format="json")
     assert (r.status_code, r.json()["code"]) == (400, "unknown_key")
-    ok = {"key": "subsidy.communication_monthly", "value": {"amount": "90.00"}, "effective_from": "2026-01-01"}
+    ok = {"key": "subsidy.communication_monthly", "value": {"amount": "90.00"}, "effective_from": "2026-01-01", "reason": "补录"}
     assert client.post(url, ok, format="json").status_code == 201
     r = client.post(url, ok, format="json")
     assert (r.status_code, r.json()["code"]) == (409, "duplicate_version")
-    r = client.post(url, {**ok, "value": {"amount": "-5"}, "effective_from": "2026-02-01"}, format="json")
+    r = client.post(url, {**ok, "value": {"amount": "-5"}, "effective_from": "2026-02-01", "reason": "补录"}, format="json")
     assert (r.status_code, r.json()["code"]) == (400, "invalid_rate")
 
 
 def test_only_the_jurisdiction_admin_adds_a_version_others_403_outsiders_404(make_world, api):
     w = make_world("ganzhou", rates=False)
-    body = {"key": "subsidy.communication_monthly", "value": {"amount": "90.00"}, "effective_from": "2026-01-01"}
+    body = {"key": "subsidy.communication_monthly", "value": {"amount": "90.00"}, "effective_from": "2026-01-01", "reason": "补录"}
     url = "/api/v1/jurisdictions/ganzhou/policy/"
     assert api(finance_of(w)).post(url, body, format="json").status_code == 403
     outsider = f.user_with_role(Role.JURISDICTION_ADMIN, jurisdiction=make_world("fengdu").jurisdiction)
@@ -192,14 +192,14 @@ def test_a_rate_entered_from_july_does_not_cover_a_june_day_confirmed_late_so_th
     f.confirm_sheet(w.township_a, JULY, confirmer)
     admin = api(admin_of_world(w))
     assert admin.post("/api/v1/jurisdictions/ganzhou/policy/", {"key": "subsidy.living_per_day",
-                      "value": {"county": "80.00"}, "effective_from": "2025-07-01"}, format="json").status_code == 201
+                      "value": {"county": "80.00"}, "effective_from": "2025-07-01", "reason": "补录"}, format="json").status_code == 201
     r = api(finance_of(w)).post("/api/v1/subsidy-runs/", {"jurisdiction": "ganzhou", "month": "2025-07"},
                                 format="json")
     assert r.status_code == 400 and r.json()["errors"] == [
         {"key": "subsidy.living_per_day", "field": "county", "rule_ref": "ganzhou art.27"}]
     assert "不晚于2025年06月1日" in r.json()["detail"]
     assert admin.post("/api/v1/jurisdictions/ganzhou/policy/", {"key": "subsidy.living_per_day",
-                      "value": {"county": "80.00"}, "effective_from": "2025-06-01"}, format="json").status_code == 201
+                      "value": {"county": "80.00"}, "effective_from": "2025-06-01", "reason": "补录"}, format="json").status_code == 201
     assert run_month(w, JULY).status == "done"
     adj = Line.objects.get(statement__cadre=county, kind="adjustment")
     assert (adj.amount, adj.for_month, adj.base_kind) == (D("1600.00"), JUNE, "living")  # 20 × 80, paid in July
