@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-TODAY = timezone.localdate()
+TODAY = timezone.localdate()  # read at import: tests that compare with "today" itself read it again when they run
 START = TODAY + timedelta(days=7)  # in advance (ganzhou art.17 须提前请假)
 PAST = TODAY - timedelta(days=20)  # for returns (a return date is never in the future)
 

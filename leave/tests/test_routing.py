@@ -162,8 +162,9 @@ def test_ganzhou_art_17_written_leave_must_be_asked_in_advance(api, gz, lw):
     special case may be entered afterwards; a jurisdiction without the row accepts it."""
     from datetime import timedelta
 
-    from .helpers import TODAY
+    from django.utils import timezone
 
+    TODAY = timezone.localdate()  # noqa: N806 - read now, not at import (a run may cross midnight in Shanghai)
     late = submit(api, gz.member.user, gz.member, 2, start=TODAY - timedelta(days=1))
     assert late.status_code == 400
     assert late.json() | {"detail": ""} == {"code": "not_in_advance", "detail": "", "rule_ref": "ganzhou art.17",
