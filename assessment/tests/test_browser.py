@@ -28,6 +28,7 @@ def test_the_org_department_grades_and_publishes_a_period_and_the_cadre_sees_the
             page.click(f"#row-{a.pk} button")
             page.wait_for_selector(f"#row-{a.pk} .grade-label")
         assert "剩余 0 名" in page.inner_text("#quota-line")  # qujiang art.25: 3 cadres × 35% → 1 优秀
+        page.once("dialog", lambda dialog: dialog.accept())  # publishing asks for confirmation first
         page.click("#publish")
         page.wait_for_selector("#period-status")
         assert page.inner_text("#period-status") == "已公布"

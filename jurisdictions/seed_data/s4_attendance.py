@@ -66,7 +66,7 @@ ROWS = {
         Row("attendance.required_days", {"method": "fraction_of_month", "numerator": 2, "denominator": 3,
                                          "severity": "soft", "basis": "month", "approved_leave": "excused"},
             "fengdu art.9",
-            "原则上每月2/3以上时间在乡村（软性规定，按时间计）：本系统解释为 ceil(2/3×当月在岗期间天数) 个在岗日，"
+            "原则上每月2/3以上时间在乡村（软性规定，按时间计）：本系统解释为“当月在岗期间天数×2/3，向上取整”个在岗日，"
             "逐月计；经审批的请假（第九条 请假审批）从应出勤天数中扣除；未达标须记录原因"),
         Row("attendance.counted_statuses", ON_DUTY, "fengdu art.9"),
         Row("attendance.paid_statuses", ON_DUTY, "fengdu art.20", "按出勤天数100元/天"),

@@ -4,10 +4,15 @@ def test_home_page_names_the_users_roles_in_chinese(client, world, alice):
     assert "乡镇党委书记" in page
 
 
-def test_the_policy_page_shows_each_rule_with_its_article(client, world, alice):
+def test_the_policy_page_shows_each_rule_with_its_article(client, world, alice, admin_user):
+    """Everyone reads the rule and its article in Chinese; the rule keys (used by the API and packs) are shown to the
+    jurisdiction admin only."""
     client.force_login(alice)
     page = client.get("/policy/ganzhou/?on=2026-05-01").content.decode()
-    assert "leave.route.02_4_7" in page and "ganzhou art.17" in page
+    assert "4–7天：县驻村工作领导小组办公室审批" in page and "赣州市文件第17条" in page
+    assert "leave.route.02_4_7" not in page
+    client.force_login(admin_user)
+    assert "leave.route.02_4_7" in client.get("/policy/ganzhou/?on=2026-05-01").content.decode()
 
 
 def test_the_policy_page_of_another_jurisdiction_is_404(client, world, alice):
