@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from attendance.models import Status as AttendanceStatus
 from attendance.services import records_mark_leave, records_release_leave
+from jurisdictions.approvals import approve_in_stage
 from jurisdictions.audit import audit_record
 from jurisdictions.errors import InvalidInput, NotPermitted, RuleViolation, StateConflict
 from jurisdictions.models import Role
@@ -274,26 +275,14 @@ def leave_request_approve(*, actor, leave_request_id: int, comment: str = "") ->
     if final and leave_request.replacement_required and leave_request.replacement_id is None and held_by:
         raise RuleViolation("请假15天（含）以上须由派出单位先安排接替人员，方可批准。", code="replacement_missing",
                             rule_ref=held_by, overridable=False)
-    approval.status = LeaveApproval.Status.APPROVED
-    approval.decided_by = actor
-    approval.decided_at = timezone.now()
-    approval.comment = comment or ""
-    approval.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    opened = approve_in_stage(approval=approval, approvals=approvals, actor=actor, comment=comment)
     audit_record(actor=actor, action="leave.approve", obj=leave_request,
                  summary=f"{_role_label(leave_request, approval.role)}同意（第{approval.stage}环节）",
                  data={"approval": approval.pk, "role": approval.role, "stage": approval.stage, "comment": comment})
-    stage_open = [a for a in approvals if a.stage == approval.stage and a.status == LeaveApproval.Status.PENDING]
-    if not stage_open:
-        later = [a for a in approvals if a.status == LeaveApproval.Status.WAITING]
-        if later:
-            next_stage = min(a.stage for a in later)
-            for a in later:
-                if a.stage == next_stage:
-                    a.status = LeaveApproval.Status.PENDING
-                    a.save(update_fields=["status"])
-                    _notify_role(leave_request, a.role, f"待审批：{leave_request.cadre.name}请假{leave_request.days}天")
-        else:
-            _finish_approved(actor, leave_request)
+    for a in opened or []:
+        _notify_role(leave_request, a.role, f"待审批：{leave_request.cadre.name}请假{leave_request.days}天")
+    if opened is None:
+        _finish_approved(actor, leave_request)
     return leave_request
 
 

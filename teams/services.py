@@ -5,6 +5,7 @@ from datetime import date
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jurisdictions.approvals import approve_in_stage
 from jurisdictions.audit import audit_record
 from jurisdictions.errors import InvalidInput, NotPermitted, RuleViolation, StateConflict
 from jurisdictions.models import COUNTY_ROLES, DispatchUnit, Jurisdiction, OrgUnit, Role
@@ -581,30 +582,17 @@ def _case_finish_approved(actor, case) -> None:
 
 @transaction.atomic
 def personnel_case_approve(*, actor, case_id: int, comment: str = ""):
-    from .models import CaseApproval
-
     case = _lock_case(case_id)
     approvals = list(case.approvals.order_by("stage", "id"))
     approval = _case_actionable(actor, case, approvals)
-    approval.status = CaseApproval.Status.APPROVED
-    approval.decided_by = actor
-    approval.decided_at = timezone.now()
-    approval.comment = comment or ""
-    approval.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    opened = approve_in_stage(approval=approval, approvals=approvals, actor=actor, comment=comment)
     audit_record(actor=actor, action="case.approve", obj=case,
                  summary=f"{_role_label(case, approval.role)}同意（第{approval.stage}环节）",
                  data={"approval": approval.pk, "role": approval.role, "stage": approval.stage, "comment": comment})
-    if not [a for a in approvals if a.stage == approval.stage and a.status == CaseApproval.Status.PENDING]:
-        later = [a for a in approvals if a.status == CaseApproval.Status.WAITING]
-        if later:
-            next_stage = min(a.stage for a in later)
-            for a in later:
-                if a.stage == next_stage:
-                    a.status = CaseApproval.Status.PENDING
-                    a.save(update_fields=["status"])
-                    _notify_case_role(case, a.role, f"待审批：{case.cadre.name}{case.get_kind_display()}")
-        else:
-            _case_finish_approved(actor, case)
+    for a in opened or []:
+        _notify_case_role(case, a.role, f"待审批：{case.cadre.name}{case.get_kind_display()}")
+    if opened is None:
+        _case_finish_approved(actor, case)
     return case
 
 
