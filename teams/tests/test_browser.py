@@ -75,7 +75,7 @@ def test_a_ganzhou_recall_goes_from_flag_to_decision_in_the_browser_art_21_22(se
         assert "已批准" in page.inner_text("#case-status")
         with page.expect_navigation():
             page.click("#notice-link")
-        assert "赣州市文件第22条" in page.inner_text("#notice")
+        assert "第二十二条" in page.inner_text("#notice")
     case = PersonnelCase.objects.get()
     assert (case.status, case.flag.rule_ref) == ("approved", "ganzhou art.21")
     m.refresh_from_db()

@@ -37,7 +37,10 @@ def test_a_recall_flag_opens_a_prefilled_case_and_the_county_group_decides_it_ga
     case.refresh_from_db()
     assert case.status == "approved"
     notice = client.get(f"/personnel-cases/{case.pk}/notice/").content.decode()
-    assert "关于周建国同志召回的通知" in notice and "赣州市文件第22条" in notice and "无故脱岗且未改正" in notice
+    assert "关于周建国同志召回的通知" in notice and "无故脱岗且未改正" in notice
+    # cited as an office writes it: 《document》（number）第二十二条, without the portal's remark on the missing date
+    assert "《驻村第一书记和工作队选派管理办法（试行）》（赣市办字〔2021〕19号）第二十二条" in notice
+    assert "文件未载印发日期" not in notice
     assert "<script>" not in notice and "onclick" not in notice
 
 
