@@ -95,7 +95,7 @@ def build(cadres: int):
                                term_end=date(2028, 12, 31)) for _ in range((n + 9) // 10)]
         users = User.objects.bulk_create([User(username=f"bench_{label}_{i}", jurisdiction=j, password="!")
                                           for i in range(n)])
-        people = [f.CadreFactory.build(jurisdiction=j, dispatch_unit=unit, user=u, station=village)
+        people = [f.CadreFactory.build(jurisdiction=j, dispatch_unit=unit, user=u, station=village, id_number="")
                   for u in users]
         from teams.models import Cadre
 
