@@ -8,6 +8,8 @@ export PGHOST ?= 127.0.0.1
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/zhucuntong
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/14
 BENCH_CADRES ?= 20000
+BENCH_WEB_CADRES ?= 400
+BENCH_WEB_SECONDS ?= 5
 
 .PHONY: run test install lint lock services browser bench clean
 
@@ -55,8 +57,12 @@ lint: install
 lock:
 	$(BIN)/pip freeze --exclude-editable > requirements.lock
 
+# the benchmarks run DEBUG off, as in production, in databases of their own: a key only they use
+BENCH_ENV := DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-make-bench-only-insecure-key-0123456789abcdef}
 bench: install services
-	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL= $(BIN)/python bench/subsidy_run.py --cadres $(BENCH_CADRES)
+	$(BENCH_ENV) DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL= $(BIN)/python bench/subsidy_run.py --cadres $(BENCH_CADRES)
+	$(BENCH_ENV) DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL= $(BIN)/python bench/web.py --cadres $(BENCH_WEB_CADRES) \
+	  --seconds $(BENCH_WEB_SECONDS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

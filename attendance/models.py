@@ -254,7 +254,9 @@ class DutyRecord(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "履职记录"
         ordering = ["-date", "-id"]
-        indexes = [models.Index(fields=["jurisdiction", "kind", "date"])]
+        indexes = [models.Index(fields=["jurisdiction", "kind", "date"]),
+                   # the overdue list reads a jurisdiction's records since a date, of every kind (duties_selectors)
+                   models.Index(fields=["jurisdiction", "date"], name="dutyrecord_jur_date")]
         constraints = [models.CheckConstraint(condition=models.Q(cadre__isnull=False) | models.Q(team__isnull=False),
                                               name="dutyrecord_names_cadre_or_team")]
 

@@ -223,9 +223,9 @@ def lower_bound(j, first) -> tuple[float, int, int, object]:
                                           paid_days, total, created_at)
                 SELECT 0, %(j)s, cadre_id, %(first)s, township_id, dispatch_unit_id, days, living + comm, now()
                 FROM fig RETURNING id, cadre_id)
-            INSERT INTO lb_line (statement_id, kind, quantity, rate, amount, rule_ref, note, for_month, base_kind,
-                                 position)
-            SELECT st.id, k.kind, k.qty, k.rate, k.amount, k.ref, k.note, %(first)s, k.kind, k.pos
+            INSERT INTO lb_line (statement_id, jurisdiction_id, kind, quantity, rate, amount, rule_ref, note,
+                                 for_month, base_kind, position)
+            SELECT st.id, %(j)s, k.kind, k.qty, k.rate, k.amount, k.ref, k.note, %(first)s, k.kind, k.pos
             FROM st JOIN fig USING (cadre_id),
                  LATERAL (VALUES ('living', fig.days, fig.living_rate, fig.living, %(living_ref)s, '生活补助×驻村天数', 0),
                                  ('communication', 1, fig.comm, fig.comm, %(comm_ref)s,

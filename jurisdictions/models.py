@@ -214,7 +214,9 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "审计记录"
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [models.Index(fields=["object_type", "object_id"]),
+                   # the audit log of one jurisdiction, newest first (audit_list); the distribution column first
+                   models.Index(fields=["jurisdiction", "-created_at", "-id"], name="auditevent_jur_created")]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.summary}"

@@ -24,7 +24,7 @@ class SubsidyRunAdmin(admin.ModelAdmin):
 class LineInline(admin.TabularInline):
     model = Line
     extra = 0
-    readonly_fields = ["kind", "quantity", "rate", "amount", "rule_ref", "note", "for_month", "base_kind"]
+    readonly_fields = ["kind", "quantity", "rate", "amount", "rule_ref", "note", "for_month", "base_kind", "jurisdiction"]
     can_delete = False
 
 

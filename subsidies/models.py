@@ -114,6 +114,8 @@ class Statement(models.Model):
 
 class Line(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="lines")
+    # the statement's jurisdiction, repeated: the distribution column of a large table (docs/SCALING.md)
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField("项目", max_length=24, choices=LineKind.choices)
     quantity = models.IntegerField("数量")
     rate = models.DecimalField("标准", max_digits=10, decimal_places=2)

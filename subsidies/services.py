@@ -450,7 +450,7 @@ def _copy(cursor, table: str, columns: tuple[str, ...], lines) -> None:
 
 STATEMENT_COLUMNS = ("id", "run_id", "jurisdiction_id", "cadre_id", "month", "township_id", "dispatch_unit_id",
                      "paid_days", "total", "created_at")
-LINE_COLUMNS = ("statement_id", "kind", "quantity", "rate", "amount", "rule_ref", "note", "for_month", "base_kind",
+LINE_COLUMNS = ("statement_id", "jurisdiction_id", "kind", "quantity", "rate", "amount", "rule_ref", "note", "for_month", "base_kind",
                 "position")
 
 
@@ -474,7 +474,7 @@ def _write_statements(run: SubsidyRun, statements: list[tuple], line_sets: list[
             for cid, town, unit, days, amount in statements])
         ids = [o.pk for o in objs]
         Line.objects.bulk_create([
-            Line(statement_id=sid, kind=ln.kind, quantity=ln.quantity, rate=ln.rate, amount=ln.amount,
+            Line(statement_id=sid, jurisdiction_id=run.jurisdiction_id, kind=ln.kind, quantity=ln.quantity, rate=ln.rate, amount=ln.amount,
                  rule_ref=ln.rule_ref, note=ln.note[:255], for_month=ln.for_month or first,
                  base_kind=ln.base_kind or ln.kind, position=pos)
             for sid, lines in zip(ids, line_sets, strict=True) for pos, ln in enumerate(lines)])
@@ -496,7 +496,7 @@ def _write_statements(run: SubsidyRun, statements: list[tuple], line_sets: list[
                     t = tails.get(ln)
                     if t is None:
                         t = tails[ln] = _line_tail(ln, first)
-                    rendered.append(f"{sid}\t{t}\t{pos}\n")
+                    rendered.append(f"{sid}\t{run.jurisdiction_id}\t{t}\t{pos}\n")
             _copy(c, Line._meta.db_table, LINE_COLUMNS, rendered)
     if paid_trips:
         Trip.objects.bulk_update([Trip(id=tid, statement_id=ids[i]) for tid, i in paid_trips], ["statement"],

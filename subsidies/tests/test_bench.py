@@ -35,3 +35,25 @@ def test_the_benchmark_script_builds_its_data_runs_the_month_and_exports_at_a_sm
         with conn.cursor() as c:
             c.execute(f'DROP DATABASE IF EXISTS "{bench_db}"')
         conn.close()
+
+
+def test_the_web_benchmark_serves_the_portal_and_a_hello_world_with_gunicorn_and_prints_each_figure_beside_it():
+    """bench/web.py at 20 cadres for a second per measurement: the figures are printed (their speed is not
+    asserted: the machine is shared)."""
+    db = settings.DATABASES["default"]
+    bench_db = f"{db['NAME']}_bench_web_test"
+    env = {**os.environ, "BENCH_DB_NAME": bench_db, "CELERY_BROKER_URL": "",
+           "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"}
+    command = [sys.executable, str(ROOT / "bench" / "web.py"), "--cadres", "20", "--seconds", "1", "--clients", "2"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)  # noqa: S603
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert "sheet page queries: " in out and "(same;" in out, out  # the grid's queries do not grow with cadres
+    for name in ("hello-world GET /", "check-in POST", "attendance/monthly/ GET", "sheet page, 20 cadres",
+                 "sheet page, 5 cadres"):
+        line = next(ln for ln in out.splitlines() if ln.startswith(name))
+        assert "req/s" in line and "p95" in line, line
+        assert ", 0 not 200)" in line, line  # every request was answered 200
+        if name.startswith(("check-in", "attendance/monthly")):
+            assert "% of hello-world" in line, line
+    assert "explain audit log of a jurisdiction:" in out, out

@@ -28,7 +28,8 @@ def _orm_write(run, statements, line_sets):
     rows, trips = [], []
     for st, lines in zip(objs, line_sets, strict=True):
         for pos, ln in enumerate(lines):
-            rows.append(Line(statement=st, kind=ln.kind, quantity=ln.quantity, rate=ln.rate, amount=ln.amount,
+            rows.append(Line(statement=st, jurisdiction_id=st.jurisdiction_id, kind=ln.kind, quantity=ln.quantity,
+                             rate=ln.rate, amount=ln.amount,
                              rule_ref=ln.rule_ref, note=ln.note[:255], for_month=ln.for_month or run.month,
                              base_kind=ln.base_kind or ln.kind, position=pos))
             trips += [Trip(id=tid, statement=st) for tid in ln.trip_ids]
@@ -92,6 +93,9 @@ def test_the_set_based_run_issues_the_same_lines_and_totals_as_the_per_cadre_run
     _run(w, JULY, fin)
     now = _issued(JULY)
     assert now[0] and now[3][0] > 0
+    # the COPY writer fills each line's jurisdiction (the distribution column, docs/SCALING.md)
+    assert set(Line.objects.filter(statement__month=JULY).values_list("jurisdiction_id", flat=True)) == {
+        w.jurisdiction.id}
 
     _forget(JULY)
     monkeypatch.setattr(services._MonthFacts, "statement_lines", _per_cadre_lines)
