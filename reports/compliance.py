@@ -33,27 +33,26 @@ WITH ids AS (
     FROM teams_membership m JOIN ids USING (cadre_id)
     WHERE m.start_date <= %(last)s AND (m.end_date IS NULL OR m.end_date >= %(since)s)
     GROUP BY m.cadre_id
-), lv AS (  -- days written as leave by an approved leave request (attendance.selectors.approved_leave_dates)
-    SELECT d.cadre_id, string_agg(to_char(d.date, 'YYYY-MM-DD'), ',' ORDER BY d.date) AS days
-    FROM attendance_dailyrecord d JOIN ids USING (cadre_id)
-    WHERE d.jurisdiction_id = %(j)s AND d.date BETWEEN %(since)s AND %(last)s AND d.status = 'leave'
-      AND d.leave_request_id IS NOT NULL
-    GROUP BY d.cadre_id
-), bym AS (  -- counted days per cadre and month (a month with any record appears, even with 0 counted)
-    SELECT d.cadre_id, extract(month FROM d.date)::int AS m, count(*) FILTER (WHERE d.status = ANY(%(counted)s)) AS n
-    FROM attendance_dailyrecord d JOIN ids USING (cadre_id)
+), bym AS (  -- one pass over the period's records: per cadre and month (a month with any record appears, even
+            -- with 0 counted) the counted days and the days written as leave by an approved leave request
+            -- (attendance.selectors.approved_leave_dates); aggregated before the join with the cadres
+    SELECT d.cadre_id, extract(month FROM d.date)::int AS m, count(*) FILTER (WHERE d.status = ANY(%(counted)s)) AS n,
+           string_agg(to_char(d.date, 'YYYY-MM-DD'), ',' ORDER BY d.date)
+               FILTER (WHERE d.status = 'leave' AND d.leave_request_id IS NOT NULL) AS leave
+    FROM attendance_dailyrecord d
     WHERE d.jurisdiction_id = %(j)s AND d.date BETWEEN %(since)s AND %(last)s
     GROUP BY 1, 2
 ), rec AS (
     SELECT cadre_id, array_agg(m ORDER BY m) AS months, array_agg(n ORDER BY m) AS ns,
-           COALESCE(sum(n) FILTER (WHERE m = %(month)s), 0)::int AS counted
+           COALESCE(sum(n) FILTER (WHERE m = %(month)s), 0)::int AS counted,
+           string_agg(leave, ',' ORDER BY m) AS leave
     FROM bym GROUP BY cadre_id
 )
 SELECT ids.cadre_id, COALESCE(rec.counted, 0) AS counted,
        COALESCE(rec.months, '{}'::int[]) AS months, COALESCE(rec.ns, '{}'::bigint[]) AS ns,
-       COALESCE(sp.spans, '') || '|' || COALESCE(lv.days, '') || '|' ||
+       COALESCE(sp.spans, '') || '|' || COALESCE(rec.leave, '') || '|' ||
        CASE WHEN %(yearly)s THEN COALESCE(array_to_string(rec.months, ','), '') ELSE '' END AS shape
-FROM ids LEFT JOIN sp USING (cadre_id) LEFT JOIN lv USING (cadre_id) LEFT JOIN rec USING (cadre_id);
+FROM ids LEFT JOIN sp USING (cadre_id) LEFT JOIN rec USING (cadre_id);
 """
 
 
