@@ -79,8 +79,8 @@ def main():
     print(f"report: {gen_s:.2f}s  status={report.status} version={report.version} rows={rows} "
           f"cadres={report.totals['cadres']} on_duty_days={report.totals['on_duty_days']}")
     sql_s = sum(d for d, _ in statements)
-    print(f"  {len(statements)} statements, {sql_s:.2f}s in PostgreSQL (the commit's deferred foreign-key checks "
-          f"not included), {gen_s - sql_s:.2f}s elsewhere; the slowest:")
+    print(f"  {len(statements)} statements, {sql_s:.2f}s in PostgreSQL (the commit "
+          f"not included), {gen_s - sql_s:.2f}s elsewhere (Python, the commit); the slowest:")
     for d, sql in sorted(statements, reverse=True)[:5]:
         print(f"    {d:6.2f}s  {sql}")
 
