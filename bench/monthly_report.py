@@ -3,7 +3,8 @@ the same rows, and the dashboard page that reads the stored report (time and que
 
 Not a test. Builds the same data as `bench/subsidy_run.py` (Ganzhou, 50 townships, teams of 10, a month of
 attendance for every cadre, every sheet confirmed but one) in its own database, then times
-(1) `reports.services.report_generate` (set-based SQL + the attendance rules for compliance),
+(1) `reports.services.report_generate` (set-based SQL; the attendance rules evaluated once per distinct
+    posting/leave shape, `reports.compliance`), from the request to the commit,
 (2) a hand-written `GROUP BY township, status` over the month's attendance rows, measured in the same run,
 (3) the dashboard page as the org department sees it (reads only the stored rows).
 
@@ -38,7 +39,8 @@ def main():
     os.environ["DATABASE_URL"] = url
     os.environ["CELERY_BROKER_URL"] = ""
     os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    # the test settings: a fixed secret key (the production settings refuse to start without one), DEBUG off
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
     import django
 
     django.setup()
@@ -53,16 +55,34 @@ def main():
     j, user, first, records = build(args.cadres, args.year, args.month)
     print(f"data: {args.cadres} cadres, {records} attendance rows built in {time.perf_counter() - t0:.1f}s")
 
+    from django.urls import reverse
+
     from reports import services
     from reports.models import ReportRow
 
+    reverse("reports-dashboard")  # load the URLconf now (a worker has it loaded): its import is not the report's time
+    statements = []
+
+    def timed(execute, sql, params, many, context):  # where the report's time goes, statement by statement
+        t0 = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            statements.append((time.perf_counter() - t0, " ".join(sql.split())[:90]))
+
     t = time.perf_counter()
-    report, _ = services.report_request(actor=None, jurisdiction=j, month=first)
-    report = services.report_generate(report_id=report.id)
+    with connection.execute_wrapper(timed):
+        report, _ = services.report_request(actor=None, jurisdiction=j, month=first)
+        report = services.report_generate(report_id=report.id)
     gen_s = time.perf_counter() - t
     rows = ReportRow.objects.filter(report=report).count()
     print(f"report: {gen_s:.2f}s  status={report.status} version={report.version} rows={rows} "
           f"cadres={report.totals['cadres']} on_duty_days={report.totals['on_duty_days']}")
+    sql_s = sum(d for d, _ in statements)
+    print(f"  {len(statements)} statements, {sql_s:.2f}s in PostgreSQL (the commit "
+          f"not included), {gen_s - sql_s:.2f}s elsewhere (Python, the commit); the slowest:")
+    for d, sql in sorted(statements, reverse=True)[:5]:
+        print(f"    {d:6.2f}s  {sql}")
 
     t = time.perf_counter()
     with connection.cursor() as c:

@@ -92,10 +92,17 @@ class ReportRow(models.Model):
     report = models.ForeignKey(MonthlyReport, on_delete=models.CASCADE, related_name="rows")
     level = models.CharField("层级", max_length=16, choices=Level.choices)
     name = models.CharField("名称", max_length=100)
-    county = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    township = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    cadre = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # A snapshot's references: PROTECT in Django (the ORM refuses to delete a unit, team or cadre a report names), but
+    # no database constraint: a province month writes 100,000+ rows at once, and the deferred foreign-key checks
+    # (one key-share row lock per row and reference at commit) cost more than the report itself (issue 12, scale)
+    county = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                               db_constraint=False)
+    township = models.ForeignKey(OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 db_constraint=False)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             db_constraint=False)
+    cadre = models.ForeignKey(Cadre, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              db_constraint=False)
     path = models.CharField(max_length=255, blank=True)  # the township's org path, for scoping
 
     cadres = models.IntegerField(default=0)

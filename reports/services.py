@@ -1,9 +1,10 @@
 """Monthly report generation (issue 12): set-based SQL over the existing tables, written in one transaction.
 
 `report_request` creates a pending report (POST `reports/monthly/`, the beat); `report_generate` computes it: the
-cadre rows in one INSERT … SELECT (GROUP BY in PostgreSQL), the compliance figures from the attendance rules
-(`attendance.selectors.figures_for`, the same figures the sheet shows, only for townships with a confirmed sheet),
-then team, township, county and jurisdiction rows rolled up with GROUP BY over the rows below. A finished report
+cadre rows in one INSERT … SELECT (GROUP BY in PostgreSQL) with the compliance figures of the attendance rules (the
+same figures as `attendance.selectors.figures_for`, only for townships with a confirmed sheet), the rules evaluated
+once per distinct posting/leave shape and joined back in SQL (`reports.compliance`), then team, township, county and
+jurisdiction rows rolled up with GROUP BY over the rows below. No Python loop over cadres. A finished report
 gets the next version number; earlier versions are kept."""
 
 import logging
@@ -22,6 +23,7 @@ from jurisdictions.policy import policy_in_force
 from jurisdictions.scoping import scope_for
 from jurisdictions.services import notify
 
+from .compliance import shape_params
 from .models import FIGURE_KEYS, NULLABLE, MonthlyReport, ReportRow
 
 log = logging.getLogger(__name__)
@@ -113,19 +115,34 @@ WITH mem AS (
     SELECT cadre_id, sum(total) AS total FROM subsidies_statement
     WHERE jurisdiction_id = %(j)s AND month = %(first)s GROUP BY cadre_id
 ), sheet AS (
-    SELECT township_id FROM attendance_attendancesheet WHERE jurisdiction_id = %(j)s AND month = %(first)s
+    SELECT DISTINCT township_id FROM attendance_attendancesheet WHERE jurisdiction_id = %(j)s AND month = %(first)s
+), shape AS (  -- the required-days rule evaluated once per distinct shape (reports.compliance)
+    SELECT * FROM unnest(%(shapes)s::text[], %(req)s::int[], %(yreq)s::int[], %(incl)s::int[])
+        AS s(shape, req, yreq, incl)
+), comp AS (  -- counted / required / compliant of each cadre (missing where the township has no confirmed sheet)
+    SELECT f.cadre_id, f.counted, s.req,
+           CASE WHEN s.incl <> 0
+                THEN (SELECT COALESCE(sum(x.n), 0) FROM unnest(f.months, f.ns) AS x(m, n)
+                      WHERE (s.incl >> x.m) & 1 = 1) >= s.yreq
+                ELSE f.counted >= s.req END AS ok
+    FROM reports_cadre_facts f JOIN shape s ON s.shape = f.shape
 )
 INSERT INTO reports_reportrow (report_id, level, name, county_id, township_id, team_id, cadre_id, path,
     cadres, teams, counted_days, required_days, compliant, non_compliant, on_duty_days, recorded_days,
     leave_requests, leave_days, inspections, unexcused_absences, flags, diaries, diaries_missing,
     allowance_total, fund_budget, fund_spent, sheets_unconfirmed)
 SELECT %(report)s, 'cadre', c.name, p.county_id, p.township_id, p.team_id, p.cadre_id, p.path,
-    1, 0, NULL, NULL, NULL, NULL, COALESCE(att.on_duty, 0), COALESCE(att.recorded, 0),
+    1, 0, CASE WHEN sheet.township_id IS NOT NULL THEN comp.counted END,
+    CASE WHEN sheet.township_id IS NOT NULL THEN comp.req END,
+    CASE WHEN sheet.township_id IS NOT NULL THEN CASE WHEN comp.ok THEN 1 ELSE 0 END END,
+    CASE WHEN sheet.township_id IS NOT NULL THEN CASE WHEN comp.ok THEN 0 ELSE 1 END END,
+    COALESCE(att.on_duty, 0), COALESCE(att.recorded, 0),
     COALESCE(lv.n, 0), COALESCE(lv.d, 0), COALESCE(insp.n, 0), COALESCE(insp.unexcused, 0), COALESCE(fl.n, 0),
     COALESCE(di.n, 0), CASE WHEN di.n IS NULL THEN 1 ELSE 0 END,
     CASE WHEN %(paid)s THEN COALESCE(pay.total, 0) END, 0, 0,
-    CASE WHEN EXISTS (SELECT 1 FROM sheet WHERE sheet.township_id = p.township_id) THEN 0 ELSE 1 END
+    CASE WHEN sheet.township_id IS NOT NULL THEN 0 ELSE 1 END
 FROM place p JOIN teams_cadre c ON c.id = p.cadre_id
+LEFT JOIN sheet ON sheet.township_id = p.township_id LEFT JOIN comp ON comp.cadre_id = p.cadre_id
 LEFT JOIN att ON att.cadre_id = p.cadre_id LEFT JOIN lv ON lv.cadre_id = p.cadre_id
 LEFT JOIN insp ON insp.cadre_id = p.cadre_id LEFT JOIN fl ON fl.cadre_id = p.cadre_id
 LEFT JOIN di ON di.cadre_id = p.cadre_id LEFT JOIN pay ON pay.cadre_id = p.cadre_id
@@ -186,32 +203,6 @@ FROM reports_reportrow r WHERE r.report_id = %(report)s AND r.level = 'township'
 """  # noqa: S608 (column names are the constants above; values are parameters)
 
 
-def _fill_compliance(report: MonthlyReport) -> None:
-    """counted/required days and compliance for cadres of townships with a confirmed sheet (the attendance rules:
-    required days from policy, prorated to the days in post). Other townships stay null: missing, not zero."""
-    from attendance.selectors import figures_for
-
-    rows = list(ReportRow.objects.filter(report=report, level=ReportRow.Level.CADRE, sheets_unconfirmed=0)
-                .only("id", "cadre_id"))
-    if not rows:
-        return
-    figures = figures_for(jurisdiction=report.jurisdiction, year=report.month.year, month=report.month.month,
-                          cadre_ids=[r.cadre_id for r in rows])
-    ids, counted, required, ok = [], [], [], []
-    for r in rows:
-        fig = figures[r.cadre_id]
-        ids.append(r.id)
-        counted.append(fig.counted_days)
-        required.append(fig.required.days)
-        ok.append(1 if fig.compliant else 0)
-    with connection.cursor() as c:  # one UPDATE from arrays (bulk_update's CASE WHEN grows quadratically)
-        c.execute("""
-            UPDATE reports_reportrow r SET counted_days = v.counted, required_days = v.required,
-                   compliant = v.ok, non_compliant = 1 - v.ok
-            FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::int[]) AS v(id, counted, required, ok)
-            WHERE r.id = v.id""", [ids, counted, required, ok])
-
-
 def _extras(report: MonthlyReport, params: dict) -> dict:
     """Breakdowns kept beside the totals: leave by route, spending by category, and the lists that need action."""
     from attendance.models import Flag
@@ -260,9 +251,10 @@ def _compute(report: MonthlyReport) -> None:
               "paid": SubsidyRun.objects.filter(jurisdiction_id=report.jurisdiction_id, month=first,
                                                 status=SubsidyRun.Status.DONE).exists()}
     ReportRow.objects.filter(report=report).delete()  # a retry inside the same transaction starts clean
+    # counted/required days and compliance: the attendance rules once per distinct shape, joined in SQL
+    params |= shape_params(report, first, last)
     with connection.cursor() as c:
         c.execute(CADRE_SQL, params)
-        _fill_compliance(report)
         for sql in (TEAM_SQL, TOWNSHIP_SQL, COUNTY_SQL, TOTAL_SQL):
             c.execute(sql, params)
     total = ReportRow.objects.get(report=report, level=ReportRow.Level.JURISDICTION)
