@@ -120,6 +120,11 @@ def post_label(m) -> str:
     return m.get_role_display()
 
 
+def record_on(*, cadre, day: date):
+    """The cadre's attendance record of one day (None: nothing recorded)."""
+    return cadre.attendance.filter(date=day).first()
+
+
 def membership_on(cadre, day: date):
     return memberships_on([cadre.pk], day, day).first()
 
@@ -323,15 +328,35 @@ def sheet_shortfalls(*, township, year: int, month: int, data=None, working_days
     return out
 
 
-def access_township(*, user, township_id):
-    """A township (or street) the user can see; others 404."""
+def township_list(*, user):
+    """The townships (and streets) the user can see."""
     from jurisdictions.models import OrgUnit
-    from jurisdictions.scoping import get_in_scope, scope_for, scope_q
+    from jurisdictions.scoping import scope_for, scope_q
 
     scope = scope_for(user)
-    qs = OrgUnit.objects.filter(scope_q(scope, jurisdiction="jurisdiction_id", org_path="path"),
-                                kind__in=[OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.STREET]).select_related("jurisdiction")
-    return get_in_scope(qs, township_id)
+    return OrgUnit.objects.filter(scope_q(scope, jurisdiction="jurisdiction_id", org_path="path"),
+                                  kind__in=[OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.STREET]).select_related("jurisdiction")
+
+
+def access_township(*, user, township_id):
+    """A township (or street) the user can see; others 404."""
+    from jurisdictions.scoping import get_in_scope
+
+    return get_in_scope(township_list(user=user), township_id)
+
+
+def inspection_cadres(*, user):
+    """The cadres an inspector may pick, with their current post prefetched for the option labels."""
+    from teams.selectors import cadre_list
+
+    return cadre_list(user=user).prefetch_related("memberships__team__host_unit", "memberships__village")
+
+
+def own_cadre(*, user):
+    """The cadre record of the signed-in user (None: not a cadre)."""
+    from teams.models import Cadre
+
+    return Cadre.objects.filter(user=user).select_related("jurisdiction").first()
 
 
 def townships_held(*, user, roles):

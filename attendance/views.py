@@ -19,12 +19,12 @@ from jurisdictions.errors import PortalError
 from jurisdictions.models import Role
 from jurisdictions.policy import policy_in_force
 from jurisdictions.templatetags.portal import rule_label
-from teams.models import Cadre
-from teams.selectors import access_cadre
+from teams.selectors import access_cadre, cadre_list
 
 from . import rules, selectors, services
+from .forms import CellForm, CheckInForm, ConfirmForm, DiaryForm, InspectionForm
 from .grid import CellRenderer
-from .models import DiaryEntry, Inspection, Status
+from .models import Inspection, Status
 
 SYMBOLS = {"on_duty": "√", "official_business": "公", "leave": "假", "rest": "休", "absent": "×"}
 KEEPER_ROLES = {Role.ATTENDANCE_CLERK, Role.TOWNSHIP_SECRETARY}
@@ -32,7 +32,10 @@ STATUS_OPTIONS = [(v, label, SYMBOLS[v]) for v, label in Status.choices]
 
 
 def _month_param(request, default: date) -> tuple[int, int]:
-    raw = request.GET.get("month") or request.POST.get("month")
+    return _month_of(request.GET.get("month"), default)
+
+
+def _month_of(raw: str | None, default: date) -> tuple[int, int]:
     if not raw:
         return default.year, default.month
     try:
@@ -43,14 +46,24 @@ def _month_param(request, default: date) -> tuple[int, int]:
 
 # ---- check-in -----------------------------------------------------------------------------------
 
+def _form_errors(form) -> str:
+    """A form's errors as one Chinese line, each with its field's label."""
+    return "；".join(f"{form.fields[k].label}：{'，'.join(v)}" if k in form.fields and form.fields[k].label
+                    else "，".join(v) for k, v in form.errors.items())
+
+
 @login_required
 def check_in_page(request):
-    cadre = Cadre.objects.filter(user=request.user).select_related("jurisdiction").first()
+    cadre = selectors.own_cadre(user=request.user)
     today = timezone.localdate()
     if request.method == "POST":
+        form = CheckInForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, _form_errors(form))
+            return redirect("attendance-check-in")
         try:
-            services.check_in(actor=request.user, latitude=request.POST.get("latitude") or None,
-                              longitude=request.POST.get("longitude") or None)
+            services.check_in(actor=request.user, latitude=form.cleaned_data["latitude"],
+                              longitude=form.cleaned_data["longitude"])
             messages.success(request, f"{today:%m月%d日} 已打卡：在岗。")
         except PortalError as e:
             messages.error(request, e.detail)
@@ -135,7 +148,7 @@ def _sheet_context(request, township, year, month, *, team_id=None, acting=froze
 
 def _township_for(request):
     held = list(selectors.townships_held(user=request.user, roles=KEEPER_ROLES))
-    raw = request.GET.get("township") or request.POST.get("township")
+    raw = request.GET.get("township")
     if raw:
         chosen = selectors.access_township(user=request.user, township_id=raw)
     elif held:
@@ -236,19 +249,20 @@ def _team_keeper_view(request, year, month):
 @require_POST
 def sheet_cell(request):
     """htmx: one cell of the grid changed. Answers the cell (and, out of band, the row's figures)."""
-    try:
-        cadre = access_cadre(user=request.user, cadre_id=request.POST.get("cadre"))
-        day = date.fromisoformat(request.POST.get("date", ""))
-    except (Http404, ValueError):
-        return HttpResponse("参数有误", status=400)
+    form = CellForm(request.POST, cadres=cadre_list(user=request.user))
+    if not form.is_valid() and ({"cadre", "date"} & set(form.errors) or "status" not in form.errors):
+        return HttpResponse(f"参数有误：{_form_errors(form)}", status=400)
+    cadre, day = form.cleaned_data["cadre"], form.cleaned_data["date"]
     error = None
     record = None
     try:
-        record = services.record_upsert(actor=request.user, cadre=cadre, day=day, status=request.POST.get("status", ""),
-                                        note=request.POST.get("note", ""))
+        if form.errors:  # a status out of the list: the cell shows why and keeps what was saved
+            raise PortalError(_form_errors(form), code="bad_status")
+        record = services.record_upsert(actor=request.user, cadre=cadre, day=day, status=form.cleaned_data["status"],
+                                        note=form.cleaned_data["note"])
     except PortalError as e:
         error = e.detail
-        record = cadre.attendance.filter(date=day).first()
+        record = selectors.record_on(cadre=cadre, day=day)
     fig = selectors.figures_for(jurisdiction=cadre.jurisdiction, year=day.year, month=day.month,
                                 cadre_ids=[cadre.pk])[cadre.pk].as_dict()
     working = day in set(month_calendar(day.year, day.month).working_days)
@@ -263,6 +277,7 @@ class FillForm(forms.Form):
     """The grid's "fill a row or a range of days" action (one cadre, one month)."""
 
     township = forms.IntegerField(widget=forms.HiddenInput, required=False)  # absent on a team keeper's grid
+    month = forms.RegexField(regex=r"^\d{4}-\d{2}$", widget=forms.HiddenInput, required=False)
     cadre = forms.IntegerField(label="干部")
     start = forms.DateField(label="从")
     end = forms.DateField(label="到")
@@ -284,8 +299,8 @@ def sheet_fill_page(request):
     if not form.is_valid():
         messages.error(request, "；".join(f"{form.fields[k].label if k in form.fields else ''}{'，'.join(v)}"
                                          for k, v in form.errors.items()))
-        return redirect(f"{reverse('attendance-sheet')}?township={request.POST.get('township', '')}"
-                        f"&month={request.POST.get('month', '')}")
+        return redirect(f"{reverse('attendance-sheet')}?township={form.cleaned_data.get('township') or ''}"
+                        f"&month={form.cleaned_data.get('month') or ''}")
     v = form.cleaned_data
     back = f"{reverse('attendance-sheet')}?month={v['start']:%Y-%m}"
     if v["township"]:
@@ -325,12 +340,16 @@ def sheet_review_page(request):
 @login_required
 @require_POST
 def sheet_confirm_page(request):
-    township = selectors.access_township(user=request.user, township_id=request.POST.get("township"))
-    year, month = _month_param(request, timezone.localdate())
+    form = ConfirmForm(request.POST, townships=selectors.township_list(user=request.user))
+    if "township" in form.errors:
+        raise Http404  # a township out of the user's scope is not found (as everywhere)
+    township = form.cleaned_data["township"]
+    year, month = _month_of(form.cleaned_data.get("month"), timezone.localdate())
     try:
-        reasons = {k.removeprefix("reason_"): v for k, v in request.POST.items() if k.startswith("reason_")}
-        services.sheet_confirm(actor=request.user, township=township, year=year, month=month, reasons=reasons,
-                               acknowledge_shortfall=request.POST.get("acknowledge_shortfall") in ("true", "on", "1"))
+        if form.errors:
+            raise PortalError(_form_errors(form), code="invalid")
+        services.sheet_confirm(actor=request.user, township=township, year=year, month=month, reasons=form.reasons,
+                               acknowledge_shortfall=form.cleaned_data["acknowledge_shortfall"])
         messages.success(request, f"{township.name}{year}年{month}月考勤表已确认并锁定。")
     except PortalError as e:
         messages.error(request, e.detail)
@@ -365,22 +384,21 @@ def whereabouts_page(request, village_id):
 
 @login_required
 def diary_page(request):
-    cadre = Cadre.objects.filter(user=request.user).select_related("jurisdiction").first()
-    error, form = None, {}
-    if request.method == "POST":
-        form = {k: request.POST.get(k, "") for k in ("date", "content", "duty_area", "kind")}
+    cadre = selectors.own_cadre(user=request.user)
+    today = timezone.localdate()
+    error = None
+    form = DiaryForm(request.POST or None, request.FILES or None, initial={"date": today})
+    if request.method == "POST" and form.is_valid():
+        v = form.cleaned_data
         try:
-            services.diary_create(actor=request.user, day=date.fromisoformat(request.POST.get("date", "")),
-                                  content=request.POST.get("content", ""),
-                                  duty_area=request.POST.get("duty_area", "other"),
-                                  kind=request.POST.get("kind", "entry"), photo=request.FILES.get("photo"))
+            services.diary_create(actor=request.user, day=v["date"], content=v["content"], duty_area=v["duty_area"],
+                                  kind=v["kind"], photo=v["photo"])
             messages.success(request, "日志已保存。")
             return redirect("diary-page")
-        except ValueError:
-            error = "日期格式有误。"
         except PortalError as e:
-            error = e.detail
-    today = timezone.localdate()
+            error = e.detail + (f"〔{rule_label(e.rule_ref)}〕" if e.rule_ref else "")
+    elif form.errors:
+        error = _form_errors(form)
     view = request.GET.get("view", "week")
     if view == "month":
         year, month = _month_param(request, today)
@@ -399,8 +417,7 @@ def diary_page(request):
         title = f"{monday:%Y年%m月%d日}—{monday + timedelta(days=6):%m月%d日}"
     duty = policy_in_force(cadre.jurisdiction, today).get("duties.diary") if cadre else None
     return render(request, "attendance/diary.html", {
-        "cadre": cadre, "entries": entries[:200], "view": view, "title": title, "today": today,
-        "areas": DiaryEntry.DutyArea.choices, "kinds": DiaryEntry.Kind.choices, "duty": duty,
+        "cadre": cadre, "entries": entries[:200], "view": view, "title": title, "today": today, "duty": duty,
         "error": error, "form": form})
 
 
@@ -453,35 +470,25 @@ def _inspection_rules(user) -> list[dict]:
 
 @login_required
 def inspection_page(request):
-    from teams.selectors import cadre_list
-
-    error, form = None, {}
-    if request.method == "POST":
-        form = {k: request.POST.get(k, "") for k in ("cadre", "date", "level", "result", "reprimand", "note")}
+    error = None
+    today = timezone.localdate()
+    form = InspectionForm(request.POST or None, cadres=selectors.inspection_cadres(user=request.user),
+                          initial={"date": today, "level": _default_level(request.user)})
+    if request.method == "POST" and form.is_valid():
+        v = form.cleaned_data
         try:
-            cadre = access_cadre(user=request.user, cadre_id=request.POST.get("cadre"))
             inspection, flags = services.inspection_record(
-                actor=request.user, cadre=cadre, day=date.fromisoformat(request.POST.get("date", "")),
-                level=request.POST.get("level", ""), result=request.POST.get("result", ""),
-                reprimand=request.POST.get("reprimand", ""), note=request.POST.get("note", ""))
+                actor=request.user, cadre=v["cadre"], day=v["date"], level=v["level"], result=v["result"],
+                reprimand=v["reprimand"], note=v["note"])
             text = "；".join(f"{f.get_kind_display()}（{rule_label(f.rule_ref)}）" for f in flags)
             messages.success(request, f"督查结果已录入。{('后果：' + text) if text else ''}")
             return redirect("inspection-page")
-        except (Http404, ValueError):
-            error = "请选择干部并填写正确的日期。"
         except PortalError as e:
-            error = e.detail
-    today = timezone.localdate()
+            error = e.detail + (f"〔{rule_label(e.rule_ref)}〕" if e.rule_ref else "")
+    elif form.errors:
+        error = _form_errors(form)
     year, month = _month_param(request, today)
     items = selectors.inspection_list(user=request.user, month_raw=f"{year:04d}-{month:02d}")
-    cadres = []
-    for c in cadre_list(user=request.user).prefetch_related("memberships__team__host_unit", "memberships__village"):
-        m = next((m for m in c.memberships.all() if m.end_date is None), None)
-        where = f"{m.village.name if m.village_id else m.team.host_unit.name} / {m.team.name}" if m else "未在岗"
-        cadres.append({"id": c.pk, "label": f"{c.name} · {where}"})
     return render(request, "attendance/inspections.html", {
-        "items": items[:300], "month_str": f"{year:04d}-{month:02d}", "today": today,
-        "levels": Inspection.Level.choices, "results": Inspection.Result.choices,
-        "reprimands": Inspection.Reprimand.choices, "cadres": cadres, "error": error, "form": form,
-        "default_level": form.get("level") or _default_level(request.user),
+        "items": items[:300], "month_str": f"{year:04d}-{month:02d}", "today": today, "error": error, "form": form,
         "rules_here": _inspection_rules(request.user)})

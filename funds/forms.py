@@ -37,3 +37,18 @@ class ExpenditureForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].widget = CategorySelect(choices=Category.choices, forbidden=forbidden)
         self.fields["amount"].widget.attrs["inputmode"] = "decimal"
+
+
+class SignForm(forms.Form):
+    """The signature in place: the revision the signer saw (a later edit makes the service refuse)."""
+
+    revision = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput,
+                                  error_messages={"invalid": "页面已过期，请刷新后再签字。",
+                                                  "min_value": "页面已过期，请刷新后再签字。"})
+
+
+class RejectForm(forms.Form):
+    """驳回: the reason (that one is needed is the service's rule)."""
+
+    reason = forms.CharField(label="驳回理由", required=False, max_length=1000,
+                             error_messages={"max_length": "驳回理由不超过1000字。"})

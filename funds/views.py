@@ -12,7 +12,7 @@ from jurisdictions.errors import PortalError
 from jurisdictions.templatetags.portal import rule_label
 
 from . import exports, rules, selectors, services
-from .forms import ExpenditureForm
+from .forms import ExpenditureForm, RejectForm, SignForm
 from .models import Expenditure
 
 
@@ -86,10 +86,12 @@ def _row(request, pk, error: str = ""):
 @require_POST
 def sign_in_place(request, pk):
     expenditure = selectors.access_expenditure(user=request.user, expenditure_id=pk)
-    raw = request.POST.get("revision", "")
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        return _row(request, pk, "；".join(e for errs in form.errors.values() for e in errs))
     try:
         signed = services.expenditure_sign(actor=request.user, expenditure=expenditure,
-                                           revision=int(raw) if raw.isdigit() else None)
+                                           revision=form.cleaned_data["revision"])
     except PortalError as exc:
         return _row(request, pk, exc.detail)
     done = "已签字，支出已批准" if signed.status == Expenditure.Status.APPROVED else "已签字，等待另一位签字人"
@@ -105,9 +107,11 @@ def sign_in_place(request, pk):
 @require_POST
 def reject_in_place(request, pk):
     expenditure = selectors.access_expenditure(user=request.user, expenditure_id=pk)
+    form = RejectForm(request.POST)
+    if not form.is_valid():
+        return _row(request, pk, "；".join(e for errs in form.errors.values() for e in errs))
     try:
-        services.expenditure_reject(actor=request.user, expenditure=expenditure,
-                                    reason=request.POST.get("reason", ""))
+        services.expenditure_reject(actor=request.user, expenditure=expenditure, reason=form.cleaned_data["reason"])
     except PortalError as exc:
         return _row(request, pk, exc.detail)
     return _row(request, pk)

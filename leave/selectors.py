@@ -111,3 +111,11 @@ def cadre_month_days(*, cadre_ids, year: int, month: int) -> dict[int, dict[str,
     rows = (DailyRecord.objects.filter(cadre_id__in=list(cadre_ids), date__range=(first, last))
             .values("cadre_id").annotate(**{s: Count("id", filter=Q(status=s)) for s in Status.values}))
     return {r["cadre_id"]: {s: r[s] for s in Status.values} for r in rows}
+
+
+def leave_request_events(*, leave_request):
+    """The request's audit trail for its page, oldest first."""
+    from jurisdictions.models import AuditEvent
+
+    return AuditEvent.objects.filter(object_type="leave.leaverequest", object_id=leave_request.pk).select_related(
+        "actor").order_by("created_at", "id")

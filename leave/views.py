@@ -5,13 +5,11 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jurisdictions.errors import PortalError
-from jurisdictions.models import AuditEvent
 from jurisdictions.policy import policy_in_force
 from jurisdictions.scoping import scope_for
 from teams.selectors import access_cadre, cadre_list
@@ -42,6 +40,28 @@ class ReplacementForm(forms.Form):
         self.fields["cadre"].choices = list(cadres)
         if leave_request.replacement_id:
             self.initial["cadre"] = leave_request.replacement_id
+
+
+class DecideForm(forms.Form):
+    """The inbox's 同意/不同意 (whether the user may decide, and at which stage: the service)."""
+
+    decision = forms.ChoiceField(choices=[("approve", "同意"), ("reject", "不同意")],
+                                 error_messages={"required": "请选择同意或不同意。", "invalid_choice": "请选择同意或不同意。"})
+    comment = forms.CharField(label="意见", required=False, max_length=2000,
+                              error_messages={"max_length": "意见不超过2000字。"})
+
+
+class DetailActionForm(forms.Form):
+    """The request page's buttons: which action (its own fields are read by ReturnForm / ReplacementForm)."""
+
+    action = forms.ChoiceField(choices=[("cancel", "撤回申请"), ("return", "销假"), ("written_form", "补办书面手续"),
+                                        ("replacement", "安排接替人员")],
+                               error_messages={"required": "请选择操作。", "invalid_choice": "未知的操作。"})
+
+
+class ReturnForm(forms.Form):
+    returned_on = forms.DateField(label="实际返岗日期", error_messages={
+        "required": "请填写正确的返岗日期。", "invalid": "请填写正确的返岗日期。"})
 
 
 def _may_name_replacement(user, leave_request) -> bool:
@@ -138,16 +158,16 @@ def leave_inbox(request):
 def leave_decide(request, pk):
     """htmx: approve or reject one request from the inbox; answers the row, replaced in place."""
     leave_request = selectors.access_leave_request(user=request.user, leave_request_id=pk)
-    decision = request.POST.get("decision")
-    comment = request.POST.get("comment", "").strip()
+    form = DecideForm(request.POST)
     error = ""
     try:
-        if decision == "approve":
+        if not form.is_valid():
+            raise PortalError("；".join(e for errs in form.errors.values() for e in errs), code="invalid")
+        comment = form.cleaned_data["comment"]
+        if form.cleaned_data["decision"] == "approve":
             services.leave_request_approve(actor=request.user, leave_request_id=leave_request.pk, comment=comment)
-        elif decision == "reject":
-            services.leave_request_reject(actor=request.user, leave_request_id=leave_request.pk, comment=comment)
         else:
-            raise Http404
+            services.leave_request_reject(actor=request.user, leave_request_id=leave_request.pk, comment=comment)
     except PortalError as e:
         error = e.detail
     leave_request = selectors.access_leave_request(user=request.user, leave_request_id=pk)
@@ -163,15 +183,20 @@ def leave_decide(request, pk):
 def leave_detail(request, pk):
     leave_request = selectors.access_leave_request(user=request.user, leave_request_id=pk)
     if request.method == "POST":
-        action = request.POST.get("action")
+        action_form = DetailActionForm(request.POST)
+        action = action_form.cleaned_data["action"] if action_form.is_valid() else None
         try:
+            if action is None:
+                raise PortalError("；".join(e for errs in action_form.errors.values() for e in errs), code="invalid")
             if action == "cancel":
                 services.leave_request_cancel(actor=request.user, leave_request_id=leave_request.pk)
                 messages.success(request, "已撤回。")
             elif action == "return":
-                returned_on = forms.DateField().clean(request.POST.get("returned_on"))
+                form = ReturnForm(request.POST)
+                if not form.is_valid():
+                    raise forms.ValidationError("bad return date")
                 services.leave_request_return(actor=request.user, leave_request_id=leave_request.pk,
-                                              returned_on=returned_on)
+                                              returned_on=form.cleaned_data["returned_on"])
                 messages.success(request, "已销假。")
             elif action == "written_form":
                 services.leave_request_file_written_form(actor=request.user, leave_request_id=leave_request.pk)
@@ -189,8 +214,7 @@ def leave_detail(request, pk):
             messages.error(request, "请选择接替人员。" if action == "replacement" else "请填写正确的返岗日期。")
         return redirect("leave-detail", pk=pk)
     row = _inbox_rows(request.user, [leave_request])[0]
-    events = AuditEvent.objects.filter(object_type="leave.leaverequest", object_id=leave_request.pk).select_related(
-        "actor").order_by("created_at", "id")
+    events = selectors.leave_request_events(leave_request=leave_request)
     replacement_form = None
     if _may_name_replacement(request.user, leave_request):
         replacement_form = ReplacementForm(user=request.user, leave_request=leave_request)

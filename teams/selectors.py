@@ -219,3 +219,25 @@ def consequences_in_force(*, cadre_id: int, on, kind: str | None = None):
     if kind is not None:
         qs = qs.filter(kind=kind)
     return qs
+
+
+def team_host_units(*, user):
+    """Where the user may station a team: townships, streets and villages in scope (not counties or cities)."""
+    from jurisdictions.models import OrgUnit
+    from jurisdictions.selectors import org_unit_list
+
+    return org_unit_list(user=user).exclude(kind__in=[OrgUnit.Kind.COUNTY, OrgUnit.Kind.CITY])
+
+
+def team_villages(*, user, team):
+    """The villages of the team's township a first secretary may be posted to."""
+    from jurisdictions.selectors import org_unit_list
+
+    return org_unit_list(user=user, jurisdiction=team.jurisdiction, kind="village").filter(
+        path__startswith=team.township.path)
+
+
+def cadre_memberships(*, cadre):
+    """The cadre's posts, latest first, with the team, the village and the recorded exceptions."""
+    return (Membership.objects.filter(cadre=cadre).select_related("team", "village")
+            .prefetch_related("overrides", "overrides__overridden_by").order_by("-start_date"))

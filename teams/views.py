@@ -1,6 +1,5 @@
 """Pages for teams and cadres. They call the same selectors and services as the API."""
 
-from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,14 +10,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from jurisdictions.errors import PortalError
-from jurisdictions.models import DispatchUnit, OrgUnit
 from jurisdictions.policy import policy_in_force
 from jurisdictions.scoping import scope_for
-from jurisdictions.selectors import dispatch_unit_list, jurisdiction_list, org_unit_list
+from jurisdictions.selectors import dispatch_unit_list, jurisdiction_list
 from jurisdictions.templatetags.portal import rule_label
 
 from . import roster, selectors, services
-from .models import Cadre, Membership, Team
+from .forms import CadreForm, MemberEndForm, MemberForm, RosterImportForm, TeamForm
+from .models import Membership
 
 
 def _require_manager_somewhere(user) -> None:
@@ -28,112 +27,110 @@ def _require_manager_somewhere(user) -> None:
         raise PermissionDenied
 
 
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise PortalError("日期格式应为 年-月-日。", code="bad_date") from None
-
-
-def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        raise PortalError("请选择有效的选项。", code="bad_choice") from None
-
-
 @login_required
 def team_list(request):
     page = Paginator(selectors.team_list(user=request.user), 30).get_page(request.GET.get("page"))
     return render(request, "teams/team_list.html", {"page": page})
 
 
-@login_required
-def team_detail(request, pk):
-    team = selectors.access_team(user=request.user, team_id=pk)
+def _team_detail_ctx(request, team, *, member_form=None, end_form=None, end_for=None):
+    """The team page. A refused member or end form comes back bound (its errors and the user's input kept)."""
     policy = policy_in_force(team.jurisdiction, timezone.localdate())
-    history = [m for m in selectors.team_history(team=team) if m.end_date]
-    return render(request, "teams/team_detail.html", {
+    grounds = {k: services.end_grounds(policy, k) for k in Membership.EndKind.values}
+    today = timezone.localdate()
+    members = [(m, end_form if end_for == m.pk else MemberEndForm(grounds=grounds, initial={"end_date": today}))
+               for m in team.active_memberships]
+    return {
         "team": team, "checks": services.team_checks_now(team, team.active_memberships, policy),
-        "history": history, "roles": Membership.Role.choices, "end_kinds": Membership.EndKind.choices,
-        "grounds": {k: services.end_grounds(policy, k) for k in Membership.EndKind.values},
-        "candidates": selectors.cadre_list(user=request.user, jurisdiction=team.jurisdiction)
-        .filter(station__isnull=True)[:300],
-        "villages": org_unit_list(user=request.user, jurisdiction=team.jurisdiction, kind="village")
-        .filter(path__startswith=team.township.path),
-        "today": timezone.localdate(),
+        "history": [m for m in selectors.team_history(team=team) if m.end_date], "members": members,
+        "member_form": member_form or _member_form(request, team, initial={"start_date": today, "role": "member"}),
+        "today": today,
         "gaps": selectors.personnel_case_list(user=request.user, team_id=team.pk, status="awaiting_successor"),
         "can_manage": scope_for(request.user).holds_any(services.MANAGER_ROLES, jurisdiction_id=team.jurisdiction_id,
                                                         org_path=team.host_unit.path),
-    })
+    }
+
+
+def _member_form(request, team, data=None, **kwargs) -> MemberForm:
+    return MemberForm(data, candidates=selectors.cadre_list(user=request.user, jurisdiction=team.jurisdiction)
+                      .filter(station__isnull=True),
+                      villages=selectors.team_villages(user=request.user, team=team), **kwargs)
+
+
+def _refusal(exc: PortalError) -> str:
+    """A service's refusal as shown on the pages: the message, then the article."""
+    return exc.detail + (f"〔{rule_label(exc.rule_ref)}〕" if exc.rule_ref else "")
+
+
+@login_required
+def team_detail(request, pk):
+    team = selectors.access_team(user=request.user, team_id=pk)
+    return render(request, "teams/team_detail.html", _team_detail_ctx(request, team))
 
 
 @login_required
 def team_new(request):
     _require_manager_somewhere(request.user)
-    ctx = {"jurisdictions": jurisdiction_list(user=request.user), "kinds": Team.Kind.choices,
-           "levels": DispatchUnit.Level.choices,
-           "hosts": org_unit_list(user=request.user).exclude(kind__in=[OrgUnit.Kind.COUNTY, OrgUnit.Kind.CITY]),
-           "units": dispatch_unit_list(user=request.user), "form": request.POST}
-    if request.method == "POST":
+    form = TeamForm(request.POST or None, hosts=selectors.team_host_units(user=request.user),
+                    units=dispatch_unit_list(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        v = form.cleaned_data
+        host = v["host_unit"]
         try:
-            hosts = {u.id: u for u in ctx["hosts"]}
-            units = {u.id: u for u in ctx["units"]}
-            host = hosts.get(_int_or_none(request.POST.get("host_unit")))
-            if host is None:
-                raise PortalError("请选择驻点。", code="host_required")
             team = services.team_create(
-                actor=request.user, jurisdiction=host.jurisdiction, kind=request.POST.get("kind", ""),
-                name=request.POST.get("name", "").strip() or f"{host.name}工作队", host_unit=host,
-                dispatch_level=request.POST.get("dispatch_level", ""),
-                term_start=_date(request.POST.get("term_start")) or timezone.localdate(),
-                term_end=_date(request.POST.get("term_end")),
-                lead_unit=units.get(_int_or_none(request.POST.get("lead_unit"))),
-                member_units=[units[i] for i in map(int, request.POST.getlist("member_units")) if i in units],
-            )
+                actor=request.user, jurisdiction=host.jurisdiction, kind=v["kind"],
+                name=v["name"] or f"{host.name}工作队", host_unit=host, dispatch_level=v["dispatch_level"],
+                term_start=v["term_start"] or timezone.localdate(), term_end=v["term_end"],
+                lead_unit=v["lead_unit"], member_units=list(v["member_units"]))
             messages.success(request, f"已组建{team.name}。")
             return redirect("team-detail", pk=team.pk)
         except PortalError as exc:
-            messages.error(request, exc.detail)
-    return render(request, "teams/team_new.html", ctx)
+            messages.error(request, _refusal(exc))
+    return render(request, "teams/team_new.html", {"form": form})
 
 
 @login_required
 def member_new(request, pk):
     team = selectors.access_team(user=request.user, team_id=pk)
-    if request.method == "POST":
+    if request.method != "POST":
+        return redirect("team-detail", pk=team.pk)
+    form = _member_form(request, team, request.POST)
+    if form.is_valid():
+        v = form.cleaned_data
         try:
-            cadre = selectors.access_cadre(user=request.user, cadre_id=request.POST.get("cadre"))
-            village_id = _int_or_none(request.POST.get("village"))
-            village = OrgUnit.objects.filter(pk=village_id, jurisdiction=team.jurisdiction).first() if village_id \
-                else None
             membership, overridden = services.membership_add(
-                actor=request.user, team=team, cadre=cadre, role=request.POST.get("role", "member"),
-                start_date=_date(request.POST.get("start_date")) or timezone.localdate(),
-                first_secretary=bool(request.POST.get("first_secretary")), village=village,
-                override_reason=request.POST.get("override_reason", ""))
+                actor=request.user, team=team, cadre=v["cadre"], role=v["role"], start_date=v["start_date"],
+                first_secretary=v["first_secretary"], village=v["village"], override_reason=v["override_reason"])
             note = "（已记录例外理由）" if overridden else ""
-            messages.success(request, f"{cadre.name}已加入{team.name}{note}。")
+            messages.success(request, f"{v['cadre'].name}已加入{team.name}{note}。")
+            return redirect("team-detail", pk=team.pk)
         except PortalError as exc:
-            ref = f"〔{rule_label(exc.rule_ref)}〕" if exc.rule_ref else ""
             hint = " 如确需选派，请填写例外理由后重新提交。" if exc.overridable else ""
-            messages.error(request, f"{exc.detail}{ref}{hint}")
-    return redirect("team-detail", pk=team.pk)
+            messages.error(request, f"{_refusal(exc)}{hint}")
+    return render(request, "teams/team_detail.html", _team_detail_ctx(request, team, member_form=form))
 
 
 @login_required
 def member_end(request, pk):
     membership = selectors.access_membership(user=request.user, membership_id=pk)
-    if request.method == "POST":
+    if request.method != "POST":
+        return redirect("team-detail", pk=membership.team_id)
+    team = selectors.access_team(user=request.user, team_id=membership.team_id)
+    policy = policy_in_force(team.jurisdiction, timezone.localdate())
+    form = MemberEndForm(request.POST, grounds={k: services.end_grounds(policy, k) for k in Membership.EndKind.values})
+    if form.is_valid():
+        v = form.cleaned_data
         try:
-            services.membership_end(actor=request.user, membership=membership,
-                                    end_date=_date(request.POST.get("end_date")) or timezone.localdate(),
-                                    kind=request.POST.get("kind", ""), ground=request.POST.get("ground", ""),
-                                    note=request.POST.get("note", ""))
+            services.membership_end(actor=request.user, membership=membership, end_date=v["end_date"],
+                                    kind=v["kind"], ground=v["ground"], note=v["note"])
             messages.success(request, f"{membership.cadre.name}已离队。")
+            return redirect("team-detail", pk=membership.team_id)
         except PortalError as exc:
-            messages.error(request, exc.detail + (f"〔{rule_label(exc.rule_ref)}〕" if exc.rule_ref else ""))
-    return redirect("team-detail", pk=membership.team_id)
+            messages.error(request, _refusal(exc))
+    else:
+        messages.error(request, f"{membership.cadre.name}未能离队，请按提示修改。")
+    return render(request, "teams/team_detail.html",
+                  _team_detail_ctx(request, team, end_form=form, end_for=membership.pk))
 
 
 @login_required
@@ -146,8 +143,7 @@ def cadre_list(request):
 @login_required
 def cadre_detail(request, pk):
     cadre = selectors.access_cadre(user=request.user, cadre_id=pk)
-    memberships = Membership.objects.filter(cadre=cadre).select_related("team", "village").prefetch_related(
-        "overrides", "overrides__overridden_by").order_by("-start_date")
+    memberships = selectors.cadre_memberships(cadre=cadre)
     return render(request, "teams/cadre_detail.html", {
         "cadre": cadre, "memberships": memberships,
         # issue 11: the cadre's cases and the consequences recorded on the cadre
@@ -155,57 +151,38 @@ def cadre_detail(request, pk):
         "consequences": cadre.consequences.order_by("starts_on", "id"), "today": timezone.localdate()})
 
 
-CHOICE_FIELDS = {"gender": Cadre.Gender.choices, "party_status": Cadre.PartyStatus.choices,
-                 "rank": Cadre.Rank.choices, "category": Cadre.Category.choices,
-                 "dispatch_level": DispatchUnit.Level.choices}
-
-
 @login_required
 def cadre_new(request):
     _require_manager_somewhere(request.user)
-    units = dispatch_unit_list(user=request.user)
-    ctx = {"jurisdictions": jurisdiction_list(user=request.user), "units": units, "choices": CHOICE_FIELDS,
-           "form": request.POST, "errors": {}}
-    if request.method == "POST":
+    form = CadreForm(request.POST or None, units=dispatch_unit_list(user=request.user))
+    if request.method == "POST" and form.is_valid():
+        unit = form.cleaned_data["dispatch_unit"]
         try:
-            unit = units.filter(pk=_int_or_none(request.POST.get("dispatch_unit"))).first()
-            if unit is None:
-                raise PortalError("请选择派出单位。", code="dispatch_unit_required")
-            p = request.POST
-            data = {
-                "name": p.get("name", "").strip(), "gender": p.get("gender"), "birth_date": _date(p.get("birth_date")),
-                "id_number": p.get("id_number", "").strip(), "party_status": p.get("party_status"),
-                "party_joined_on": _date(p.get("party_joined_on")), "work_started_on": _date(p.get("work_started_on")),
-                "rank": p.get("rank"), "reserve_cadre": bool(p.get("reserve_cadre")), "category": p.get("category"),
-                "dispatch_unit": unit, "dispatch_level": p.get("dispatch_level") or unit.level,
-                "phone": p.get("phone", "").strip(), "self_driving": bool(p.get("self_driving")),
-            }
-            for field, choices in CHOICE_FIELDS.items():
-                if data[field] not in dict(choices):
-                    raise PortalError("请完整选择性别、政治面貌、职级、人员类别。", code="choice_required")
-            if not data["name"] or not data["birth_date"]:
-                raise PortalError("姓名和出生日期为必填项。", code="required")
-            cadre = services.cadre_create(actor=request.user, jurisdiction=unit.jurisdiction, data=data)
+            cadre = services.cadre_create(actor=request.user, jurisdiction=unit.jurisdiction,
+                                          data=form.service_data())
             messages.success(request, f"已登记{cadre.name}。")
             return redirect("cadre-detail", pk=cadre.pk)
         except PortalError as exc:
-            ctx["errors"] = exc.errors or {}
-            messages.error(request, exc.detail)
-    return render(request, "teams/cadre_new.html", ctx)
+            # the service's per-field reasons go by their fields
+            for field, errs in (exc.errors if isinstance(exc.errors, dict) else {}).items():
+                for e in errs if isinstance(errs, list | tuple) else [errs]:
+                    form.add_error(field if field in form.fields else None, str(e))
+            messages.error(request, _refusal(exc))
+    return render(request, "teams/cadre_new.html", {"form": form})
 
 
 @login_required
 def cadre_import(request):
     _require_manager_somewhere(request.user)
-    ctx = {"jurisdictions": jurisdiction_list(user=request.user), "columns": roster.COLUMNS, "errors": None}
     if request.GET.get("template"):
         return _roster_template()
-    if request.method == "POST":
+    form = RosterImportForm(request.POST or None, request.FILES or None,
+                            jurisdictions=jurisdiction_list(user=request.user))
+    ctx = {"form": form, "columns": roster.COLUMNS, "errors": None}
+    if request.method == "POST" and form.is_valid():
         try:
-            j = ctx["jurisdictions"].filter(code=request.POST.get("jurisdiction")).first()
-            if j is None or "file" not in request.FILES:
-                raise PortalError("请选择辖区并上传 .xlsx 文件。", code="file_required")
-            created, errors = roster.roster_import(actor=request.user, jurisdiction=j, upload=request.FILES["file"])
+            created, errors = roster.roster_import(actor=request.user, jurisdiction=form.cleaned_data["jurisdiction"],
+                                                   upload=form.cleaned_data["file"])
             if errors and errors[0]["row"] == 0:
                 messages.error(request, errors[0]["errors"][0])
             elif errors:
@@ -215,7 +192,9 @@ def cadre_import(request):
                 messages.success(request, f"已导入{len(created)}名干部。")
                 return redirect("cadre-list")
         except PortalError as exc:
-            messages.error(request, exc.detail)
+            messages.error(request, _refusal(exc))
+    elif form.errors:
+        messages.error(request, "请选择辖区并上传 .xlsx 文件。")
     return render(request, "teams/cadre_import.html", ctx)
 
 
