@@ -2,7 +2,7 @@
 
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -235,6 +235,7 @@ class SignIn(serializers.Serializer):
     revision = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
 
 
+@extend_schema_serializer(component_name="ExpenditureRejectIn")
 class RejectIn(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 

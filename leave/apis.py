@@ -1,6 +1,6 @@
 """Thin API views for leave requests (DESIGN.md contract: /api/v1/leave-requests/...)."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -132,6 +132,7 @@ class ApproveApi(APIView):
         return _out(request, pk)
 
 
+@extend_schema_serializer(component_name="LeaveRejectIn")
 class RejectIn(serializers.Serializer):
     comment = serializers.CharField(max_length=2000)
 
