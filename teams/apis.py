@@ -133,7 +133,7 @@ class TeamIn(serializers.Serializer):
 class TeamOut(serializers.ModelSerializer):
     jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
     host_unit_name = serializers.CharField(source="host_unit.name")
-    member_count = serializers.IntegerField(source="active_count", default=None)
+    member_count = serializers.IntegerField(source="active_count", default=None, allow_null=True)
 
     class Meta:
         model = Team
