@@ -1,6 +1,6 @@
 """Thin API views for leave requests (DESIGN.md contract: /api/v1/leave-requests/...)."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -87,6 +87,8 @@ def _out(request, leave_request_id) -> Response:
                                                                    leave_request_id=leave_request_id)).data)
 
 
+@extend_schema_view(get=extend_schema(parameters=[OpenApiParameter("mine", str, enum=["approver"]), OpenApiParameter("cadre", int),
+                                                  OpenApiParameter("status", str)]))
 class LeaveRequestListApi(ListAPIView):
     serializer_class = LeaveRequestOut
 

@@ -4,9 +4,8 @@ code the schema does not declare, and no response that breaks its declared schem
 
 import os
 import subprocess
-from contextlib import contextmanager
 import sys
-from datetime import date
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,6 @@ from schemathesis.specs.openapi.checks import (
 
 from config import security
 from jurisdictions.models import Role
-from teams.models import Membership
 from tests import factories as f
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,16 +69,12 @@ def test_exports_are_declared_as_binary_xlsx():
 
 
 def _demo(world):
-    """Demo-like rows in one jurisdiction (ganzhou): a team with a leader and a member, their logins, a couple of
-    attendance days, so list endpoints answer with rows and not only empty pages."""
-    township = world.township_a
-    leader = f.CadreFactory(jurisdiction=world.jurisdiction, dispatch_unit=world.dispatch_unit)
-    member = f.CadreFactory(jurisdiction=world.jurisdiction, dispatch_unit=world.dispatch_unit)
-    f.MembershipFactory(team=world.team_a, cadre=leader, role=Membership.Role.LEADER, first_secretary=True,
-                        village=world.village_a, start_date=date(2025, 1, 2))
-    f.MembershipFactory(team=world.team_a, cadre=member, role=Membership.Role.MEMBER, village=world.village_a,
-                        start_date=date(2025, 1, 2))
-    f.attendance_days(leader, township, [date(2026, 3, 2), date(2026, 3, 3)])
+    """Demo-like rows in one jurisdiction (ganzhou), as the report tests seed a month: two teams, attendance, a
+    confirmed sheet, leave (approved, rejected), inspections, flags, diaries, fund accounts (no policy proposal:
+    `proposed_amount` null) and spending, and the month's report; so lists and details answer with rows."""
+    from reports.tests.conftest import generate, seed_month
+
+    generate(seed_month(world))
     return f.user_with_role(Role.JURISDICTION_ADMIN, username="schema_admin", jurisdiction=world.jurisdiction)
 
 
