@@ -291,10 +291,10 @@ class RoleGrantApi(APIView):
 class AuditEventOut(serializers.Serializer):
     id = serializers.IntegerField()
     created_at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
     action = serializers.CharField()
     object_type = serializers.CharField()
-    object_id = serializers.IntegerField()
+    object_id = serializers.IntegerField(allow_null=True)
     summary = serializers.CharField()
     data = serializers.JSONField()
 

@@ -20,7 +20,7 @@ def _role_label(obj) -> str:
 
 class ApprovalOut(serializers.ModelSerializer):
     role_label = serializers.SerializerMethodField()
-    decided_by = serializers.CharField(source="decided_by.__str__", default=None)
+    decided_by = serializers.CharField(source="decided_by.__str__", default=None, allow_null=True)
 
     class Meta:
         model = LeaveApproval

@@ -132,7 +132,7 @@ class StatementOut(serializers.ModelSerializer):
     month = MonthField()
     cadre_name = serializers.CharField(source="cadre.name")
     dispatch_unit_name = serializers.CharField(source="dispatch_unit.name")
-    township_name = serializers.CharField(source="township.name", default=None)
+    township_name = serializers.CharField(source="township.name", default=None, allow_null=True)
     lines = LineOut(many=True)
 
     class Meta:

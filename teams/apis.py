@@ -39,7 +39,7 @@ class CadreIn(serializers.Serializer):
 
 class CadreOut(serializers.ModelSerializer):
     jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    station = serializers.CharField(source="station.name", default=None)
+    station = serializers.CharField(source="station.name", default=None, allow_null=True)
     has_login = serializers.SerializerMethodField()
 
     class Meta:
@@ -109,7 +109,7 @@ class CadreImportApi(APIView):
 
 class MembershipOut(serializers.ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name")
-    village_name = serializers.CharField(source="village.name", default=None)
+    village_name = serializers.CharField(source="village.name", default=None, allow_null=True)
 
     class Meta:
         model = Membership
@@ -251,8 +251,8 @@ class CaseApprovalOut(serializers.Serializer):
     role = serializers.CharField()
     role_label = serializers.SerializerMethodField()
     status = serializers.CharField()
-    decided_by = serializers.CharField(source="decided_by.__str__", default=None)
-    decided_at = serializers.DateTimeField()
+    decided_by = serializers.CharField(source="decided_by.__str__", default=None, allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
     comment = serializers.CharField()
 
     def get_role_label(self, obj) -> str:
@@ -283,7 +283,7 @@ class PersonnelCaseOut(serializers.Serializer):
     flag = serializers.IntegerField(source="flag_id", allow_null=True)
     consequences = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
-    decided_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
 
     def get_filings(self, obj) -> list:
         return [{"role": f.role, "rule_ref": f.rule_ref, "filed_at": f.filed_at} for f in obj.filings.all()]
