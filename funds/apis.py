@@ -291,7 +291,9 @@ class ReceiptListApi(APIView):
 
 
 class ReceiptFileApi(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    # the stored type of the receipt (funds.services.RECEIPT_TYPES), octet-stream for one without
+    @extend_schema(responses={(200, t): OpenApiTypes.BINARY for t in ("application/pdf", "image/jpeg", "image/png",
+                                                                      "application/octet-stream")})
     def get(self, request, pk, rid):
         receipt = selectors.access_receipt(user=request.user, expenditure_id=pk, receipt_id=rid)
         return FileResponse(receipt.file.open("rb"), content_type=receipt.content_type or "application/octet-stream",
