@@ -85,6 +85,24 @@ class MonthlyApi(APIView):
         return Response(figures.as_dict())
 
 
+class SheetOut(serializers.Serializer):
+    """The shape of `sheet_out` (for the schema)."""
+
+    id = serializers.IntegerField()
+    org_unit = serializers.IntegerField()
+    month = serializers.CharField()
+    confirmed_by = serializers.IntegerField(allow_null=True)
+    confirmed_at = serializers.DateTimeField()
+    shortfall_reasons = serializers.JSONField()
+    shortfall_acknowledged = serializers.BooleanField()
+    acknowledged_shortfalls = serializers.JSONField()
+    review_required = serializers.BooleanField()
+    review_role = serializers.CharField(allow_null=True)
+    review_rule_ref = serializers.CharField(allow_null=True)
+    reviewed_by = serializers.IntegerField(allow_null=True)
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+
+
 class SheetApi(APIView):
     class Input(serializers.Serializer):
         org_unit = serializers.IntegerField()
@@ -107,7 +125,7 @@ class SheetApi(APIView):
         page = paginator.paginate_queryset(sheets, request, view=self)
         return paginator.get_paginated_response([sheet_out(s, reviews.get(s.jurisdiction_id)) for s in page])
 
-    @extend_schema(request=Input, responses={201: OBJECT})
+    @extend_schema(request=Input, responses={201: SheetOut})
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -147,7 +165,7 @@ def sheet_out(sheet, review=_UNSET) -> dict:
 class SheetDetailApi(APIView):
     """GET attendance-sheets/{id}/: a confirmed sheet in the caller's scope (others 404)."""
 
-    @extend_schema(responses={200: OBJECT})
+    @extend_schema(responses={200: SheetOut})
     def get(self, request, pk):
         return Response(sheet_out(selectors.access_sheet(user=request.user, sheet_id=pk)))
 
@@ -155,7 +173,7 @@ class SheetDetailApi(APIView):
 class SheetReviewApi(APIView):
     """POST attendance-sheets/{id}/review/: the county review before pay, by the role the policy names."""
 
-    @extend_schema(request=None, responses={200: OBJECT})
+    @extend_schema(request=None, responses={200: SheetOut})
     def post(self, request, pk):
         return Response(sheet_out(services.sheet_review(actor=request.user, sheet_id=pk)))
 

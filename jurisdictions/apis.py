@@ -309,7 +309,9 @@ class AuditEventListApi(ListAPIView):
 class CalendarApi(APIView):
     """GET calendar/?month=YYYY-MM: the statutory working days of a month, with warnings."""
 
-    @extend_schema(parameters=[month_param()], responses={200: OBJECT})
+    @extend_schema(parameters=[month_param()], responses={200: inline_serializer("CalendarOut", {
+        "month": serializers.CharField(), "working_days": serializers.ListField(child=serializers.DateField()),
+        "working_day_count": serializers.IntegerField(), "warnings": serializers.ListField(child=serializers.CharField())})})
     def get(self, request):
         from .forms import parse_month
 
