@@ -1,11 +1,13 @@
 """Thin API views for assessment (DESIGN.md "Contract, continued": assessment-periods/, assessments/)."""
 
 from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jurisdictions.api_schema import OBJECT, PAGE, PAGE_PARAMS, XLSX_RESPONSE, id_param
 from jurisdictions.selectors import access_jurisdiction, access_org_unit
 
 from . import exports, selectors, services
@@ -23,6 +25,8 @@ class PeriodIn(serializers.Serializer):
 
 
 class PeriodListApi(GenericAPIView):
+    @extend_schema(operation_id="v1_assessment_periods_list",
+                   parameters=[OpenApiParameter("jurisdiction", str), *PAGE_PARAMS], responses={200: PAGE})
     def get(self, request):
         qs = selectors.period_list(user=request.user, jurisdiction=request.query_params.get("jurisdiction"))
         page = self.paginate_queryset(qs)
@@ -31,6 +35,7 @@ class PeriodListApi(GenericAPIView):
              "half": p.half, "status": p.status, "rule_ref": p.rule_ref, "eligible": p.n_eligible,
              "graded": p.n_graded} for p in page])
 
+    @extend_schema(request=PeriodIn, responses={201: OBJECT})
     def post(self, request):
         data = PeriodIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -44,17 +49,20 @@ class PeriodListApi(GenericAPIView):
 
 
 class PeriodDetailApi(APIView):
+    @extend_schema(responses={200: OBJECT})
     def get(self, request, pk):
         return Response(period_dict(selectors.access_period(user=request.user, period_id=pk)))
 
 
 class PublishApi(APIView):
+    @extend_schema(request=None, responses={200: OBJECT})
     def post(self, request, pk):
         period = services.period_publish(actor=request.user, period_id=pk)
         return Response(period_dict(period))
 
 
 class ExportApi(APIView):
+    @extend_schema(responses=XLSX_RESPONSE)
     def get(self, request, pk):
         period = selectors.access_period(user=request.user, period_id=pk)
         content = exports.period_xlsx(user=request.user, period=period)
@@ -70,6 +78,9 @@ def _out(request, assessment_id, code=status.HTTP_200_OK) -> Response:
 
 
 class AssessmentListApi(GenericAPIView):
+    @extend_schema(operation_id="v1_assessments_list",
+                   parameters=[id_param("period"), id_param("township"), OpenApiParameter("grade", str), *PAGE_PARAMS],
+                   responses={200: PAGE})
     def get(self, request):
         qp = request.query_params
         qs = selectors.assessment_list(user=request.user, period_id=qp.get("period"), township=qp.get("township"),
@@ -86,6 +97,7 @@ class AssessmentListApi(GenericAPIView):
 
 
 class AssessmentDetailApi(APIView):
+    @extend_schema(responses={200: OBJECT})
     def get(self, request, pk):
         return _out(request, pk)
 
@@ -95,6 +107,7 @@ class TextIn(serializers.Serializer):
 
 
 class SelfSummaryApi(APIView):
+    @extend_schema(request=TextIn, responses={200: OBJECT})
     def post(self, request, pk):
         data = TextIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -108,6 +121,7 @@ class OpinionIn(serializers.Serializer):
 
 
 class OpinionApi(APIView):
+    @extend_schema(request=OpinionIn, responses={200: OBJECT})
     def post(self, request, pk):
         data = OpinionIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -120,6 +134,7 @@ class ScoreIn(serializers.Serializer):
 
 
 class ScoreApi(APIView):
+    @extend_schema(request=ScoreIn, responses={200: OBJECT})
     def post(self, request, pk):
         data = ScoreIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -133,6 +148,7 @@ class PollIn(serializers.Serializer):
 
 
 class PollApi(APIView):
+    @extend_schema(request=PollIn, responses={200: OBJECT})
     def post(self, request, pk):
         data = PollIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -150,6 +166,7 @@ class GradeIn(serializers.Serializer):
 
 
 class GradeApi(APIView):
+    @extend_schema(request=GradeIn, responses={200: OBJECT})
     def post(self, request, pk):
         data = GradeIn(data=request.data)
         data.is_valid(raise_exception=True)

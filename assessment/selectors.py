@@ -84,7 +84,10 @@ def assessment_list(*, user, period_id=None, township=None, grade=None, cadre_id
     if cadre_id is not None:
         qs = qs.filter(cadre_id=cadre_id)
     if township:
-        qs = qs.filter(township_id=int(township))
+        try:
+            qs = qs.filter(township_id=int(township))
+        except (TypeError, ValueError):  # ?township=abc was a 500 (schemathesis, issue 14)
+            raise InvalidInput("township 应为整数。", code="bad_township_param") from None
     if grade is not None and grade != "":
         qs = qs.filter(grade="" if grade == "none" else grade)
     return qs.order_by("township__name", "cadre__name", "id")

@@ -5,6 +5,7 @@ from datetime import date
 
 from django.http import Http404
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -13,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config import security
+from jurisdictions.api_schema import OBJECT, PAGE, PAGE_PARAMS, id_param, month_param
 from jurisdictions.errors import InvalidInput
 from teams.selectors import access_cadre
 
@@ -44,6 +46,7 @@ class RecordOut(serializers.ModelSerializer):
 
 
 class RecordApi(APIView):
+    @extend_schema(request=RecordIn, responses={200: RecordOut})
     def post(self, request):
         data = RecordIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -61,6 +64,7 @@ class CheckInApi(APIView):
         longitude = serializers.DecimalField(max_digits=12, decimal_places=8, required=False, allow_null=True,
                                              default=None)
 
+    @extend_schema(request=Input, responses={200: RecordOut})
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -69,6 +73,7 @@ class CheckInApi(APIView):
 
 
 class MonthlyApi(APIView):
+    @extend_schema(parameters=[id_param("cadre", required=True), month_param()], responses={200: OBJECT})
     def get(self, request):
         cadre_id = request.query_params.get("cadre")
         month = request.query_params.get("month")
@@ -80,6 +85,24 @@ class MonthlyApi(APIView):
         return Response(figures.as_dict())
 
 
+class SheetOut(serializers.Serializer):
+    """The shape of `sheet_out` (for the schema)."""
+
+    id = serializers.IntegerField()
+    org_unit = serializers.IntegerField()
+    month = serializers.CharField()
+    confirmed_by = serializers.IntegerField(allow_null=True)
+    confirmed_at = serializers.DateTimeField()
+    shortfall_reasons = serializers.JSONField()
+    shortfall_acknowledged = serializers.BooleanField()
+    acknowledged_shortfalls = serializers.JSONField()
+    review_required = serializers.BooleanField()
+    review_role = serializers.CharField(allow_null=True)
+    review_rule_ref = serializers.CharField(allow_null=True)
+    reviewed_by = serializers.IntegerField(allow_null=True)
+    reviewed_at = serializers.DateTimeField(allow_null=True)
+
+
 class SheetApi(APIView):
     class Input(serializers.Serializer):
         org_unit = serializers.IntegerField()
@@ -88,6 +111,8 @@ class SheetApi(APIView):
                                         required=False, default=dict)
         acknowledge_shortfall = serializers.BooleanField(required=False, default=False)
 
+    @extend_schema(operation_id="v1_attendance_sheets_list", responses={200: PAGE},
+                   parameters=[month_param(), OpenApiParameter("review", str, enum=["pending", "done"]), *PAGE_PARAMS])
     def get(self, request):
         """GET attendance-sheets/?month=YYYY-MM[&review=pending|done] (paginated)."""
         from jurisdictions.api_common import Pagination
@@ -100,6 +125,7 @@ class SheetApi(APIView):
         page = paginator.paginate_queryset(sheets, request, view=self)
         return paginator.get_paginated_response([sheet_out(s, reviews.get(s.jurisdiction_id)) for s in page])
 
+    @extend_schema(request=Input, responses={201: SheetOut})
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -139,6 +165,7 @@ def sheet_out(sheet, review=_UNSET) -> dict:
 class SheetDetailApi(APIView):
     """GET attendance-sheets/{id}/: a confirmed sheet in the caller's scope (others 404)."""
 
+    @extend_schema(responses={200: SheetOut})
     def get(self, request, pk):
         return Response(sheet_out(selectors.access_sheet(user=request.user, sheet_id=pk)))
 
@@ -146,6 +173,7 @@ class SheetDetailApi(APIView):
 class SheetReviewApi(APIView):
     """POST attendance-sheets/{id}/review/: the county review before pay, by the role the policy names."""
 
+    @extend_schema(request=None, responses={200: SheetOut})
     def post(self, request, pk):
         return Response(sheet_out(services.sheet_review(actor=request.user, sheet_id=pk)))
 
@@ -173,6 +201,7 @@ class InspectionOut(serializers.ModelSerializer):
         return [{"kind": f.kind, "rule_ref": f.rule_ref, "detail": f.detail} for f in obj.flags.all()]
 
 
+@extend_schema_view(get=extend_schema(parameters=[month_param(required=False), id_param("cadre")]))
 class InspectionApi(ListAPIView):
     serializer_class = InspectionOut
 
@@ -180,6 +209,7 @@ class InspectionApi(ListAPIView):
         p = self.request.query_params
         return selectors.inspection_list(user=self.request.user, month_raw=p.get("month"), cadre_id=p.get("cadre"))
 
+    @extend_schema(request=InspectionIn, responses={201: InspectionOut})
     def post(self, request):
         data = InspectionIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -197,6 +227,7 @@ class FlagOut(serializers.ModelSerializer):
 
 class CadreFlagsApi(ListAPIView):
     serializer_class = FlagOut
+    queryset = Flag.objects.none()  # for the schema only (the type of {pk}); get_queryset answers
 
     def get_queryset(self):
         return selectors.cadre_flags(user=self.request.user, cadre_id=self.kwargs["pk"])
@@ -208,6 +239,7 @@ class WhereaboutsApi(APIView):
     permission_classes = [AllowAny]
     throttle_classes = [security.PublicBoardThrottle]  # public: enumerating villages is slowed (issue 14)
 
+    @extend_schema(parameters=[id_param("village", required=True)], responses={200: PAGE})
     def get(self, request):
         village_id = request.query_params.get("village")
         if not village_id:
@@ -235,6 +267,8 @@ class DiaryOut(serializers.ModelSerializer):
         fields = ["id", "cadre", "cadre_name", "date", "kind", "duty_area", "content", "photo", "created_at"]
 
 
+@extend_schema_view(get=extend_schema(parameters=[id_param("cadre"), month_param(required=False),
+                                                  OpenApiParameter("week", str, description="ISO 周 YYYY-Www")]))
 class DiaryApi(ListAPIView):
     serializer_class = DiaryOut
     parser_classes = [JSONParser, MultiPartParser, FormParser]
@@ -244,6 +278,7 @@ class DiaryApi(ListAPIView):
         return selectors.diary_list(user=self.request.user, cadre_id=p.get("cadre"), month_raw=p.get("month"),
                                     week_raw=p.get("week"))
 
+    @extend_schema(request={"application/json": DiaryIn, "multipart/form-data": DiaryIn}, responses={201: DiaryOut})
     def post(self, request):
         data = DiaryIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -257,6 +292,7 @@ class TownshipMonthlyApi(APIView):
     """GET attendance/monthly/township/?org_unit=ID&month=YYYY-MM: every cadre the township keeps, with the same
     figures as attendance/monthly/ (paginated), in a number of queries that does not grow with the cadres."""
 
+    @extend_schema(parameters=[id_param("org_unit", required=True), month_param(), *PAGE_PARAMS], responses={200: PAGE})
     def get(self, request):
         from jurisdictions.api_common import Pagination
 
@@ -290,6 +326,7 @@ def _township_month_params(request):
 class DailyCountsApi(APIView):
     """GET attendance/daily-counts/?org_unit=ID&month=YYYY-MM: the township's daily on-duty statistics."""
 
+    @extend_schema(parameters=[id_param("org_unit", required=True), month_param()], responses={200: OBJECT})
     def get(self, request):
         from jurisdictions.policy import policy_in_force
 
@@ -304,6 +341,7 @@ class InspectionLogApi(APIView):
     """GET inspections/log/?org_unit=ID&month=YYYY-MM: each cadre of the township and the month's inspections;
     `missing` lists cadres not inspected where the policy asks for a monthly inspection of everyone."""
 
+    @extend_schema(parameters=[id_param("org_unit", required=True), month_param()], responses={200: OBJECT})
     def get(self, request):
         from jurisdictions.policy import policy_in_force
 

@@ -1,12 +1,15 @@
 """duty-records/ and reports/overdue/ (DESIGN.md "Contract, continued")."""
 
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jurisdictions.api_schema import ROWS, id_param
 from jurisdictions.errors import InvalidInput
 
 from . import duties_selectors, duties_services
@@ -30,13 +33,15 @@ class DutyRecordOut(serializers.ModelSerializer):
         model = DutyRecord
         fields = ["id", "kind", "cadre", "team", "household", "date", "note", "file", "rule_ref", "created_at"]
 
-    def get_file(self, obj):
+    def get_file(self, obj) -> str | None:
         """A scoped download link (the file is not under /media/)."""
         from django.urls import reverse
 
         return reverse("duty-record-file", args=[obj.pk]) if obj.file else None
 
 
+@extend_schema_view(get=extend_schema(parameters=[OpenApiParameter("kind", str, enum=DutyKind.values), id_param("cadre"),
+                                                  id_param("team")]))
 class DutyRecordApi(ListAPIView):
     """GET duty-records/?kind=&cadre=&team= (scoped) · POST duty-records/ {kind, cadre?, team?, household?, date,
     note?, file?}."""
@@ -49,6 +54,7 @@ class DutyRecordApi(ListAPIView):
         return duties_selectors.duty_record_list(user=self.request.user, kind=p.get("kind"),
                                                  cadre_id=p.get("cadre"), team_id=p.get("team"))
 
+    @extend_schema(request={"application/json": DutyRecordIn, "multipart/form-data": DutyRecordIn}, responses={201: DutyRecordOut})
     def post(self, request):
         data = DutyRecordIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -80,6 +86,7 @@ class HouseholdApi(ListAPIView):
     def get_queryset(self):
         return duties_selectors.household_list(user=self.request.user).order_by("id")
 
+    @extend_schema(request=HouseholdIn, responses={201: HouseholdOut})
     def post(self, request):
         data = HouseholdIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -92,6 +99,8 @@ class HouseholdApi(ListAPIView):
 class OverdueApi(APIView):
     """GET reports/overdue/?jurisdiction=CODE&on=DATE → [{kind, cadre?, team?, due, rule_ref, ...}]."""
 
+    @extend_schema(parameters=[OpenApiParameter("jurisdiction", str, required=True), OpenApiParameter("on", OpenApiTypes.DATE)],
+                   responses={200: ROWS})
     def get(self, request):
         p = request.query_params
         if not p.get("jurisdiction"):
@@ -104,6 +113,7 @@ class OverdueApi(APIView):
 class MyDutiesApi(APIView):
     """GET duties/mine/?on=DATE: the caller's own due and overdue duties."""
 
+    @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE)], responses={200: ROWS})
     def get(self, request):
         p = request.query_params
         on = duties_selectors.parse_on(p["on"]) if p.get("on") else timezone.localdate()

@@ -177,7 +177,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "jurisdictions.api_common.Pagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "jurisdictions.api_schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "jurisdictions.api_common.exception_handler",
     # auth/token/ has its own scopes (config.security); the public board and others may add theirs.
     "DEFAULT_THROTTLE_RATES": {
@@ -195,6 +195,24 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "驻村第一书记和驻村工作队管理平台 (/api/v1/)",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # the schema (issue 14): one shared error component on every operation, named choice sets
+    "ENUM_NAME_OVERRIDES": {
+        "AttendanceStatusEnum": "attendance.models.Status",
+        "InspectionLevelEnum": "attendance.models.Inspection.Level",
+        "DiaryKindEnum": "attendance.models.DiaryEntry.Kind",
+        "DutyKindEnum": "attendance.models.DutyKind",
+        "CadreCategoryEnum": "teams.models.Cadre.Category",
+        "TeamKindEnum": "teams.models.Team.Kind",
+        "MembershipRoleEnum": "teams.models.Membership.Role",
+        "RoleEnum": "jurisdictions.models.Role",
+        "JurisdictionLevelEnum": "jurisdictions.models.Jurisdiction.Level",
+        "DispatchLevelEnum": "jurisdictions.models.DispatchUnit.Level",
+        "LeaveKindEnum": "leave.models.LeaveRequest.Kind",
+        "FundsCategoryEnum": "funds.models.Category",
+        "FundsSourceEnum": "funds.models.Source",
+        "EndKindEnum": "teams.models.Membership.EndKind",
+        "OrgUnitKindEnum": "jurisdictions.models.OrgUnit.Kind",
+    },
 }
 
 GUARDIAN_RAISE_403 = False

@@ -19,3 +19,5 @@ urlpatterns = [
          name="api-docs"),
     *[path("", include(f"{app}.urls")) for app in APPS],
 ]
+
+handler404 = "jurisdictions.api_common.not_found"  # /api/: the contract's JSON 404 (issue 14 schema)

@@ -2,7 +2,13 @@
 
 from django.http import FileResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -39,7 +45,7 @@ class AccountOut(serializers.ModelSerializer):
     jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
     team_name = serializers.CharField(source="team.name")
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
-    proposed_amount = serializers.DecimalField(max_digits=12, decimal_places=2)
+    proposed_amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     budget = serializers.SerializerMethodField()
     approved = serializers.SerializerMethodField()
     pending = serializers.SerializerMethodField()
@@ -88,6 +94,7 @@ class AccountDetailOut(AccountOut):
         return self._review(obj)[0].as_dict()
 
 
+@extend_schema_view(get=extend_schema(parameters=[OpenApiParameter("team", int), OpenApiParameter("year", int)]))
 class AccountListApi(ListAPIView):
     serializer_class = AccountOut
 
@@ -235,6 +242,7 @@ class SignIn(serializers.Serializer):
     revision = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=0)
 
 
+@extend_schema_serializer(component_name="ExpenditureRejectIn")
 class RejectIn(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 
@@ -283,7 +291,9 @@ class ReceiptListApi(APIView):
 
 
 class ReceiptFileApi(APIView):
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    # the stored type of the receipt (funds.services.RECEIPT_TYPES), octet-stream for one without
+    @extend_schema(responses={(200, t): OpenApiTypes.BINARY for t in ("application/pdf", "image/jpeg", "image/png",
+                                                                      "application/octet-stream")})
     def get(self, request, pk, rid):
         receipt = selectors.access_receipt(user=request.user, expenditure_id=pk, receipt_id=rid)
         return FileResponse(receipt.file.open("rb"), content_type=receipt.content_type or "application/octet-stream",

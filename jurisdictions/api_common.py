@@ -48,3 +48,15 @@ def exception_handler(exc, context):
         code = exc.get_codes() if isinstance(exc.get_codes(), str) else "error"
         response.data = {"code": code, "detail": str(exc.detail)}
     return response
+
+
+def not_found(request, exception):
+    """handler404: under /api/ a URL no route matches (`/api/v1/teams/-1/`) answers the contract's JSON 404
+    `{code, detail}` like an object out of scope does; pages keep the HTML 404."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "detail": "对象不存在或不在您的权限范围内。"}, status=404,
+                            json_dumps_params={"ensure_ascii": False})
+    return page_not_found(request, exception)

@@ -5,7 +5,8 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -15,11 +16,13 @@ from rest_framework.views import APIView
 from config import security
 
 from . import selectors, services
+from .api_schema import OBJECT, ROWS, month_param
 from .calendar import month_calendar
 from .errors import InvalidInput
 from .models import DispatchUnit, Jurisdiction, OrgUnit, Role
 
 
+@extend_schema_field({"type": "string", "description": "辖区代码，如 ganzhou"})
 class JurisdictionField(serializers.SlugRelatedField):
     """A `jurisdiction` field takes the code ("ganzhou"); unknown or invisible codes are a 400."""
 
@@ -31,6 +34,7 @@ class JurisdictionField(serializers.SlugRelatedField):
         return selectors.jurisdiction_list(user=request.user) if request else Jurisdiction.objects.none()
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class ScopedPK(serializers.PrimaryKeyRelatedField):
     """A foreign key that only accepts objects in the caller's scope (others: 'does not exist')."""
 
@@ -54,6 +58,8 @@ class TokenView(APIView):
         username = serializers.CharField()
         password = serializers.CharField()
 
+    @extend_schema(request=Input, responses={200: inline_serializer("TokenOut", {
+        "token": serializers.CharField(), "expires_at": serializers.DateTimeField()})})
     def post(self, request):
         data = self.Input(data=request.data)
         data.is_valid(raise_exception=True)
@@ -85,10 +91,12 @@ class JurisdictionListApi(APIView):
         admin_username = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
         admin_password = serializers.CharField(required=False, allow_blank=True, default="", write_only=True)
 
+    @extend_schema(operation_id="v1_jurisdictions_list", responses={200: ROWS})
     def get(self, request):
         rows = selectors.jurisdiction_list(user=request.user)
         return Response([{"code": j.code, "name": j.name, "level": j.level} for j in rows])
 
+    @extend_schema(request=Input, responses={201: OBJECT})
     def post(self, request):
         """A superuser opens a jurisdiction (optionally with its first admin): → 201 {code, name, level}."""
         data = self.Input(data=request.data)
@@ -106,6 +114,7 @@ def _day_param(raw, default=None) -> date:
 
 
 class PolicyExportApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE)], responses={200: OBJECT})
     def get(self, request, code):
         """Every row in force on ?on= as one policy pack (JSON, a file to download)."""
         from .packs import pack_export
@@ -124,6 +133,7 @@ class PolicyImportApi(APIView):
         dry_run = serializers.BooleanField(required=False, default=False)
         reason = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(request={"multipart/form-data": Input}, responses={200: OBJECT})
     def post(self, request, code):
         """Import a pack: → the diff {added, changed, removed, saved, unavailable}; dry_run saves nothing."""
         from .packs import parse_pack
@@ -150,6 +160,7 @@ class PolicyApi(APIView):
         note = serializers.CharField(required=False, allow_blank=True, default="")
         reason = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(request=Input, responses={201: OBJECT})
     def post(self, request, code):
         """A jurisdiction admin adds a version of a row (DESIGN.md): → 201 the new version."""
         jurisdiction = selectors.access_jurisdiction(user=request.user, code=code)
@@ -163,6 +174,7 @@ class PolicyApi(APIView):
                          "effective_from": row.effective_from.isoformat(), "rule_ref": row.rule_ref,
                          "is_default": row.is_default, "note": row.note}, status=status.HTTP_201_CREATED)
 
+    @extend_schema(parameters=[OpenApiParameter("on", OpenApiTypes.DATE)], responses={200: OBJECT})
     def get(self, request, code):
         on = request.query_params.get("on")
         try:
@@ -188,6 +200,7 @@ class OrgUnitOut(serializers.ModelSerializer):
         fields = ["id", "jurisdiction", "kind", "name", "parent", "town_type"]
 
 
+@extend_schema_view(get=extend_schema(parameters=[OpenApiParameter("kind", str, enum=OrgUnit.Kind.values)]))
 class OrgUnitApi(ListAPIView):
     serializer_class = OrgUnitOut
 
@@ -201,6 +214,7 @@ class OrgUnitApi(ListAPIView):
     def get_queryset(self):
         return selectors.org_unit_list(user=self.request.user, kind=self.request.query_params.get("kind"))
 
+    @extend_schema(request=Input, responses={201: OrgUnitOut})
     def post(self, request):
         data = self.Input(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -227,6 +241,7 @@ class DispatchUnitApi(ListAPIView):
     def get_queryset(self):
         return selectors.dispatch_unit_list(user=self.request.user)
 
+    @extend_schema(request=Input, responses={201: DispatchUnitOut})
     def post(self, request):
         data = self.Input(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -242,6 +257,7 @@ class UserApi(APIView):
         cadre = serializers.IntegerField(required=False, allow_null=True)
         display_name = serializers.CharField(max_length=64, required=False, allow_blank=True, default="")
 
+    @extend_schema(request=Input, responses={201: OBJECT})
     def post(self, request):
         from teams.selectors import access_cadre
 
@@ -262,6 +278,7 @@ class RoleGrantApi(APIView):
         dispatch_unit = ScopedPK(selectors.dispatch_unit_list, required=False, allow_null=True)
         jurisdiction = JurisdictionField(required=False, allow_null=True)
 
+    @extend_schema(request=Input, responses={201: OBJECT})
     def post(self, request):
         data = self.Input(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -274,10 +291,10 @@ class RoleGrantApi(APIView):
 class AuditEventOut(serializers.Serializer):
     id = serializers.IntegerField()
     created_at = serializers.DateTimeField()
-    actor = serializers.CharField(source="actor.username", default=None)
+    actor = serializers.CharField(source="actor.username", default=None, allow_null=True)
     action = serializers.CharField()
     object_type = serializers.CharField()
-    object_id = serializers.IntegerField()
+    object_id = serializers.IntegerField(allow_null=True)
     summary = serializers.CharField()
     data = serializers.JSONField()
 
@@ -292,6 +309,9 @@ class AuditEventListApi(ListAPIView):
 class CalendarApi(APIView):
     """GET calendar/?month=YYYY-MM: the statutory working days of a month, with warnings."""
 
+    @extend_schema(parameters=[month_param()], responses={200: inline_serializer("CalendarOut", {
+        "month": serializers.CharField(), "working_days": serializers.ListField(child=serializers.DateField()),
+        "working_day_count": serializers.IntegerField(), "warnings": serializers.ListField(child=serializers.CharField())})})
     def get(self, request):
         from .forms import parse_month
 

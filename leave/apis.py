@@ -1,6 +1,6 @@
 """Thin API views for leave requests (DESIGN.md contract: /api/v1/leave-requests/...)."""
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
@@ -20,7 +20,7 @@ def _role_label(obj) -> str:
 
 class ApprovalOut(serializers.ModelSerializer):
     role_label = serializers.SerializerMethodField()
-    decided_by = serializers.CharField(source="decided_by.__str__", default=None)
+    decided_by = serializers.CharField(source="decided_by.__str__", default=None, allow_null=True)
 
     class Meta:
         model = LeaveApproval
@@ -87,6 +87,8 @@ def _out(request, leave_request_id) -> Response:
                                                                    leave_request_id=leave_request_id)).data)
 
 
+@extend_schema_view(get=extend_schema(parameters=[OpenApiParameter("mine", str, enum=["approver"]), OpenApiParameter("cadre", int),
+                                                  OpenApiParameter("status", str)]))
 class LeaveRequestListApi(ListAPIView):
     serializer_class = LeaveRequestOut
 
@@ -132,6 +134,7 @@ class ApproveApi(APIView):
         return _out(request, pk)
 
 
+@extend_schema_serializer(component_name="LeaveRejectIn")
 class RejectIn(serializers.Serializer):
     comment = serializers.CharField(max_length=2000)
 

@@ -1,10 +1,12 @@
 """Thin API views: GET/POST reports/monthly/, GET reports/monthly/{id}/export/ (DESIGN.md "Contract, continued")."""
 
 from django.http import HttpResponse
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jurisdictions.api_schema import OBJECT, XLSX_RESPONSE, month_param
 from jurisdictions.apis import JurisdictionField
 from jurisdictions.errors import InvalidInput
 
@@ -31,6 +33,7 @@ def report_out(report, q) -> dict:
 
 
 class MonthlyApi(APIView):
+    @extend_schema(parameters=[OpenApiParameter("jurisdiction", str, required=True), month_param()], responses={200: OBJECT})
     def get(self, request):
         code, month = request.query_params.get("jurisdiction"), request.query_params.get("month")
         if not code or not month:
@@ -40,6 +43,7 @@ class MonthlyApi(APIView):
             return Response({"code": "not_found", "detail": "该月的报告尚未生成。"}, status=status.HTTP_404_NOT_FOUND)
         return Response(report_out(report, q))
 
+    @extend_schema(request=MonthlyIn, responses={202: OBJECT})
     def post(self, request):
         data = MonthlyIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -51,6 +55,7 @@ class MonthlyApi(APIView):
 
 
 class MonthlyExportApi(APIView):
+    @extend_schema(responses=XLSX_RESPONSE)
     def get(self, request, pk):
         report, q = selectors.access_report(user=request.user, report_id=pk)
         return xlsx_response(report, q)

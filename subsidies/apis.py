@@ -3,12 +3,14 @@
 from datetime import date
 
 from django.http import FileResponse
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.inputs import year_in_range
+from jurisdictions.api_schema import XLSX_RESPONSE, id_param, month_param
 from jurisdictions.apis import JurisdictionField
 from jurisdictions.errors import InvalidInput
 from teams.selectors import access_cadre
@@ -17,6 +19,7 @@ from . import export, selectors, services
 from .models import Statement, SubsidyRun, Trip
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-03"})
 class MonthField(serializers.Field):
     """`YYYY-MM` ↔ the first day of the month."""
 
@@ -57,6 +60,7 @@ class TripOut(serializers.ModelSerializer):
 
 
 class TripApi(APIView):
+    @extend_schema(request=TripIn, responses={201: TripOut})
     def post(self, request):
         data = TripIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -87,6 +91,7 @@ class RunListApi(ListAPIView):
     def get_queryset(self):
         return selectors.run_list(user=self.request.user)
 
+    @extend_schema(request=RunIn, responses={201: RunOut})
     def post(self, request):
         data = RunIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -95,11 +100,13 @@ class RunListApi(ListAPIView):
 
 
 class RunDetailApi(APIView):
+    @extend_schema(responses={200: RunOut})
     def get(self, request, pk):
         return Response(RunOut(selectors.access_run(user=request.user, run_id=pk)).data)
 
 
 class RunExportApi(APIView):
+    @extend_schema(responses=XLSX_RESPONSE)
     def get(self, request, pk):
         run = selectors.access_run(user=request.user, run_id=pk)
         if run.status != SubsidyRun.Status.DONE:
@@ -125,7 +132,7 @@ class StatementOut(serializers.ModelSerializer):
     month = MonthField()
     cadre_name = serializers.CharField(source="cadre.name")
     dispatch_unit_name = serializers.CharField(source="dispatch_unit.name")
-    township_name = serializers.CharField(source="township.name", default=None)
+    township_name = serializers.CharField(source="township.name", default=None, allow_null=True)
     lines = LineOut(many=True)
 
     class Meta:
@@ -134,8 +141,10 @@ class StatementOut(serializers.ModelSerializer):
                   "township_name", "paid_days", "lines", "total", "run"]
 
 
+@extend_schema_view(get=extend_schema(parameters=[id_param("run"), id_param("cadre"), month_param(required=False)]))
 class StatementListApi(ListAPIView):
     serializer_class = StatementOut
+    queryset = Statement.objects.none()  # for the schema only (the model of the path); get_queryset answers
 
     def get_queryset(self):
         p = self.request.query_params

@@ -1,11 +1,13 @@
 """Thin API views for cadres, teams and memberships (DESIGN.md contract)."""
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jurisdictions.api_schema import OBJECT, ROWS, id_param
 from jurisdictions.apis import JurisdictionField, ScopedPK
 from jurisdictions.errors import InvalidInput
 from jurisdictions.models import DispatchUnit
@@ -37,7 +39,7 @@ class CadreIn(serializers.Serializer):
 
 class CadreOut(serializers.ModelSerializer):
     jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    station = serializers.CharField(source="station.name", default=None)
+    station = serializers.CharField(source="station.name", default=None, allow_null=True)
     has_login = serializers.SerializerMethodField()
 
     class Meta:
@@ -50,6 +52,7 @@ class CadreOut(serializers.ModelSerializer):
         return obj.user_id is not None
 
 
+@extend_schema_view(get=extend_schema(parameters=[OpenApiParameter("q", str, description="姓名、身份证号或电话")]))
 class CadreListApi(ListAPIView):
     serializer_class = CadreOut
 
@@ -57,6 +60,7 @@ class CadreListApi(ListAPIView):
         p = self.request.query_params
         return selectors.cadre_list(user=self.request.user, search=p.get("q", ""))
 
+    @extend_schema(request=CadreIn, responses={201: CadreOut})
     def post(self, request):
         data = CadreIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -67,9 +71,11 @@ class CadreListApi(ListAPIView):
 
 
 class CadreDetailApi(APIView):
+    @extend_schema(responses={200: CadreOut})
     def get(self, request, pk):
         return Response(CadreOut(selectors.access_cadre(user=request.user, cadre_id=pk)).data)
 
+    @extend_schema(request=CadreIn(partial=True), responses={200: CadreOut})
     def patch(self, request, pk):
         cadre = selectors.access_cadre(user=request.user, cadre_id=pk)
         data = CadreIn(data=request.data, partial=True, context={"request": request})
@@ -85,6 +91,8 @@ class CadreImportApi(APIView):
 
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema(request={"multipart/form-data": inline_serializer("RosterImportIn", {
+        "file": serializers.FileField(), "jurisdiction": serializers.CharField()})}, responses={201: OBJECT})
     def post(self, request):
         from jurisdictions.selectors import access_jurisdiction
 
@@ -101,7 +109,7 @@ class CadreImportApi(APIView):
 
 class MembershipOut(serializers.ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name")
-    village_name = serializers.CharField(source="village.name", default=None)
+    village_name = serializers.CharField(source="village.name", default=None, allow_null=True)
 
     class Meta:
         model = Membership
@@ -125,7 +133,7 @@ class TeamIn(serializers.Serializer):
 class TeamOut(serializers.ModelSerializer):
     jurisdiction = serializers.SlugRelatedField(slug_field="code", read_only=True)
     host_unit_name = serializers.CharField(source="host_unit.name")
-    member_count = serializers.IntegerField(source="active_count", default=None)
+    member_count = serializers.IntegerField(source="active_count", default=None, allow_null=True)
 
     class Meta:
         model = Team
@@ -155,6 +163,7 @@ class TeamListApi(ListAPIView):
     def get_queryset(self):
         return selectors.team_list(user=self.request.user)
 
+    @extend_schema(request=TeamIn, responses={201: TeamDetailOut})
     def post(self, request):
         data = TeamIn(data=request.data, context={"request": request})
         data.is_valid(raise_exception=True)
@@ -164,6 +173,7 @@ class TeamListApi(ListAPIView):
 
 
 class TeamDetailApi(APIView):
+    @extend_schema(responses={200: TeamDetailOut})
     def get(self, request, pk):
         return Response(TeamDetailOut(selectors.access_team(user=request.user, team_id=pk)).data)
 
@@ -178,10 +188,12 @@ class MemberIn(serializers.Serializer):
 
 
 class TeamMembersApi(APIView):
+    @extend_schema(responses={200: MembershipOut(many=True)})
     def get(self, request, pk):
         team = selectors.access_team(user=request.user, team_id=pk)
         return Response(MembershipOut(selectors.team_history(team=team), many=True).data)
 
+    @extend_schema(request=MemberIn, responses={201: OBJECT})
     def post(self, request, pk):
         team = selectors.access_team(user=request.user, team_id=pk)
         data = MemberIn(data=request.data, context={"request": request})
@@ -204,6 +216,7 @@ class MembershipEndApi(APIView):
         ground = serializers.CharField(max_length=200)
         note = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(request=Input, responses={200: MembershipOut})
     def post(self, request, pk):
         membership = selectors.access_membership(user=request.user, membership_id=pk)
         data = self.Input(data=request.data)
@@ -215,6 +228,7 @@ class MembershipEndApi(APIView):
 class CadreGroundsApi(APIView):
     """The grounds a membership may end on, per kind, from the policy in force (for forms)."""
 
+    @extend_schema(responses={200: OBJECT})
     def get(self, request, pk):
         from django.utils import timezone
 
@@ -237,8 +251,8 @@ class CaseApprovalOut(serializers.Serializer):
     role = serializers.CharField()
     role_label = serializers.SerializerMethodField()
     status = serializers.CharField()
-    decided_by = serializers.CharField(source="decided_by.__str__", default=None)
-    decided_at = serializers.DateTimeField()
+    decided_by = serializers.CharField(source="decided_by.__str__", default=None, allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
     comment = serializers.CharField()
 
     def get_role_label(self, obj) -> str:
@@ -269,7 +283,7 @@ class PersonnelCaseOut(serializers.Serializer):
     flag = serializers.IntegerField(source="flag_id", allow_null=True)
     consequences = serializers.SerializerMethodField()
     created_at = serializers.DateTimeField()
-    decided_at = serializers.DateTimeField()
+    decided_at = serializers.DateTimeField(allow_null=True)
 
     def get_filings(self, obj) -> list:
         return [{"role": f.role, "rule_ref": f.rule_ref, "filed_at": f.filed_at} for f in obj.filings.all()]
@@ -303,6 +317,8 @@ def flag_in_scope(user, flag_id):
     return get_in_scope(selectors.recall_flag_queue(user=user), flag_id)
 
 
+@extend_schema_view(get=extend_schema(parameters=[OpenApiParameter("mine", str, enum=["approver"]), id_param("cadre"),
+                                                  OpenApiParameter("status", str)]))
 class PersonnelCaseListApi(ListAPIView):
     serializer_class = PersonnelCaseOut
 
@@ -316,6 +332,7 @@ class PersonnelCaseListApi(ListAPIView):
         return selectors.personnel_case_list(user=self.request.user, cadre_id=int(cadre) if cadre else None,
                                              status=p.get("status") or None)
 
+    @extend_schema(request=PersonnelCaseIn, responses={201: PersonnelCaseOut})
     def post(self, request):
         data = PersonnelCaseIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -328,6 +345,7 @@ class PersonnelCaseListApi(ListAPIView):
 
 
 class PersonnelCaseDetailApi(APIView):
+    @extend_schema(responses={200: PersonnelCaseOut})
     def get(self, request, pk):
         return _case_out(request, pk)
 
@@ -337,6 +355,7 @@ class CaseCommentIn(serializers.Serializer):
 
 
 class PersonnelCaseApproveApi(APIView):
+    @extend_schema(request=CaseCommentIn, responses={200: PersonnelCaseOut})
     def post(self, request, pk):
         selectors.access_personnel_case(user=request.user, case_id=pk)  # 404 outside scope
         data = CaseCommentIn(data=request.data)
@@ -349,6 +368,7 @@ class PersonnelCaseRejectApi(APIView):
     class Input(serializers.Serializer):
         comment = serializers.CharField(max_length=2000)
 
+    @extend_schema(request=Input, responses={200: PersonnelCaseOut})
     def post(self, request, pk):
         selectors.access_personnel_case(user=request.user, case_id=pk)
         data = self.Input(data=request.data)
@@ -365,6 +385,7 @@ class PersonnelCaseSuccessorApi(APIView):
         start_date = serializers.DateField()
         override_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(request=Input, responses={200: PersonnelCaseOut})
     def post(self, request, pk):
         selectors.access_personnel_case(user=request.user, case_id=pk)
         data = self.Input(data=request.data)
@@ -379,6 +400,9 @@ class PersonnelCaseSuccessorApi(APIView):
 class PersonnelCaseGroundsApi(APIView):
     """GET personnel-cases/grounds/?cadre=ID&kind=recall → [{code, label, rule_ref}]."""
 
+    @extend_schema(parameters=[id_param("cadre", required=True),
+                               OpenApiParameter("kind", str, required=True, enum=["recall", "adjustment", "replacement"])],
+                   responses={200: ROWS})
     def get(self, request):
         from django.utils import timezone
 
@@ -403,6 +427,7 @@ class CadreWarningApi(APIView):
         date = serializers.DateField()
         note = serializers.CharField(required=False, allow_blank=True, default="")
 
+    @extend_schema(request=Input, responses={201: OBJECT})
     def post(self, request, pk):
         cadre = selectors.access_cadre(user=request.user, cadre_id=pk)
         data = self.Input(data=request.data)
