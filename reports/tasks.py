@@ -5,7 +5,7 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(bind=True, max_retries=3, acks_late=True)
+@shared_task(bind=True, max_retries=3, acks_late=True, reject_on_worker_lost=True)
 def monthly_report_task(self, report_id: int) -> str:
     try:
         report = services.report_generate(report_id=report_id)
