@@ -250,3 +250,33 @@ def test_a_run_under_way_when_redis_restarts_finishes_once_and_the_worker_takes_
     again = SubsidyRun.objects.get(pk=run.id)
     assert (again.attempts, again.total, again.statement_count) == (1, expected_total, expected_count)
     assert _output() == expected
+
+
+def _pool_children(main_pid: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(main_pid)], capture_output=True, text=True)  # noqa: S603, S607
+    return [int(p) for p in out.stdout.split()]
+
+
+@pytest.mark.celery_worker
+def test_a_pool_process_killed_mid_run_under_a_live_worker_is_requeued_at_once_and_the_run_resumes(
+        seeded_transactional_db, slow_statements, private_redis, workers):
+    """task_reject_on_worker_lost: the main process sees its pool child die and requeues the message (without it the
+    task is marked failed with WorkerLostError, acknowledged, and the run stays 'running' for ever)."""
+    w, fin = _month_of_cadres()
+    expected, expected_total, expected_count = _uninterrupted(w, fin)
+
+    run = SubsidyRun.objects.create(jurisdiction=w.jurisdiction, month=JUNE, created_by=fin)
+    main = workers.start()
+    _send(private_redis.url, run.id)
+    _wait(run.id, lambda r: r.progress >= 20, 25, "the worker's progress", lambda: workers.log(0))
+    children = _pool_children(main.pid)
+    assert len(children) == 1, children
+    os.kill(children[0], signal.SIGKILL)
+    done = _wait(run.id, lambda r: r.status in ("done", "failed"), 40, "the run to be resumed", lambda: workers.log(0))
+
+    assert main.poll() is None  # the worker itself lived on
+    assert done.status == "done", (done.error, workers.log(0)[-3000:])
+    assert done.attempts == 2
+    assert Statement.objects.filter(month=JUNE).count() == CADRES
+    assert _output() == expected
+    assert (done.total, done.statement_count) == (expected_total, expected_count)
