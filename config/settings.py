@@ -175,6 +175,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "attendance.tasks.send_duty_digests",
         "schedule": crontab(minute=30, hour=7),
     },
+    # issue 14: runs and reports whose message was lost (a Redis restart) are queued again; duplicates change nothing
+    "requeue-stalled-runs": {"task": "subsidies.tasks.requeue_stalled_runs", "schedule": crontab(minute="*/15")},
+    "requeue-stalled-reports": {"task": "reports.tasks.requeue_stalled_reports", "schedule": crontab(minute="*/15")},
 }
 
 # Absolute links in emails (e.g. https://zhucun.example.gov.cn); pages use relative links.

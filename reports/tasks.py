@@ -24,3 +24,22 @@ def monthly_reports_beat() -> list[int]:
     for report_id in ids:
         monthly_report_task.delay(report_id)
     return ids
+
+
+@shared_task(acks_late=True)
+def requeue_stalled_reports() -> list[int]:
+    """Beat, every 15 minutes (issue 14): a report pending for longer than the broker's visibility timeout lost its
+    message (a Redis restart); queue it again. A report still queued only gets a duplicate, which makes no version."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .models import MonthlyReport
+
+    before = timezone.now() - timedelta(seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"])
+    ids = sorted(MonthlyReport.objects.filter(status=MonthlyReport.Status.PENDING, created_at__lt=before)
+                 .values_list("id", flat=True))
+    for report_id in ids:
+        monthly_report_task.delay(report_id)
+    return ids

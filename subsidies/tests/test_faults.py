@@ -6,123 +6,34 @@ on the run's progress field before it strikes."""
 
 import os
 import signal
-import socket
-import subprocess
-import sys
 import time
+from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
-from celery import Celery
-from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from conftest import build_world
 from subsidies import services
 from subsidies.models import Line, Statement, SubsidyRun
 from tests import factories as f
+from tests.celery_faults import VISIBILITY, own_redis, pool_children, send, worker_processes
 
-from .conftest import JUNE, cadre_in_post, days, finance_of
+from .conftest import JULY, JUNE, cadre_in_post, days, finance_of
 
-ROOT = Path(__file__).resolve().parents[2]
 CADRES = 30
-VISIBILITY = 3  # seconds: the workers of these tests hand out again a message unacknowledged that long
 TASK = "subsidies.tasks.subsidy_run_task"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class PrivateRedis:
-    """A redis-server of this test alone, on a free port, with no persistence: a restart loses every message."""
-
-    def __init__(self):
-        self.port = _free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.proc = None
-
-    def start(self):
-        self.proc = subprocess.Popen(  # noqa: S603
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--daemonize", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
-                    s.sendall(b"PING\r\n")
-                    if s.recv(16).startswith(b"+PONG"):
-                        return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def kill(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
 
 
 @pytest.fixture
 def private_redis():
-    r = PrivateRedis()
-    r.start()
-    yield r
-    r.kill()
-
-
-class Workers:
-    """Celery worker processes, each in its own process group (kill -9 takes the main process and its pool)."""
-
-    def __init__(self, broker_url: str, log_dir: Path):
-        db = settings.DATABASES["default"]
-        self.env = {
-            **os.environ, "DJANGO_SETTINGS_MODULE": "config.settings_test", "DB_CONN_MAX_AGE": "0",
-            "DATABASE_URL": f"postgres://{db['USER']}{':' + db['PASSWORD'] if db['PASSWORD'] else ''}"
-                            f"@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-            "CELERY_BROKER_URL": broker_url, "CELERY_RESULT_BACKEND": broker_url,
-            "SUBSIDY_RUN_CHUNK": "1", "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY)}
-        self.log_dir = log_dir
-        self.procs: list[subprocess.Popen] = []
-
-    def start(self) -> subprocess.Popen:
-        n = len(self.procs)
-        log = open(self.log_dir / f"worker{n}.log", "wb")  # noqa: SIM115 (closed with the process)
-        proc = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "prefork", "-c", "1", "-l", "info",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"faults{n}-{os.getpid()}@%h"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        proc.log = log
-        self.procs.append(proc)
-        return proc
-
-    @staticmethod
-    def kill9(proc: subprocess.Popen):
-        """kill -9 of the worker's whole process group: no warm shutdown, no reject, no ack."""
-        try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(10)
-        proc.log.close()
-
-    def log(self, n: int) -> str:
-        return (self.log_dir / f"worker{n}.log").read_text(errors="replace")
-
-    def stop_all(self):
-        for proc in self.procs:
-            if proc.poll() is None:
-                self.kill9(proc)
+    yield from own_redis()
 
 
 @pytest.fixture
 def workers(private_redis, tmp_path):
-    w = Workers(private_redis.url, tmp_path)
-    yield w
-    w.stop_all()
+    yield from worker_processes(private_redis, tmp_path)
 
 
 @pytest.fixture
@@ -170,14 +81,6 @@ def _uninterrupted(w, fin):
     return expected
 
 
-def _send(broker_url: str, run_id: int) -> str:
-    """Publish the run's task on the test's own Redis (the producer pointed at it, as the API's would be)."""
-    producer = Celery("faults-producer")
-    # an explicit connection: the environment's CELERY_BROKER_URL would win over a `broker=` argument
-    with producer.connection_for_write(broker_url) as conn:
-        return producer.send_task(TASK, args=[run_id], ignore_result=True, connection=conn).id
-
-
 def _wait(run_id: int, done, timeout: float, what: str, log=lambda: "") -> SubsidyRun:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -197,7 +100,7 @@ def test_a_worker_killed_with_kill_9_mid_run_is_resumed_by_the_next_worker_once_
 
     run = SubsidyRun.objects.create(jurisdiction=w.jurisdiction, month=JUNE, created_by=fin)
     first = workers.start()
-    _send(private_redis.url, run.id)
+    send(private_redis.url, TASK, run.id)
     _wait(run.id, lambda r: r.progress >= 20, 25, "the first worker's progress", lambda: workers.log(0))
     delivered_at = time.monotonic()
     workers.kill9(first)
@@ -227,7 +130,7 @@ def test_a_run_under_way_when_redis_restarts_finishes_once_and_the_worker_takes_
 
     run = SubsidyRun.objects.create(jurisdiction=w.jurisdiction, month=JUNE, created_by=fin)
     workers.start()
-    _send(private_redis.url, run.id)
+    send(private_redis.url, TASK, run.id)
     _wait(run.id, lambda r: r.progress >= 20, 25, "the worker's progress", lambda: workers.log(0))
     private_redis.kill()  # every message and unacknowledged delivery is lost with it (no persistence)
     time.sleep(1)
@@ -242,7 +145,7 @@ def test_a_run_under_way_when_redis_restarts_finishes_once_and_the_worker_takes_
     assert (done.total, done.statement_count) == (expected_total, expected_count)
 
     # the worker reconnected: the same run sent again (a duplicate delivery) is taken and changes nothing
-    task_id = _send(private_redis.url, run.id)
+    task_id = send(private_redis.url, TASK, run.id)
     deadline = time.monotonic() + 30
     while f"[{task_id}] succeeded" not in workers.log(0) and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -250,11 +153,6 @@ def test_a_run_under_way_when_redis_restarts_finishes_once_and_the_worker_takes_
     again = SubsidyRun.objects.get(pk=run.id)
     assert (again.attempts, again.total, again.statement_count) == (1, expected_total, expected_count)
     assert _output() == expected
-
-
-def _pool_children(main_pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(main_pid)], capture_output=True, text=True)  # noqa: S603, S607
-    return [int(p) for p in out.stdout.split()]
 
 
 @pytest.mark.celery_worker
@@ -267,9 +165,9 @@ def test_a_pool_process_killed_mid_run_under_a_live_worker_is_requeued_at_once_a
 
     run = SubsidyRun.objects.create(jurisdiction=w.jurisdiction, month=JUNE, created_by=fin)
     main = workers.start()
-    _send(private_redis.url, run.id)
+    send(private_redis.url, TASK, run.id)
     _wait(run.id, lambda r: r.progress >= 20, 25, "the worker's progress", lambda: workers.log(0))
-    children = _pool_children(main.pid)
+    children = pool_children(main.pid)
     assert len(children) == 1, children
     os.kill(children[0], signal.SIGKILL)
     done = _wait(run.id, lambda r: r.status in ("done", "failed"), 40, "the run to be resumed", lambda: workers.log(0))
@@ -280,3 +178,46 @@ def test_a_pool_process_killed_mid_run_under_a_live_worker_is_requeued_at_once_a
     assert Statement.objects.filter(month=JUNE).count() == CADRES
     assert _output() == expected
     assert (done.total, done.statement_count) == (expected_total, expected_count)
+
+
+@pytest.mark.celery_worker
+def test_a_run_whose_message_was_lost_with_a_redis_restart_is_queued_again_by_the_sweep_and_done_once(
+        seeded_transactional_db, private_redis, workers):
+    w, fin = _month_of_cadres()
+    run = SubsidyRun.objects.create(jurisdiction=w.jurisdiction, month=JUNE, created_by=fin)
+    SubsidyRun.objects.filter(pk=run.pk).update(created_at=timezone.now() - timedelta(hours=1))  # its message: gone
+    workers.start()
+    send(private_redis.url, "subsidies.tasks.requeue_stalled_runs")  # what beat sends every 15 minutes
+    done = _wait(run.id, lambda r: r.status in ("done", "failed"), 40, "the swept run", lambda: workers.log(0))
+
+    assert done.status == "done" and done.attempts == 1, (done.error, workers.log(0)[-3000:])
+    assert done.statement_count == CADRES == Statement.objects.filter(month=JUNE).count()
+
+
+def test_the_sweep_finds_runs_whose_task_was_lost_but_not_one_just_queued_or_one_a_worker_holds(db):
+    """Issue 14: pending past the visibility timeout, or running with the month's lock free (its worker died), is
+    queued again; a run just created, or running under a live worker's lock, is not."""
+    import psycopg2
+    from django.conf import settings
+
+    from subsidies.tasks import stalled_run_ids
+
+    w = build_world("fengdu")
+    hour_ago = timezone.now() - timedelta(hours=1)
+    lost = SubsidyRun.objects.create(jurisdiction=w.jurisdiction, month=JUNE)
+    fresh = SubsidyRun.objects.create(jurisdiction=w.jurisdiction, month=JULY)
+    dead = SubsidyRun.objects.create(jurisdiction=w.jurisdiction, month=date(2025, 8, 1), status="running",
+                                     started_at=hour_ago)
+    alive = SubsidyRun.objects.create(jurisdiction=w.jurisdiction, month=date(2025, 9, 1), status="running",
+                                      started_at=hour_ago)
+    SubsidyRun.objects.filter(pk__in=[lost.pk, dead.pk, alive.pk]).update(created_at=hour_ago)
+    db_ = settings.DATABASES["default"]
+    worker = psycopg2.connect(host=db_["HOST"] or "127.0.0.1", port=db_["PORT"] or 5432, user=db_["USER"],
+                              password=db_["PASSWORD"] or None, dbname=db_["NAME"])
+    try:
+        with worker.cursor() as c:  # a live worker computing September holds the month's lock
+            c.execute("SELECT pg_advisory_lock(%s, %s)", (w.jurisdiction.id, 202509))
+        assert stalled_run_ids() == sorted([lost.id, dead.id])
+    finally:
+        worker.close()
+    assert fresh.id not in stalled_run_ids() and alive.id in stalled_run_ids()  # its worker gone: lost too
