@@ -26,10 +26,9 @@ def monthly_reports_beat() -> list[int]:
     return ids
 
 
-@shared_task(acks_late=True)
-def requeue_stalled_reports() -> list[int]:
-    """Beat, every 15 minutes (issue 14): a report pending for longer than the broker's visibility timeout lost its
-    message (a Redis restart); queue it again. A report still queued only gets a duplicate, which makes no version."""
+
+def stalled_report_ids(*, now=None) -> list[int]:
+    """Reports pending for longer than the broker's visibility timeout: their message was lost (a Redis restart)."""
     from datetime import timedelta
 
     from django.conf import settings
@@ -37,9 +36,16 @@ def requeue_stalled_reports() -> list[int]:
 
     from .models import MonthlyReport
 
-    before = timezone.now() - timedelta(seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"])
-    ids = sorted(MonthlyReport.objects.filter(status=MonthlyReport.Status.PENDING, created_at__lt=before)
-                 .values_list("id", flat=True))
+    before = (now or timezone.now()) - timedelta(seconds=settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"])
+    return sorted(MonthlyReport.objects.filter(status=MonthlyReport.Status.PENDING, created_at__lt=before)
+                  .values_list("id", flat=True))
+
+
+@shared_task(acks_late=True)
+def requeue_stalled_reports() -> list[int]:
+    """Beat, every 15 minutes (issue 14): queue again each pending report whose message was lost. A report still
+    queued only gets a duplicate, which makes no second version."""
+    ids = stalled_report_ids()
     for report_id in ids:
         monthly_report_task.delay(report_id)
     return ids

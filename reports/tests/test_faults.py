@@ -83,3 +83,32 @@ def test_a_report_whose_worker_is_killed_mid_generation_is_generated_once_by_the
     assert done.attempts == 1 and done.version == baseline.version + 1  # one generation, one version
     assert MonthlyReport.objects.filter(month=MARCH, status="done").count() == 2
     assert _figures(done) == _figures(baseline)
+
+
+def test_the_sweep_queues_again_a_report_pending_past_the_visibility_timeout_but_not_one_just_asked_for(db):
+    """Issue 14: a Redis restart loses a queued report's message; beat's sweep finds it (and only it)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.tasks import stalled_report_ids
+
+    w = build_world("ganzhou")
+    lost = MonthlyReport.objects.create(jurisdiction=w.jurisdiction, month=MARCH)
+    MonthlyReport.objects.create(jurisdiction=w.jurisdiction, month=MARCH)  # just asked for
+    done = MonthlyReport.objects.create(jurisdiction=w.jurisdiction, month=MARCH, status="done", version=1)
+    MonthlyReport.objects.filter(pk__in=[lost.pk, done.pk]).update(created_at=timezone.now() - timedelta(hours=1))
+    assert stalled_report_ids() == [lost.id]
+
+
+def test_the_beat_schedule_sweeps_stalled_runs_and_reports_every_15_minutes(settings):
+    from celery.schedules import crontab
+
+    import reports.tasks  # noqa: F401  (registers the tasks with the app)
+    import subsidies.tasks  # noqa: F401
+    from config.celery import app
+
+    for name, task in (("requeue-stalled-runs", "subsidies.tasks.requeue_stalled_runs"),
+                       ("requeue-stalled-reports", "reports.tasks.requeue_stalled_reports")):
+        entry = settings.CELERY_BEAT_SCHEDULE[name]
+        assert entry["task"] == task and entry["schedule"] == crontab(minute="*/15") and task in app.tasks
