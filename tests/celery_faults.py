@@ -119,10 +119,16 @@ def send(broker_url: str, task: str, *args) -> str:
 
 
 def pool_children(main_pid: int) -> list[int]:
-    out = subprocess.run(["pgrep", "-P", str(main_pid)], capture_output=True, text=True)  # noqa: S603, S607
-    return [int(p) for p in out.stdout.split()]
-
-
+    """The worker's pool processes (children of its main process), read from /proc."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == main_pid:  # after "pid (comm)": state, ppid, ...
+            children.append(int(stat.parent.name))
+    return children
 
 
 def wait_for(fetch, done, timeout: float, what: str, log=lambda: ""):

@@ -109,7 +109,8 @@ def test_a_worker_killed_with_kill_9_mid_run_is_resumed_by_the_next_worker_once_
     written = Statement.objects.filter(month=JUNE).count()
     assert killed.status == SubsidyRun.Status.RUNNING and 0 < written < CADRES, (killed.status, written)
 
-    time.sleep(max(0.0, VISIBILITY - (time.monotonic() - delivered_at)))  # the message is due to be handed out again
+    # the message is due to be handed out again when the next worker starts (it looks once then, then every ~100 s)
+    time.sleep(max(0.0, VISIBILITY + 0.5 - (time.monotonic() - delivered_at)))
     workers.start()
     done = _wait(run.id, lambda r: r.status in ("done", "failed"), 40, "the second worker to finish the run",
                  lambda: workers.log(1))
