@@ -145,6 +145,20 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# issue 14, faults: a task is acknowledged only after it finished; a worker killed mid-task (kill -9, OOM) leaves
+# its message unacknowledged, and Redis hands it out again after the visibility timeout. A pool child lost under a
+# live worker is rejected and requeued at once. Every task is idempotent (a run skips cadres with a statement).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # with late acks a prefetched message would wait behind a long run
+# Longer than the longest run or report (minutes at 50,000 cadres), else a running task is handed out twice (harmless
+# but wasted: the month lock serializes them); a killed worker's run resumes at most this long after it started.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "1800"))}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for Redis to come back rather than exiting
+# A Redis restart loses the messages (no persistence is assumed): a task under way keeps running to its end.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Statements written per transaction by the run's worker (subsidies.services.CHUNK when unset).
+SUBSIDY_RUN_CHUNK = int(os.environ.get("SUBSIDY_RUN_CHUNK", "0")) or None
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Scheduled work is declared here, in code (beat copies it into its table).
 CELERY_BEAT_SCHEDULE: dict = {
@@ -161,6 +175,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "attendance.tasks.send_duty_digests",
         "schedule": crontab(minute=30, hour=7),
     },
+    # issue 14: runs and reports whose message was lost (a Redis restart) are queued again; duplicates change nothing
+    "requeue-stalled-runs": {"task": "subsidies.tasks.requeue_stalled_runs", "schedule": crontab(minute="*/15")},
+    "requeue-stalled-reports": {"task": "reports.tasks.requeue_stalled_reports", "schedule": crontab(minute="*/15")},
 }
 
 # Absolute links in emails (e.g. https://zhucun.example.gov.cn); pages use relative links.

@@ -198,6 +198,9 @@ def subsidy_run_execute(*, run_id: int, chunk: int = CHUNK) -> SubsidyRun:
     if run.status == SubsidyRun.Status.DONE:
         return run
     with _month_lock(run):
+        run.refresh_from_db(fields=["status", "attempts"])  # a delivery of the same run may have finished it meanwhile
+        if run.status == SubsidyRun.Status.DONE:
+            return run
         SubsidyRun.objects.filter(pk=run.pk).update(status=SubsidyRun.Status.RUNNING, started_at=timezone.now(),
                                                     attempts=run.attempts + 1, progress=0, error="")
         try:
@@ -422,6 +425,10 @@ def _compute(run: SubsidyRun, chunk: int) -> None:
             created += len(statements)
             SubsidyRun.objects.filter(pk=run.pk).update(
                 progress=min(99, int(100 * (start + len(part)) / max(len(candidates), 1))))
+    # A resumed run (a retry, a worker killed mid-run, a run after a failed one) counts the statements written
+    # before it too: the run's statements are its month's (selectors.statement_list), so are its totals.
+    done = Statement.objects.filter(jurisdiction=j, month=first).aggregate(n=Count("id"), s=Sum("total"))
+    created, total = done["n"], done["s"] or Decimal("0.00")
     with transaction.atomic():
         SubsidyRun.objects.filter(pk=run.pk).update(status=SubsidyRun.Status.DONE, progress=100, total=total,
                                                     statement_count=created, finished_at=timezone.now())

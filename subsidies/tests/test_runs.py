@@ -215,3 +215,35 @@ def test_a_run_that_cannot_be_computed_ends_failed_with_its_error_and_issues_not
     run.refresh_from_db()
     assert run.status == "failed" and "KeyError" in run.error
     assert not Statement.objects.filter(cadre=c).exists()
+
+
+def test_a_run_resumed_after_failing_mid_way_counts_every_statement_of_the_month_in_its_totals(
+        make_world, confirmer, monkeypatch):
+    """Issue 14: a failed run resumes where it stopped (cadres with a statement are skipped); its count and total
+    are the month's, not only the resumed part's."""
+    w = make_world("ganzhou")
+    for _ in range(4):
+        c = cadre_in_post(w)
+        f.attendance_days(c, w.township_a, days(JUNE, 20))
+    f.confirm_sheet(w.township_a, JUNE, confirmer)
+    run = services.subsidy_run_create(actor=finance_of(w), jurisdiction=w.jurisdiction, month=JUNE)
+    write, calls = services._write_statements, []
+
+    def fail_on_the_third_chunk(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise ConnectionError("数据库连接中断")
+        return write(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_write_statements", fail_on_the_third_chunk)
+    with pytest.raises(ConnectionError):
+        services.subsidy_run_execute(run_id=run.id, chunk=1)
+    assert Statement.objects.filter(month=JUNE).count() == 2
+    monkeypatch.setattr(services, "_write_statements", write)
+
+    resumed = services.subsidy_run_execute(run_id=run.id, chunk=1)
+
+    statements = Statement.objects.filter(month=JUNE)
+    assert resumed.status == "done" and resumed.attempts == 2 and statements.count() == 4
+    assert resumed.statement_count == 4
+    assert resumed.total == sum(s.total for s in statements) > Decimal("0.00")
