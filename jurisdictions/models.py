@@ -102,17 +102,17 @@ class OrgUnit(models.Model):
             models.CheckConstraint(condition=models.Q(path__regex=r"^/([0-9]+/)+$"), name="orgunit_path_well_formed"),
         ]
 
-    @staticmethod
-    def placeholder_path(parent) -> str:
-        """What a new unit is inserted with before its id is known (ids start at 1, so "0/" is never real)."""
-        return f"{parent.path if parent else '/'}0/"
-
     def __str__(self):
         return self.name
 
     @property
     def is_township(self) -> bool:
         return self.kind in (self.Kind.TOWNSHIP, self.Kind.STREET)
+
+    @staticmethod
+    def placeholder_path(parent) -> str:
+        """What a new unit is inserted with before its id is known (ids start at 1, so "0/" is never real)."""
+        return f"{parent.path if parent else '/'}0/"
 
 
 class DispatchUnit(models.Model):
