@@ -585,3 +585,23 @@ def diary_create(*, actor, day: date, content: str, duty_area: str = DiaryEntry.
     audit_record(actor=actor, action="diary.create", obj=entry, jurisdiction=cadre.jurisdiction,
                  summary=f"{cadre.name} {day} {entry.get_kind_display()}")
     return entry
+
+
+@transaction.atomic
+def board_links_ensure(*, actor, villages) -> list:
+    """The public whereabouts-board link of each village, made the first time the township's sheet shows it
+    (issue 14: an unguessable token instead of the sequential village id). Returns the links in the given order."""
+    from .models import BoardLink
+
+    villages = list(villages)
+    have = {b.village_id: b for b in BoardLink.objects.filter(village__in=villages)}
+    for village in villages:
+        if village.pk not in have:
+            link, created = BoardLink.objects.get_or_create(village=village)
+            have[village.pk] = link
+            if created:
+                audit_record(actor=actor, action="board_link.create", obj=link, jurisdiction=village.jurisdiction,
+                             summary=f"生成{village.name}去向牌公开链接")
+    for link in have.values():
+        link.village = next(v for v in villages if v.pk == link.village_id)
+    return [have[v.pk] for v in villages]
