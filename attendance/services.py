@@ -589,19 +589,19 @@ def diary_create(*, actor, day: date, content: str, duty_area: str = DiaryEntry.
 
 @transaction.atomic
 def board_links_ensure(*, actor, villages) -> list:
-    """The public whereabouts-board link of each village, made the first time the township's sheet shows it
-    (issue 14: an unguessable token instead of the sequential village id). Returns the links in the given order."""
+    """The public whereabouts-board link of each village (fetched with `select_related("board_link")`), made the
+    first time the township's sheet shows it (issue 14: an unguessable token instead of the sequential village id).
+    No query once every village has its link. Returns the links in the given order."""
     from .models import BoardLink
 
-    villages = list(villages)
-    have = {b.village_id: b for b in BoardLink.objects.filter(village__in=villages)}
+    links = []
     for village in villages:
-        if village.pk not in have:
+        link = getattr(village, "board_link", None)
+        if link is None:
             link, created = BoardLink.objects.get_or_create(village=village)
-            have[village.pk] = link
             if created:
                 audit_record(actor=actor, action="board_link.create", obj=link, jurisdiction=village.jurisdiction,
                              summary=f"生成{village.name}去向牌公开链接")
-    for link in have.values():
-        link.village = next(v for v in villages if v.pk == link.village_id)
-    return [have[v.pk] for v in villages]
+        link.village = village
+        links.append(link)
+    return links

@@ -202,7 +202,7 @@ def sheet_page(request):
     from jurisdictions.models import OrgUnit
 
     villages = services.board_links_ensure(actor=request.user, villages=OrgUnit.objects.filter(
-        parent=township, kind=OrgUnit.Kind.VILLAGE).select_related("jurisdiction").order_by("name"))
+        parent=township, kind=OrgUnit.Kind.VILLAGE).select_related("jurisdiction", "board_link").order_by("name"))
     keeper = any(t.pk == township.pk for t in held)
     ctx = _sheet_context(request, township, year, month,
                          acting=frozenset({"township"}) if keeper else frozenset())
