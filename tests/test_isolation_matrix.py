@@ -97,6 +97,7 @@ OBJECT = {
 }
 
 WRITES = ("post", "patch", "put", "delete")
+SIGN_OUT = {"logout", "logout-everywhere", "api-sign-out-everywhere"}
 
 
 def _walk(patterns, prefix="", ns=None):
@@ -173,20 +174,26 @@ def _world_a():
 
 
 def _outsiders():
-    """Every role held in jurisdiction B (fengdu), its admin (no superuser) and B's derived roles."""
+    """Jurisdiction B (fengdu): one user per role held there (granted ones, its admin without superuser, and the
+    derived team leader and cadre), and one user holding all of them at once."""
     b = build_world("fengdu")
-    users = {}
+    users, union = {}, f.UserFactory(jurisdiction=b.jurisdiction)
     for role in Role:
         if role in (Role.TEAM_LEADER, Role.CADRE):
             continue
         where = {"org_unit": b.township_a} if role in (Role.TOWNSHIP_SECRETARY, Role.ATTENDANCE_CLERK) else \
             {"dispatch_unit": b.dispatch_unit} if role == Role.DISPATCH_UNIT else {"jurisdiction": b.jurisdiction}
         users[f"B {role}"] = f.user_with_role(role, **where)
+        f.grant(union, role, **where)
     for role, member_role in ((Role.TEAM_LEADER, Membership.Role.LEADER), (Role.CADRE, Membership.Role.MEMBER)):
         user = f.UserFactory(jurisdiction=b.jurisdiction)
         f.MembershipFactory(team=b.team_a, cadre=f.CadreFactory(jurisdiction=b.jurisdiction, user=user),
                             role=member_role, start_date=date(2025, 1, 1))
         users[f"B {role}"] = user
+    f.MembershipFactory(team=f.TeamFactory(jurisdiction=b.jurisdiction, host_unit=b.village_b),
+                        cadre=f.CadreFactory(jurisdiction=b.jurisdiction, user=union), role=Membership.Role.LEADER,
+                        start_date=date(2025, 1, 1))
+    users["B every role at once"] = union
     return users
 
 
@@ -242,7 +249,8 @@ def test_no_user_of_another_jurisdiction_and_no_lower_role_gets_a_2xx_on_a_juris
     """Issue 14: the isolation matrix over the whole URL conf; a URL nobody classified fails it."""
     from django.core.cache import cache
 
-    routes = sorted(set(_walk(get_resolver().url_patterns)))
+    # signing out comes last: the rest must be walked signed in (checked at the end of each user's walk)
+    routes = sorted(set(_walk(get_resolver().url_patterns)), key=lambda rn: (rn[1] in SIGN_OUT, rn[0], rn[1] or ""))
     unclassified = [(route, name) for route, name in routes
                     if not (name and (name in PUBLIC | SELF | LIST or name in OBJECT or name.startswith("admin:"))
                             or route.startswith("admin/"))]
@@ -255,23 +263,30 @@ def test_no_user_of_another_jurisdiction_and_no_lower_role_gets_a_2xx_on_a_juris
     before = set(a_events.values_list("pk", flat=True))
     leaks, not_allowed = [], set()
 
-    def walk(label, user, *, lower):
+    def walk(label, user, *, mode):
+        """mode "full": every URL × method; "objects": GET on A's objects; "writes": writes on A's objects."""
         client = Client(raise_request_exception=False)
         client.force_login(user)
+        signed_in_checked = False
         for route, name in routes:
             if name in PUBLIC or (route.startswith("admin/") and label != "B jurisdiction_admin"):
                 continue  # the admin site is walked once (no user here is staff)
             kind = "admin" if route.startswith("admin/") else "object" if name in OBJECT else "list"
-            if lower and kind != "object":
+            if mode != "full" and kind != "object":
                 continue
             path = _concrete(route, _kwargs(name, objects))
             is_api = path.startswith("/api/")
             # a page answers GET and POST (its form); an API view every method it declares (405: skipped after once)
-            methods = ("get", *WRITES) if is_api and kind == "object" else ("get", "post")
+            methods = ("get", *WRITES) if is_api and kind == "object" else ("get",) if kind == "admin" else \
+                ("get", "post")
             for method in methods:
-                if (route, method) in not_allowed or (lower and method == "get"):
+                if (route, method) in not_allowed or (mode == "writes" and method == "get") or \
+                        (mode == "objects" and method != "get"):
                     continue
                 cache.clear()  # throttles: a 429 would hide an answer
+                if name in SIGN_OUT and not signed_in_checked:
+                    assert client.get("/api/v1/jurisdictions/").status_code == 200, f"{label} lost its session"
+                    signed_in_checked = True
                 r = _request(client, method, path, params)
                 if r.status_code == 405:
                     not_allowed.add((route, method))
@@ -280,7 +295,7 @@ def test_no_user_of_another_jurisdiction_and_no_lower_role_gets_a_2xx_on_a_juris
                 ok = 200 <= r.status_code < 300
                 if r.status_code == 429 or r.status_code >= 500:
                     leaks.append(f"{label}: {method.upper()} {path} → {r.status_code} (unverified)")
-                elif lower:
+                elif mode == "writes":
                     if ok and is_api:  # a page answering a POST with itself writes nothing: the audit check below
                         leaks.append(f"{label}: {method.upper()} {path} → {r.status_code}")
                 elif kind in ("object", "admin") and ok:
@@ -288,11 +303,14 @@ def test_no_user_of_another_jurisdiction_and_no_lower_role_gets_a_2xx_on_a_juris
                 elif ok and MARK.encode() in body:
                     leaks.append(f"{label}: {method.upper()} {path} → {r.status_code} shows A's data")
 
+    # The user holding every role of B and B's admin walk everything (a scope is the union of its grants: what one
+    # role reaches, the union reaches); each single role of B asks for every one of A's objects.
     for label, user in outsiders.items():
-        walk(label, user, lower=False)
+        full = label in ("B every role at once", "B jurisdiction_admin")
+        walk(label, user, mode="full" if full else "objects")
     written = list(a_events.exclude(pk__in=before).values_list("action", "summary"))
     for label, user in lower.items():
-        walk(label, user, lower=True)
+        walk(label, user, mode="writes")
     written += list(AuditEvent.objects.filter(actor__in=lower.values()).values_list("action", "summary"))
     assert not leaks, "\n".join(leaks)
     assert not written, f"outsiders or lower roles wrote in jurisdiction A: {written}"
