@@ -9,7 +9,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -234,17 +233,18 @@ class CadreFlagsApi(ListAPIView):
 
 
 class WhereaboutsApi(APIView):
-    """Public (no login), as the regulation requires the board to be posted in the village."""
+    """A village's board by id, for signed-in users whose scope covers the village (out of scope: 404). The public
+    board is the page behind the village's unguessable link (`whereabouts-public`, issue 14)."""
 
-    permission_classes = [AllowAny]
-    throttle_classes = [security.PublicBoardThrottle]  # public: enumerating villages is slowed (issue 14)
+    throttle_classes = [security.PublicBoardThrottle]  # enumerating villages is slowed (issue 14)
 
     @extend_schema(parameters=[id_param("village", required=True)], responses={200: PAGE})
     def get(self, request):
         village_id = request.query_params.get("village")
         if not village_id:
             raise InvalidInput("请指定村（village=ID）。", code="village_required")
-        _, board, _ = selectors.whereabouts(village_id=village_id, day=timezone.localdate())
+        village = selectors.access_village(user=request.user, village_id=village_id)
+        _, board, _, _ = selectors.whereabouts(village_id=village.pk, day=timezone.localdate())
         rows = [{"name": b["name"], "role": b["role"], "phone": b["phone"], "status": b["status"],
                  "until": b["until"]} for b in board]
         return Response({"count": len(rows), "next": None, "previous": None, "results": rows})

@@ -291,3 +291,24 @@ class BoardProfile(models.Model):
 
     def __str__(self):
         return f"{self.cadre} 公示信息"
+
+
+def _board_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(24)
+
+
+class BoardLink(models.Model):
+    """The unguessable public link of a village's whereabouts board (issue 14: the board was keyed by the
+    sequential village id, so anyone could walk every village of every jurisdiction). The township prints it."""
+
+    village = models.OneToOneField(OrgUnit, verbose_name="村", on_delete=models.PROTECT, related_name="board_link")
+    token = models.CharField("公开链接令牌", max_length=64, unique=True, default=_board_token, editable=False)
+    created_at = models.DateTimeField("生成时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "去向牌公开链接"
+
+    def __str__(self):
+        return f"{self.village} 去向牌"

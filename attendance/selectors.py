@@ -408,6 +408,32 @@ def inspection_list(*, user, month_raw=None, cadre_id=None):
 
 # ---- whereabouts board, diaries -------------------------------------------------------------------
 
+def access_village(*, user, village_id):
+    """A village the signed-in user's scope covers (its jurisdiction or an org unit above it); others 404."""
+    from django.http import Http404
+
+    from jurisdictions.models import OrgUnit
+    from jurisdictions.scoping import get_in_scope, scope_for, scope_q
+
+    if not getattr(user, "is_authenticated", False):
+        raise Http404
+    qs = OrgUnit.objects.filter(scope_q(scope_for(user), jurisdiction="jurisdiction_id", org_path="path"),
+                                kind=OrgUnit.Kind.VILLAGE)
+    return get_in_scope(qs, village_id)
+
+
+def board_village_id(*, token) -> int:
+    """The village behind a public board link; an unknown token is a 404 (issue 14)."""
+    from django.http import Http404
+
+    from .models import BoardLink
+
+    village_id = BoardLink.objects.filter(token=str(token)[:64]).values_list("village_id", flat=True).first()
+    if village_id is None:
+        raise Http404
+    return village_id
+
+
 def whereabouts(*, village_id, day: date):
     """The public board of a village (linfen art.9(二), fengdu art.8): who is stationed there, phone, today's status
     or leave until when. Four queries, whatever the number of cadres."""
@@ -429,6 +455,8 @@ def whereabouts(*, village_id, day: date):
     pv = policy_in_force(village.jurisdiction, day).get("attendance.whereabouts_board")
     # the board publishes only what the policy lists (linfen art.9(二): name, phone, whereabouts)
     show_phone = pv is not None and "phone" in (pv.value or {}).get("fields", [])
+    show_post = pv is not None and "post" in (pv.value or {}).get("fields", [])  # fengdu art.8 lists 职务
+    show_status = pv is not None and "status" in (pv.value or {}).get("fields", [])
     ids = [m.cadre_id for m in members]
     ahead: dict[int, dict] = {}
     for r in DailyRecord.objects.filter(cadre_id__in=ids, date__range=(day, day + timedelta(days=90))).values(
@@ -454,11 +482,15 @@ def whereabouts(*, village_id, day: date):
             while days.get(until + timedelta(days=1)) == Status.LEAVE:
                 until += timedelta(days=1)
         role = post_label(m)
-        board.append({"cadre": m.cadre_id, "name": m.cadre.name, "role": role,
+        if not show_status:
+            status, until = None, None
+        board.append({"cadre": m.cadre_id, "name": m.cadre.name, "role": role if show_post else None,
                       "phone": m.cadre.phone if show_phone else None,
-                      "status": status, "status_label": STATUS_LABELS.get(status, "未登记"), "until": until,
+                      "status": status, "status_label": STATUS_LABELS.get(status, "未登记") if status else None,
+                      "until": until,
                       **_board_extras(profiles.get(m.cadre_id), shown)})
-    return village, board, (pv.rule_ref if pv else "")
+    shown_columns = {"phone": show_phone, "post": show_post, "status": show_status}
+    return village, board, (pv.rule_ref if pv else ""), shown_columns
 
 
 def _board_extras(profile, shown) -> dict:

@@ -585,3 +585,25 @@ def diary_create(*, actor, day: date, content: str, duty_area: str = DiaryEntry.
     audit_record(actor=actor, action="diary.create", obj=entry, jurisdiction=cadre.jurisdiction,
                  summary=f"{cadre.name} {day} {entry.get_kind_display()}")
     return entry
+
+
+def board_links_ensure(*, actor, villages) -> list:
+    """The public whereabouts-board link of each village (fetched with `select_related("board_link")`), made the
+    first time the township's sheet shows it (issue 14: an unguessable token instead of the sequential village id).
+    No query (not even a savepoint) once every village has its link; the making is one transaction with its audit
+    rows. Returns the links in the given order."""
+    from .models import BoardLink
+
+    villages = list(villages)
+    if any(getattr(v, "board_link", None) is None for v in villages):
+        with transaction.atomic():
+            for village in villages:
+                if getattr(village, "board_link", None) is None:
+                    link, created = BoardLink.objects.get_or_create(village=village)
+                    if created:
+                        audit_record(actor=actor, action="board_link.create", obj=link,
+                                     jurisdiction=village.jurisdiction, summary=f"生成{village.name}去向牌公开链接")
+                    village.board_link = link
+    for village in villages:
+        village.board_link.village = village
+    return [v.board_link for v in villages]

@@ -31,7 +31,8 @@ urlpatterns = [
     path("attendance/sheet/review/", views.sheet_review_page, name="attendance-sheet-review"),
     path("attendance/sheet/fill/", views.sheet_fill_page, name="attendance-sheet-fill"),
     path("attendance/sheet/print/", views.sheet_print, name="attendance-sheet-print"),
-    path("whereabouts/<int:village_id>/", views.whereabouts_page, name="whereabouts-public"),
+    path("whereabouts/<int:village_id>/", views.whereabouts_page, name="whereabouts-village"),
+    path("whereabouts/b/<str:token>/", views.whereabouts_public, name="whereabouts-public"),
     path("diaries/", views.diary_page, name="diary-page"),
     path("inspections/", views.inspection_page, name="inspection-page"),
     # duties (issue 13)

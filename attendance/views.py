@@ -214,7 +214,8 @@ def sheet_page(request):
         return render(request, "attendance/sheet_none.html")
     from jurisdictions.models import OrgUnit
 
-    villages = OrgUnit.objects.filter(parent=township, kind=OrgUnit.Kind.VILLAGE).order_by("name")
+    villages = services.board_links_ensure(actor=request.user, villages=OrgUnit.objects.filter(
+        parent=township, kind=OrgUnit.Kind.VILLAGE).select_related("jurisdiction", "board_link").order_by("name"))
     keeper = any(t.pk == township.pk for t in held)
     ctx = _sheet_context(request, township, year, month,
                          acting=frozenset({"township"}) if keeper else frozenset())
@@ -372,12 +373,24 @@ def sheet_print(request):
 
 # ---- whereabouts board (public) --------------------------------------------------------------------
 
-@security.throttled_page(security.PublicBoardThrottle)  # public: enumerating villages is slowed (issue 14)
+@security.throttled_page(security.PublicBoardThrottle)  # public: guessing links is slowed (issue 14)
+def whereabouts_public(request, token):
+    """The public board (no login) behind the village's unguessable link; only the fields the policy lists."""
+    return _whereabouts(request, selectors.board_village_id(token=token))
+
+
+@security.throttled_page(security.PublicBoardThrottle)
 def whereabouts_page(request, village_id):
+    """The same board by village id, for signed-in users whose scope covers the village; 404 for anyone else
+    (the id is sequential: the public uses the link, issue 14)."""
+    return _whereabouts(request, selectors.access_village(user=request.user, village_id=village_id).pk)
+
+
+def _whereabouts(request, village_id):
     today = timezone.localdate()
-    village, board, rule_ref = selectors.whereabouts(village_id=village_id, day=today)
+    village, board, rule_ref, shown = selectors.whereabouts(village_id=village_id, day=today)
     return render(request, "attendance/whereabouts.html", {"village": village, "board": board, "today": today,
-                                                           "rule_ref": rule_ref})
+                                                           "rule_ref": rule_ref, "shown": shown})
 
 
 # ---- diaries ----------------------------------------------------------------------------------------

@@ -104,14 +104,14 @@ def build(cadres: int, year: int, month: int):
     from teams.models import Cadre, Membership, Team
 
     j = Jurisdiction.objects.get(code="ganzhou")
-    county = OrgUnit.objects.create(jurisdiction=j, kind="county", name="基准县")
+    county = OrgUnit.objects.create(jurisdiction=j, kind="county", name="基准县", path="/0/")
     county.path = f"/{county.id}/"
     county.save(update_fields=["path"])
     first = date(year, month, 1)
     with connection.cursor() as c:
         insert_select(c, OrgUnit, """
             INSERT INTO jurisdictions_orgunit (jurisdiction_id, kind, name, parent_id, path, town_type)
-            SELECT %s, 'township', '基准镇' || g, %s, '', '' FROM generate_series(1, 50) g""", [j.id, county.id])
+            SELECT %s, 'township', '基准镇' || g, %s, '/0/', '' FROM generate_series(1, 50) g""", [j.id, county.id])
         c.execute("UPDATE jurisdictions_orgunit SET path = %s || id || '/' WHERE parent_id = %s",
                   [county.path, county.id])
         insert_select(c, OrgUnit, """

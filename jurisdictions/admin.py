@@ -13,7 +13,16 @@ from .models import (
     RoleGrant,
     User,
 )
-from .services import calendar_day_set, policy_row_add, role_grant_create, role_grant_revoke
+from .services import (
+    calendar_day_set,
+    dispatch_unit_create,
+    org_unit_create,
+    org_unit_delete,
+    org_unit_update,
+    policy_row_add,
+    role_grant_create,
+    role_grant_revoke,
+)
 
 
 @admin.register(User)
@@ -35,12 +44,44 @@ class OrgUnitAdmin(GuardedModelAdmin):
     search_fields = ("name",)
     readonly_fields = ("path",)
 
+    # Every write goes through the services (issue 14): a unit made here once got an empty path, and a grant on
+    # it matched every tenant. Its place in the tree is fixed once created; only name and town type change.
+    def get_readonly_fields(self, request, obj=None):
+        return ("jurisdiction", "kind", "parent", "path") if obj is not None else ("path",)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            org_unit_update(actor=request.user, unit=obj, name=obj.name, town_type=obj.town_type)
+            return
+        unit = org_unit_create(actor=request.user, jurisdiction=obj.jurisdiction, kind=obj.kind, name=obj.name,
+                               parent=obj.parent, town_type=obj.town_type)
+        obj.pk, obj.path = unit.pk, unit.path
+
+    def delete_model(self, request, obj):
+        org_unit_delete(actor=request.user, unit=obj)
+
+    def delete_queryset(self, request, queryset):
+        for unit in queryset.order_by("-path"):  # children before their parents
+            org_unit_delete(actor=request.user, unit=unit)
+
 
 @admin.register(DispatchUnit)
 class DispatchUnitAdmin(GuardedModelAdmin):
     list_display = ("name", "level", "jurisdiction")
     list_filter = ("jurisdiction", "level")
     search_fields = ("name",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("jurisdiction", "name", "level") if obj is not None else ()
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return  # nothing editable: a dispatch unit is created through the service, never rewritten
+        unit = dispatch_unit_create(actor=request.user, jurisdiction=obj.jurisdiction, name=obj.name, level=obj.level)
+        obj.pk = unit.pk
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # grants, cadres and money hang on it
 
 
 @admin.register(PolicyRow)
@@ -95,6 +136,12 @@ class RoleGrantAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         role_grant_revoke(actor=request.user, grant=obj)
+
+    def delete_queryset(self, request, queryset):
+        """The bulk "delete selected" action: each grant through the service (audit row, guardian permission
+        removed), not one SQL DELETE (issue 14)."""
+        for grant in queryset.select_related("user", "jurisdiction", "org_unit", "dispatch_unit"):
+            role_grant_revoke(actor=request.user, grant=grant)
 
 
 @admin.register(AuditEvent)

@@ -96,7 +96,10 @@ class OrgUnit(models.Model):
         ordering = ["path"]
         permissions = ROLE_PERMISSIONS
         constraints = [
-            models.UniqueConstraint(fields=["jurisdiction", "parent", "name"], name="orgunit_unique_name_under_parent")
+            models.UniqueConstraint(fields=["jurisdiction", "parent", "name"], name="orgunit_unique_name_under_parent"),
+            # A grant on a unit matches `path__startswith=unit.path`: an empty path would match every tenant
+            # (issue 14). Only "/<id>/.../" is stored; a new row is inserted under a "0/" placeholder segment.
+            models.CheckConstraint(condition=models.Q(path__regex=r"^/([0-9]+/)+$"), name="orgunit_path_well_formed"),
         ]
 
     def __str__(self):
@@ -105,6 +108,11 @@ class OrgUnit(models.Model):
     @property
     def is_township(self) -> bool:
         return self.kind in (self.Kind.TOWNSHIP, self.Kind.STREET)
+
+    @staticmethod
+    def placeholder_path(parent) -> str:
+        """What a new unit is inserted with before its id is known (ids start at 1, so "0/" is never real)."""
+        return f"{parent.path if parent else '/'}0/"
 
 
 class DispatchUnit(models.Model):

@@ -40,11 +40,47 @@ def org_unit_create(*, actor, jurisdiction: Jurisdiction, kind: str, name: str, 
                            code="bad_parent")
     if OrgUnit.objects.filter(jurisdiction=jurisdiction, parent=parent, name=name).exists():
         raise InvalidInput(f"同一上级下已有名为“{name}”的单位。", code="duplicate_name")
-    unit = OrgUnit.objects.create(jurisdiction=jurisdiction, kind=kind, name=name, parent=parent, town_type=town_type)
+    # The path holds the row's own id: insert under a placeholder segment "0/" (no row has id 0; the database
+    # refuses an empty or malformed path, issue 14) and set the real one in the same transaction.
+    unit = OrgUnit.objects.create(jurisdiction=jurisdiction, kind=kind, name=name, parent=parent, town_type=town_type,
+                                  path=OrgUnit.placeholder_path(parent))
     unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
     unit.save(update_fields=["path"])
     audit_record(actor=actor, action="org_unit.create", obj=unit, summary=f"新建{unit.get_kind_display()}：{name}")
     return unit
+
+
+@transaction.atomic
+def org_unit_update(*, actor, unit: OrgUnit, name: str, town_type: str = "") -> OrgUnit:
+    """Rename a unit or change its town type. Its place in the tree (parent, kind, path) never changes: scopes and
+    history hang on it."""
+    unit = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+    _require_admin(actor, unit.jurisdiction)
+    if OrgUnit.objects.filter(jurisdiction=unit.jurisdiction, parent=unit.parent_id, name=name).exclude(
+            pk=unit.pk).exists():
+        raise InvalidInput(f"同一上级下已有名为“{name}”的单位。", code="duplicate_name")
+    before = {"name": unit.name, "town_type": unit.town_type}
+    unit.name, unit.town_type = name, town_type
+    unit.save(update_fields=["name", "town_type"])
+    audit_record(actor=actor, action="org_unit.update", obj=unit, summary=f"修改{unit.get_kind_display()}：{name}",
+                 data={"before": before, "after": {"name": name, "town_type": town_type}})
+    return unit
+
+
+@transaction.atomic
+def org_unit_delete(*, actor, unit: OrgUnit) -> None:
+    """Only a unit nothing hangs on (no child, team, grant...) goes: the foreign keys protect the rest."""
+    from django.db.models import ProtectedError
+
+    _require_admin(actor, unit.jurisdiction)
+    if unit.children.exists() or RoleGrant.objects.filter(org_unit=unit).exists():
+        raise StateConflict("该单位下仍有下级单位或授权，不能删除。", code="unit_in_use")
+    audit_record(actor=actor, action="org_unit.delete", obj=unit, summary=f"删除{unit.get_kind_display()}：{unit.name}")
+    try:
+        with transaction.atomic():
+            unit.delete()
+    except ProtectedError:
+        raise StateConflict("该单位仍被其他记录引用，不能删除。", code="unit_in_use") from None
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ class OrgUnitFactory(factory.django.DjangoModelFactory):
     kind = OrgUnit.Kind.TOWNSHIP
     name = factory.Sequence(lambda n: f"测试单位{n}")
     parent = None
+    path = factory.LazyAttribute(lambda o: OrgUnit.placeholder_path(o.parent))  # the real one below (issue 14)
 
     @factory.post_generation
     def set_path(obj, create, extracted, **kwargs):

@@ -50,11 +50,18 @@ def world_with_clerk(code: str):
     return w, clerk, place(w.team_a)
 
 
+def board_url(village) -> str:
+    """The public whereabouts board of a village: its unguessable link (issue 14)."""
+    from ..models import BoardLink
+
+    return f"/whereabouts/b/{BoardLink.objects.get_or_create(village=village)[0].token}/"
+
+
 def township_team(w, name="甲镇驻乡工作队"):
     return f.TeamFactory(jurisdiction=w.jurisdiction, host_unit=w.township_a, kind=Team.Kind.TOWNSHIP, name=name)
 
 
-__all__ = ["place", "world_with_clerk", "township_team", "OrgUnit"]
+__all__ = ["place", "world_with_clerk", "township_team", "OrgUnit", "board_url"]
 
 
 def mark(cadre, township, days, status="on_duty"):

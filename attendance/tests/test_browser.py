@@ -12,7 +12,7 @@ from jurisdictions.models import Role
 from tests import factories as f
 
 from ..models import DailyRecord
-from .conftest import place
+from .conftest import board_url, place
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -114,12 +114,12 @@ def test_the_whereabouts_board_on_a_390px_phone_keeps_names_and_posts_on_one_lin
     from conftest import build_world
     from teams.models import Membership
 
-    w = build_world("ganzhou")
+    w = build_world("fengdu")  # fengdu art.8 lists the post (职务) on the board
     place(w.team_a, name="欧阳建国", role=Membership.Role.LEADER, first_secretary=True, phone="13900001111")
     place(w.team_a, name="张驻村")
     phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, locale="zh-CN")
     page = phone.new_page()
-    page.goto(f"{live_server.url}/whereabouts/{w.village_a.pk}/")
+    page.goto(f"{live_server.url}{board_url(w.village_a)}")
     for selector in ("#board td.name", "#board td.post"):
         heights = page.eval_on_selector_all(selector, "els => els.map(e => [e.getBoundingClientRect().height, "
                                                       "e.scrollWidth <= e.clientWidth + 1])")

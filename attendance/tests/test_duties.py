@@ -15,7 +15,7 @@ from jurisdictions.models import DispatchUnit, Notification, Role
 from teams.models import Membership
 from tests import factories as f
 
-from .conftest import place
+from .conftest import board_url, place
 
 
 def _record(kind, *, team=None, cadre=None, household=None, day, by):
@@ -345,7 +345,7 @@ def test_fengdu_art_8_the_board_shows_the_cadres_photo_and_pledges_and_ganzhou_h
     r = client.post("/duties/", {"action": "board", "pledges": "每月走访全村脱贫户",
                                  "photo": SimpleUploadedFile("me.jpg", buf.getvalue(), content_type="image/jpeg")})
     assert r.status_code == 302
-    board = client.get(f"/whereabouts/{fd.village_a.pk}/").content.decode()
+    board = client.get(board_url(fd.village_a)).content.decode()
     assert "承诺：每月走访全村脱贫户" in board and "周驻村照片" in board
     gz = place(world.team_a, user=f.UserFactory(jurisdiction=world.jurisdiction))
     client.force_login(gz.user)

@@ -9,7 +9,7 @@ from teams.models import Membership
 from tests import factories as f
 
 from ..models import AttendanceSheet, DiaryEntry, Inspection
-from .conftest import place, world_with_clerk
+from .conftest import board_url, place, world_with_clerk
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +108,20 @@ def test_the_print_view_without_a_township_uses_the_only_one_held_or_offers_a_ch
     assert r.status_code == 200 and "选择乡镇" in html and world.township_b.name in html
 
 
+def _board_lists_the_post(world):
+    """Ganzhou's text is silent on the board; a version listing the post (as fengdu art.8 does) shows it."""
+    from datetime import date
+
+    from jurisdictions.services import policy_row_add
+
+    policy_row_add(actor=None, jurisdiction=world.jurisdiction, key="attendance.whereabouts_board",
+                   value={"fields": ["name", "post", "phone", "status"]}, effective_from=date(2026, 1, 1),
+                   rule_ref="ganzhou default")
+
+
 def test_the_whereabouts_board_keeps_names_and_posts_on_one_line(client, member, world):
-    html = client.get(f"/whereabouts/{world.village_a.id}/").content.decode()
+    _board_lists_the_post(world)
+    html = client.get(board_url(world.village_a)).content.decode()
     assert "white-space:nowrap" in html and "overflow-x:auto" in html
     assert f'<td class="name">{member.name}</td>' in html and '<td class="post">' in html
 
@@ -123,7 +135,8 @@ def test_a_leader_who_is_also_first_secretary_shows_both_posts_on_the_grid(clien
     assert html.count("第一书记") >= 2
     html = client.get("/attendance/sheet/print/", {"month": "2026-10"}).content.decode()
     assert "队长 · 第一书记" in html
-    html = client.get(f"/whereabouts/{world.village_a.id}/").content.decode()
+    _board_lists_the_post(world)
+    html = client.get(board_url(world.village_a)).content.decode()
     assert "队长 · 第一书记" in html
 
 

@@ -17,8 +17,9 @@ from jurisdictions.services import pack_load
 
 def ensure_unit(jurisdiction, kind, name, parent=None, town_type=""):
     unit, created = OrgUnit.objects.get_or_create(
-        jurisdiction=jurisdiction, parent=parent, name=name, defaults={"kind": kind, "town_type": town_type})
-    if created or not unit.path:
+        jurisdiction=jurisdiction, parent=parent, name=name, defaults={"kind": kind, "town_type": town_type,
+                                                   "path": OrgUnit.placeholder_path(parent)})
+    if created or not unit.path or unit.path.endswith("/0/"):
         unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
         unit.save(update_fields=["path"])
     return unit
