@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('attendance', '0007_flag_sources_assessment_and_poll'),
-        ('jurisdictions', '0003_orgunit_path_well_formed'),
+        ('attendance', '0008_dutyrecord_jurisdiction_date_index'),
+        ('jurisdictions', '0004_orgunit_path_well_formed'),
     ]
 
     operations = [

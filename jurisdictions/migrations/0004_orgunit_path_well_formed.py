@@ -25,7 +25,7 @@ def repair_paths(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('jurisdictions', '0002_jurisdiction_effective_from'),
+        ('jurisdictions', '0003_auditevent_jurisdiction_created_index'),
     ]
 
     operations = [
