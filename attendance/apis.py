@@ -3,8 +3,10 @@ diaries/, whereabouts/, inspections/, cadres/{id}/flags/)."""
 
 from datetime import date
 
-from django.http import Http404
+from django.http import FileResponse, Http404
+from django.urls import reverse
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
@@ -261,6 +263,11 @@ class DiaryIn(serializers.Serializer):
 
 class DiaryOut(serializers.ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name")
+    photo = serializers.SerializerMethodField()
+
+    def get_photo(self, entry) -> str | None:
+        """The scoped link to the photo (issue 14: never a MEDIA_ROOT address)."""
+        return reverse("api-diary-photo", args=[entry.pk]) if entry.photo else None
 
     class Meta:
         model = DiaryEntry
@@ -286,6 +293,21 @@ class DiaryApi(ListAPIView):
         entry = services.diary_create(actor=request.user, day=v["date"], content=v["content"],
                                       duty_area=v["duty_area"], kind=v["kind"], photo=v["photo"])
         return Response(DiaryOut(entry).data, status=status.HTTP_201_CREATED)
+
+
+class DiaryPhotoApi(APIView):
+    """GET diaries/{id}/photo/: the diary's photo, for users whose scope covers the diary's cadre (others 404)."""
+
+    @extend_schema(responses={(200, t): OpenApiTypes.BINARY for t in ("image/jpeg", "image/png", "image/heic",
+                                                                      "application/octet-stream")})
+    def get(self, request, pk):
+        import mimetypes
+
+        entry = selectors.access_diary(user=request.user, diary_id=pk)
+        if not entry.photo:
+            raise Http404
+        content_type = mimetypes.guess_type(entry.photo.name)[0] or "application/octet-stream"
+        return FileResponse(entry.photo.open("rb"), content_type=content_type, as_attachment=False)
 
 
 class TownshipMonthlyApi(APIView):

@@ -505,6 +505,19 @@ def _board_extras(profile, shown) -> dict:
 STATUS_LABELS = dict(Status.choices)
 
 
+def access_diary(*, user, diary_id):
+    """One diary entry the user may read (its cadre in the user's cadre scope), else 404 (issue 14: a diary photo
+    is served only through this check, never straight from MEDIA_ROOT)."""
+    from jurisdictions.scoping import get_in_scope, scope_for
+    from teams.models import Cadre
+    from teams.selectors import cadre_scope_q
+
+    from .models import DiaryEntry
+
+    qs = DiaryEntry.objects.filter(cadre__in=Cadre.objects.filter(cadre_scope_q(scope_for(user))))
+    return get_in_scope(qs.select_related("cadre"), diary_id)
+
+
 def diary_list(*, user, cadre_id=None, month_raw=None, week_raw=None):
     """A cadre sees its own entries; its team leader, township and county see their scope (teams' cadre scope)."""
     from datetime import timedelta

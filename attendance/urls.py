@@ -16,6 +16,7 @@ api_urlpatterns = [
     path("cadres/<int:pk>/flags/", apis.CadreFlagsApi.as_view(), name="api-cadre-flags"),
     path("whereabouts/", apis.WhereaboutsApi.as_view(), name="api-whereabouts"),
     path("diaries/", apis.DiaryApi.as_view(), name="api-diaries"),
+    path("diaries/<int:pk>/photo/", apis.DiaryPhotoApi.as_view(), name="api-diary-photo"),
     # duties (issue 13)
     path("duty-records/", duties_apis.DutyRecordApi.as_view(), name="api-duty-records"),
     path("monitored-households/", duties_apis.HouseholdApi.as_view(), name="api-monitored-households"),

@@ -93,6 +93,7 @@ OBJECT = {
                      "assessment-opinion"], "assessment"),
     **dict.fromkeys(["api-attendance-sheet", "api-attendance-sheet-review"], "sheet"),
     "duty-record-file": "duty_record",
+    "api-diary-photo": "diary",
     "whereabouts-village": "village",
 }
 
@@ -169,6 +170,8 @@ def _world_a():
     objects["household"] = MonitoredHousehold.objects.create(jurisdiction=j, cadre=m.c1, name=f"{MARK}户",
                                                              paired_on=date(2026, 1, 5), created_by=admin_a)
     Inspection.objects.filter(jurisdiction=j).update(note=f"{MARK}抽查")
+    objects["diary"] = DiaryEntry.objects.create(jurisdiction=j, cadre=m.c1, date=date(2026, 3, 4),
+                                                 content=f"{MARK}日志", photo="diary/2026/03/x.jpg")
     objects["token"] = BoardLink.objects.create(village=w.village_a).token
     return w, m, objects
 
@@ -320,6 +323,6 @@ def test_the_matrix_fills_every_parameter_with_a_real_object_of_jurisdiction_a()
     """Each OBJECT url names an object the world builds (a renamed kind would otherwise test nothing)."""
     kinds = set(OBJECT.values())
     assert kinds <= {"jurisdiction", "cadre", "team", "membership", "case", "leave", "run", "account", "expenditure",
-                     "report", "period", "assessment", "sheet", "duty_record", "village"}
+                     "report", "period", "assessment", "sheet", "duty_record", "village", "diary"}
     named = {name for _, name in _walk(get_resolver().url_patterns) if name}
     assert set(OBJECT) | LIST | SELF <= named | {"schema", "api-docs"}, sorted((set(OBJECT) | LIST | SELF) - named)

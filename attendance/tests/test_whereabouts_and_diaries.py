@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from jurisdictions.models import Role
 from teams.models import Membership
 from tests import factories as f
 
@@ -125,7 +126,14 @@ def test_a_diary_with_a_photo_is_accepted_and_a_non_image_is_refused(api, world,
     r = api(user).post("/api/v1/diaries/", {"date": "2026-10-12", "content": "现场照片", "photo": ok},
                        format="multipart")
     assert r.status_code == 201, r.data
-    assert r.data["photo"]
+    # issue 14: the photo is served only through a scoped link, never from MEDIA_ROOT
+    link = r.data["photo"]
+    assert link == f"/api/v1/diaries/{r.data['id']}/photo/"
+    got = api(user).get(link)
+    assert got.status_code == 200 and got["Content-Type"] == "image/jpeg"
+    assert b"".join(got.streaming_content) == f.tiny_jpeg()
+    outsider = f.user_with_role(Role.TOWNSHIP_SECRETARY, org_unit=world.township_b)
+    assert api(outsider).get(link).status_code == 404
     bad = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
     r = api(user).post("/api/v1/diaries/", {"date": "2026-10-12", "content": "x", "photo": bad}, format="multipart")
     assert r.status_code == 400 and r.data["code"] == "bad_photo"
