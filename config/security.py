@@ -54,8 +54,13 @@ class TokenUsernameThrottle(SimpleRateThrottle):
     scope = "token_username"
 
     def get_cache_key(self, request, view):
-        username = str(request.data.get("username", "") if hasattr(request, "data") else "")[:150].lower()
-        return self.cache_format % {"scope": self.scope, "ident": username or self.get_ident(request)}
+        import hashlib
+
+        raw = request.data.get("username", "") if hasattr(request, "data") else ""
+        username = str(raw)[:150].lower()
+        # hashed: whatever a client sends as "username" (control characters, a list) makes a safe cache key
+        ident = hashlib.sha256(username.encode()).hexdigest() if username else self.get_ident(request)
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class LoginIpThrottle(SimpleRateThrottle):
