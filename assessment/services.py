@@ -170,9 +170,10 @@ def period_publish(*, actor, period_id) -> AssessmentPeriod:
             result = Grade(a.grade).label if a.grade else f"得分{a.score}，第{a.rank}名"
             notify(user=a.cadre.user, message=f"{period}结果已公布：{result}", link=link)
     unit_ids = {a.cadre.dispatch_unit_id for a in eligible}
-    for g in (RoleGrant.objects.filter(role=Role.DISPATCH_UNIT, dispatch_unit_id__in=unit_ids)
-              .select_related("user").order_by("user_id").distinct("user_id")):
-        notify(user=g.user, message=f"{period}结果已公布，请查看本单位选派干部的考核结果",
+    receivers = {g.user_id: g.user for g in RoleGrant.objects.filter(
+        role=Role.DISPATCH_UNIT, dispatch_unit_id__in=unit_ids).select_related("user")}  # one notice per user
+    for _, user in sorted(receivers.items()):
+        notify(user=user, message=f"{period}结果已公布，请查看本单位选派干部的考核结果",
                link=f"/assessment/periods/{period.pk}/")
     audit_record(actor=actor, action="assessment_period.publish", obj=period, summary=f"公布{period}",
                  data={"flags": [f.pk for f in flags], "counts": period_counts(period)})

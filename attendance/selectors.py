@@ -289,14 +289,16 @@ def township_memberships_qs(*, township, first: date, last: date):
     """`township_memberships` as one queryset, for paging in the database: the latest membership of each cadre the
     township keeps in the month (hosted in the township or one of its villages), ordered as the sheet orders its
     rows (team, the leader first, first secretaries next, cadre)."""
-    from django.db.models import Case, IntegerField, Value, When
+    from django.db.models import Case, IntegerField, OuterRef, Subquery, Value, When
 
     from teams.models import Membership
 
     overlapping = (Membership.objects.filter(Q(team__host_unit=township) | Q(team__host_unit__parent=township),
                                              start_date__lte=last)
                    .filter(Q(end_date__isnull=True) | Q(end_date__gte=first)))
-    latest = overlapping.order_by("cadre_id", "-start_date", "-id").distinct("cadre_id").values("id")
+    # the latest membership per cadre, as a correlated subquery (portable: no DISTINCT ON, so SQLite `make run` works)
+    newest = overlapping.filter(cadre_id=OuterRef("cadre_id")).order_by("-start_date", "-id").values("id")[:1]
+    latest = overlapping.filter(id=Subquery(newest)).values("id")
     return (Membership.objects.filter(id__in=latest).select_related("cadre")
             .order_by("team_id", Case(When(role="leader", then=Value(0)), default=Value(1),
                                       output_field=IntegerField()), "-first_secretary", "cadre_id"))

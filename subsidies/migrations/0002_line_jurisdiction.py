@@ -19,8 +19,9 @@ class Migration(migrations.Migration):
                                     to="jurisdictions.jurisdiction"),
         ),
         migrations.RunSQL(
-            "UPDATE subsidies_line l SET jurisdiction_id = s.jurisdiction_id FROM subsidies_statement s "
-            "WHERE s.id = l.statement_id AND l.jurisdiction_id IS NULL",
+            # a correlated subquery: portable to SQLite (`make run`) as well as PostgreSQL
+            "UPDATE subsidies_line SET jurisdiction_id = (SELECT s.jurisdiction_id FROM subsidies_statement s "
+            "WHERE s.id = subsidies_line.statement_id) WHERE jurisdiction_id IS NULL",
             migrations.RunSQL.noop,
         ),
     ]

@@ -75,7 +75,13 @@ class Command(BaseCommand):
             self._jurisdiction(root, j)
         call_command("load_demo_funds", verbosity=0)  # fund accounts and spending for every demo team
         call_command("load_demo_attendance", verbosity=0)  # two past months of attendance, sheets confirmed
-        call_command("load_demo_reports", verbosity=0)  # issue 12: those two months' reports, every jurisdiction
+        from django.db import connection
+
+        if connection.vendor == "postgresql":  # the reports are set-based PostgreSQL SQL (issue 12)
+            call_command("load_demo_reports", verbosity=0)  # those two months' reports, every jurisdiction
+        else:
+            self.stdout.write("月度报告按 PostgreSQL 集合运算生成：SQLite 演示库不生成报告，仪表盘显示“暂无报告”。"
+                              "设置 DATABASE_URL 指向 PostgreSQL 可查看完整演示。")
         call_command("load_demo_assessment", verbosity=0)  # annual assessment: this year open, last year published
         self._demo_cases()  # issue 11: one open and one decided personnel case
         call_command("load_demo_duties", verbosity=0)  # duties done last month, paired households (issue 13)
