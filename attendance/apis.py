@@ -20,7 +20,7 @@ from jurisdictions.errors import InvalidInput
 from teams.selectors import access_cadre
 
 from . import selectors, services
-from .models import AttendanceSheet, DailyRecord, DiaryEntry, Flag, Inspection, Status
+from .models import DailyRecord, DiaryEntry, Flag, Inspection, Status
 
 
 def cadre_in_scope(*, user, cadre_id):
@@ -330,7 +330,7 @@ class TownshipMonthlyApi(APIView):
                                                                              last=last), request, view=self)
         figures = selectors.figures_for(jurisdiction=township.jurisdiction, year=year, month=month,
                                         cadre_ids=[m.cadre_id for m in page])
-        sheet = AttendanceSheet.objects.filter(township=township, month=first).exists()
+        sheet = selectors.sheet_confirmed(township=township, first=first)
         response = paginator.get_paginated_response(
             [figures[m.cadre_id].as_dict() | {"name": m.cadre.name} for m in page])
         response.data["confirmed"] = sheet

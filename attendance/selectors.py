@@ -340,6 +340,24 @@ def township_list(*, user):
                                   kind__in=[OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.STREET]).select_related("jurisdiction")
 
 
+def sheets_of(*, townships, year: int, month: int) -> dict[int, "AttendanceSheet"]:
+    """township id → its confirmed sheet of the month (with who confirmed it). One query."""
+    return {s.township_id: s for s in AttendanceSheet.objects.filter(
+        township__in=townships, month=date(year, month, 1)).select_related("confirmed_by")}
+
+
+def sheet_confirmed(*, township, first: date) -> bool:
+    return AttendanceSheet.objects.filter(township=township, month=first).exists()
+
+
+def township_villages(*, township):
+    """The township's villages with their public board links (one query)."""
+    from jurisdictions.models import OrgUnit
+
+    return (OrgUnit.objects.filter(parent=township, kind=OrgUnit.Kind.VILLAGE)
+            .select_related("jurisdiction", "board_link").order_by("name"))
+
+
 def access_township(*, user, township_id):
     """A township (or street) the user can see; others 404."""
     from jurisdictions.scoping import get_in_scope

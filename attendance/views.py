@@ -170,17 +170,11 @@ def _is_county_or_city(user) -> bool:
 def _township_chooser(request, year, month, *, target: str, title: str):
     """County/city users (and a keeper of several townships on the print view) pick a township: every township of
     their scope with the month's confirmation status."""
-    from jurisdictions.models import OrgUnit
-    from jurisdictions.scoping import scope_for, scope_q
-
-    from .models import AttendanceSheet
+    from jurisdictions.scoping import scope_for
 
     scope = scope_for(request.user)
-    townships = list(OrgUnit.objects.filter(scope_q(scope, jurisdiction="jurisdiction_id", org_path="path"),
-                                            kind__in=[OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.STREET])
-                     .select_related("jurisdiction").order_by("jurisdiction__name", "path"))
-    sheets = {s.township_id: s for s in AttendanceSheet.objects.filter(
-        township__in=townships, month=date(year, month, 1)).select_related("confirmed_by")}
+    townships = list(selectors.township_list(user=request.user).order_by("jurisdiction__name", "path"))
+    sheets = selectors.sheets_of(townships=townships, year=year, month=month)
     rows = [{"t": t, "sheet": sheets.get(t.pk)} for t in townships]
     reviews = {}
     for j in {t.jurisdiction for t in townships}:  # one policy query per jurisdiction in scope
@@ -212,10 +206,7 @@ def sheet_page(request):
         if request.GET.get("township"):
             raise
         return render(request, "attendance/sheet_none.html")
-    from jurisdictions.models import OrgUnit
-
-    villages = services.board_links_ensure(actor=request.user, villages=OrgUnit.objects.filter(
-        parent=township, kind=OrgUnit.Kind.VILLAGE).select_related("jurisdiction", "board_link").order_by("name"))
+    villages = services.board_links_ensure(actor=request.user, villages=selectors.township_villages(township=township))
     keeper = any(t.pk == township.pk for t in held)
     ctx = _sheet_context(request, township, year, month,
                          acting=frozenset({"township"}) if keeper else frozenset())

@@ -3,7 +3,6 @@ Chinese 429, the lockout answer of django-axes and the Permissions-Policy header
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.urls import resolve
@@ -11,7 +10,6 @@ from django.urls.exceptions import Resolver404
 from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
-from rest_framework.authtoken.models import Token
 from rest_framework.throttling import SimpleRateThrottle
 
 LOCKED_OUT = "登录失败次数过多，该账号在本地址已被暂时锁定，请{minutes}分钟后再试，或联系管理员解锁。"
@@ -88,8 +86,10 @@ def token_expired(token) -> bool:
     return token.created + settings.API_TOKEN_LIFETIME <= timezone.now()
 
 
-def token_for(user) -> Token:
+def token_for(user):
     """The user's token; an expired one is replaced."""
+    from rest_framework.authtoken.models import Token  # here, not at import: settings load this module early
+
     token, created = Token.objects.get_or_create(user=user)
     if not created and token_expired(token):
         token.delete()
@@ -99,6 +99,9 @@ def token_for(user) -> Token:
 
 def sign_out_everywhere(user) -> int:
     """End every API token and every page session of `user`; returns how many sessions were ended."""
+    from django.contrib.sessions.models import Session
+    from rest_framework.authtoken.models import Token
+
     Token.objects.filter(user=user).delete()
     user_id = str(user.pk)
     ended = []
