@@ -24,3 +24,28 @@ def approve_in_stage(*, approval, approvals: list, actor, comment: str = ""):
         a.status = status.PENDING
         a.save(update_fields=["status"])
     return opened
+
+
+def decidable_q(scope, *, parent: str, approval_pending, parent_pending):
+    """Approval rows (of leave requests or personnel cases, reached through `parent`) that the user may decide now:
+    pending in a pending request, and a role the user holds over the request's township, dispatch unit or team (a
+    team leader never decides their own request)."""
+    from django.db.models import Q
+
+    from .models import Role
+
+    pending = Q(status=approval_pending) & Q(**{f"{parent}__status": parent_pending})
+    if scope.is_superuser:
+        return pending
+    q = Q(pk__in=[])
+    for g in scope.grants:
+        where = Q(role=g.role) & Q(**{f"{parent}__jurisdiction_id": g.jurisdiction_id})
+        if g.org_unit_id:
+            where &= Q(**{f"{parent}__township__path__startswith": g.org_unit.path})
+        elif g.dispatch_unit_id:
+            where &= Q(**{f"{parent}__cadre__dispatch_unit_id": g.dispatch_unit_id})
+        q |= where
+    if scope.led_team_ids:
+        q |= (Q(role=Role.TEAM_LEADER) & Q(**{f"{parent}__team_id__in": scope.led_team_ids})
+              & ~Q(**{f"{parent}__cadre_id": scope.cadre_id}))
+    return pending & q

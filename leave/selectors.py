@@ -2,6 +2,7 @@
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 
+from jurisdictions.approvals import decidable_q
 from jurisdictions.models import Role, RoleGrant
 from jurisdictions.scoping import Scope, get_in_scope, scope_for, scope_q
 from teams.models import Membership
@@ -57,20 +58,8 @@ def may_act_as(scope: Scope, role: str, request: LeaveRequest) -> bool:
 
 def pending_approval_q(scope: Scope) -> Q:
     """Approvals (LeaveApproval rows) that the user may decide now."""
-    pending = Q(status=LeaveApproval.Status.PENDING, request__status=LeaveRequest.Status.PENDING)
-    if scope.is_superuser:
-        return pending
-    q = Q(pk__in=[])
-    for g in scope.grants:
-        where = Q(role=g.role, request__jurisdiction_id=g.jurisdiction_id)
-        if g.org_unit_id:
-            where &= Q(request__township__path__startswith=g.org_unit.path)
-        elif g.dispatch_unit_id:
-            where &= Q(request__cadre__dispatch_unit_id=g.dispatch_unit_id)
-        q |= where
-    if scope.led_team_ids:
-        q |= Q(role=Role.TEAM_LEADER, request__team_id__in=scope.led_team_ids) & ~Q(request__cadre_id=scope.cadre_id)
-    return pending & q
+    return decidable_q(scope, parent="request", approval_pending=LeaveApproval.Status.PENDING,
+                       parent_pending=LeaveRequest.Status.PENDING)
 
 
 def approver_inbox(*, user):

@@ -155,24 +155,12 @@ def access_personnel_case(*, user, case_id):
 
 def case_pending_approval_q(scope: Scope) -> Q:
     """CaseApproval rows the user may decide now (the leave inbox's rule, on cases)."""
-    from jurisdictions.models import Role
+    from jurisdictions.approvals import decidable_q
 
     from .models import CaseApproval, PersonnelCase
 
-    pending = Q(status=CaseApproval.Status.PENDING, case__status=PersonnelCase.Status.PENDING)
-    if scope.is_superuser:
-        return pending
-    q = Q(pk__in=[])
-    for g in scope.grants:
-        where = Q(role=g.role, case__jurisdiction_id=g.jurisdiction_id)
-        if g.org_unit_id:
-            where &= Q(case__township__path__startswith=g.org_unit.path)
-        elif g.dispatch_unit_id:
-            where &= Q(case__cadre__dispatch_unit_id=g.dispatch_unit_id)
-        q |= where
-    if scope.led_team_ids:
-        q |= Q(role=Role.TEAM_LEADER, case__team_id__in=scope.led_team_ids) & ~Q(case__cadre_id=scope.cadre_id)
-    return pending & q
+    return decidable_q(scope, parent="case", approval_pending=CaseApproval.Status.PENDING,
+                       parent_pending=PersonnelCase.Status.PENDING)
 
 
 def case_approver_inbox(*, user):
