@@ -39,11 +39,19 @@ class RecordIn(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=255)
 
 
-class RecordOut(serializers.ModelSerializer):
-    class Meta:
-        model = DailyRecord
-        fields = ["id", "cadre", "date", "status", "note", "source", "township", "latitude", "longitude",
-                  "recorded_at"]
+# A daily record (the contract's fields), declared field by field rather than as a ModelSerializer: the check-in
+# answers with it on every tap, and a ModelSerializer rebuilds its fields from the model on every use (issue 15).
+class RecordOut(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    cadre = serializers.IntegerField(source="cadre_id", label="干部")
+    date = serializers.DateField(label="日期")
+    status = serializers.ChoiceField(choices=Status.choices, label="状态")
+    note = serializers.CharField(max_length=255, required=False, label="备注")
+    source = serializers.ChoiceField(choices=DailyRecord.Source.choices, required=False, label="来源")
+    township = serializers.IntegerField(source="township_id", label="乡镇")
+    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
+    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
+    recorded_at = serializers.DateTimeField(read_only=True)
 
 
 class RecordApi(APIView):

@@ -1,5 +1,6 @@
 """Writes on attendance. Leave approval marks days as `leave` through `records_mark_leave`."""
 
+import json
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -204,16 +205,8 @@ def records_fill(*, actor, cadre, start: date, end: date, status: str, note: str
     return records
 
 
-@transaction.atomic
-def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
-    """The cadre taps 在岗 on the phone: today becomes on_duty, with the browser's location if given."""
-    from teams.models import Cadre
-
-    cadre = Cadre.objects.filter(user=actor).select_related("jurisdiction").first()
-    if cadre is None:
-        raise NotPermitted("只有驻村干部本人可以打卡。", code="not_a_cadre")
-    day = timezone.localdate()
-    _, township = _placement(cadre, day)
+def _check_in_coords(latitude, longitude) -> tuple[Decimal | None, Decimal | None]:
+    """The browser's location, checked and rounded to the column's 6 places; both or neither."""
     coords = []
     for value, bound, label in ((latitude, 90, "纬度"), (longitude, 180, "经度")):
         try:
@@ -223,53 +216,170 @@ def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
         if number is not None and not (number.is_finite() and -bound <= number <= bound):
             raise InvalidInput(f"{label}超出范围。", code="bad_location")
         coords.append(number)
-    latitude, longitude = coords if None not in coords else (None, None)
+    if None in coords:
+        return None, None
     q = Decimal("0.000001")
-    latitude = latitude.quantize(q) if latitude is not None else None
-    longitude = longitude.quantize(q) if longitude is not None else None
-    _share_open_month(township, day)
-    existing = DailyRecord.objects.select_for_update().filter(cadre=cadre, date=day).first()
-    if existing and existing.status == Status.LEAVE:
-        raise StateConflict("今天登记为请假，请先办理销假再打卡。", code="on_leave")
-    if existing and existing.source != DailyRecord.Source.CHECK_IN and existing.status != Status.ON_DUTY:
-        # a day the township (or team leader) recorded otherwise is not overwritten by a tap: an absence found
-        # by an inspection must not disappear; the cadre asks the clerk to correct it
-        raise StateConflict(f"今天已由{existing.get_source_display()}登记为“{existing.get_status_display()}”，"
-                            "如有异议请联系乡镇考勤员更正。", code="recorded_by_township")
-    if (existing and existing.source == DailyRecord.Source.CHECK_IN and existing.status == Status.ON_DUTY
-            and existing.township_id == township.pk
-            and (latitude is None or (existing.latitude, existing.longitude) == (latitude, longitude))):
-        return existing  # a repeat tap changes nothing: nothing is written, no second audit row
-    values = {"jurisdiction_id": cadre.jurisdiction_id, "township": township, "status": Status.ON_DUTY,
-              "source": DailyRecord.Source.CHECK_IN, "recorded_by": actor, "note": "本人打卡",
-              "latitude": latitude, "longitude": longitude}
-    if existing is not None:
-        for k, v in values.items():
-            setattr(existing, k, v)
-        existing.save(update_fields=[*values, "recorded_at"])
-        record = existing
-    else:
-        record, _ = DailyRecord.objects.update_or_create(cadre=cadre, date=day, defaults=values)  # a racing tap
-    audit_record(actor=actor, action="attendance.check_in", obj=record, jurisdiction=cadre.jurisdiction,
-                 summary=f"{cadre.name} {day} 打卡在岗",
-                 data={"located": latitude is not None and longitude is not None})
-    return record
+    return coords[0].quantize(q), coords[1].quantize(q)
 
 
-def _share_open_month(township: OrgUnit, day: date) -> None:
-    """A check-in's lock: a SHARE lock on the township row, so that the township's check-ins run side by side
-    while the month's confirmation (which takes the row FOR UPDATE) still waits for them and they for it; then
-    refuse a confirmed month (a second query: it sees a confirmation committed while this one waited)."""
+def township_month_lock_key(township_id: int, day: date) -> int:
+    """The advisory lock of one township's month (bigint key space; the subsidy run's locks use the int pair space,
+    which PostgreSQL keeps apart). Check-ins take it shared, the month's confirmation exclusively."""
+    return (1 << 62) | (township_id << 16) | (day.year * 12 + day.month - 1)
+
+
+# A check-in's placement, and the lock of its township's month (issue 15): the cadre's membership on the day, its
+# team's township (a village team's host is the village: the township is its parent), in one statement. The lock is
+# an advisory SHARED lock, taken in the outer query once the LIMIT 1 row is known: check-ins of one township never
+# wait for each other (two check-ins only race on one cadre's day, which the unique row settles), while the month's
+# confirmation, which takes the same lock exclusively, waits for those in flight and they for it.
+_PLACEMENT_SQL = """
+SELECT p.cadre_id, p.name, p.jurisdiction_id, p.township_id, pg_advisory_xact_lock_shared(%(lock_base)s | (p.township_id::bigint << 16))
+FROM (SELECT c.id AS cadre_id, c.name, c.jurisdiction_id,
+             CASE WHEN h.kind = %(village)s AND h.parent_id IS NOT NULL THEN h.parent_id ELSE h.id END AS township_id
+      FROM teams_cadre c
+      JOIN teams_membership m ON m.cadre_id = c.id AND m.start_date <= %(day)s
+                                 AND (m.end_date IS NULL OR m.end_date >= %(day)s)
+      JOIN teams_team t ON t.id = m.team_id
+      JOIN jurisdictions_orgunit h ON h.id = t.host_unit_id
+      WHERE c.user_id = %(user_id)s
+      ORDER BY m.start_date DESC, m.id DESC
+      LIMIT 1) p
+"""
+
+# The write and its audit row in one statement, after the lock (a new statement: it sees a confirmation committed
+# while the lock was awaited). Inserts today's record, or updates the day's record only where a tap may (not a day on
+# leave, not a day the township or a team leader recorded otherwise) and only when something changes (a repeat tap
+# writes nothing: no second audit row). No row returned: nothing was written (see _check_in_refusal).
+_CHECK_IN_SQL = """
+WITH up AS (
+  INSERT INTO attendance_dailyrecord AS r (jurisdiction_id, cadre_id, township_id, date, status, note, source,
+                                           latitude, longitude, recorded_by_id, recorded_at)
+  SELECT %(jurisdiction_id)s, %(cadre_id)s, %(township_id)s, %(day)s, %(on_duty)s, %(note)s, %(check_in)s,
+         %(latitude)s, %(longitude)s, %(user_id)s, %(now)s
+  WHERE NOT EXISTS (SELECT 1 FROM attendance_attendancesheet s
+                    WHERE s.township_id = %(township_id)s AND s.month = %(month)s)
+  ON CONFLICT (cadre_id, date) DO UPDATE SET
+    jurisdiction_id = EXCLUDED.jurisdiction_id, township_id = EXCLUDED.township_id, status = EXCLUDED.status,
+    source = EXCLUDED.source, note = EXCLUDED.note, latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude,
+    recorded_by_id = EXCLUDED.recorded_by_id, recorded_at = EXCLUDED.recorded_at
+  WHERE r.status <> %(leave)s AND (r.source = %(check_in)s OR r.status = %(on_duty)s)
+    AND NOT (r.source = %(check_in)s AND r.status = %(on_duty)s AND r.township_id = EXCLUDED.township_id
+             AND (EXCLUDED.latitude IS NULL
+                  OR (r.latitude, r.longitude) IS NOT DISTINCT FROM (EXCLUDED.latitude, EXCLUDED.longitude)))
+  RETURNING r.id, r.leave_request_id
+), audit AS (
+  INSERT INTO jurisdictions_auditevent (jurisdiction_id, actor_id, action, object_type, object_id, summary, data,
+                                        created_at)
+  SELECT %(jurisdiction_id)s, %(user_id)s, 'attendance.check_in', 'attendance.dailyrecord', up.id, %(summary)s,
+         %(data)s::jsonb, %(now)s FROM up
+)
+SELECT id, leave_request_id FROM up
+"""
+
+
+def _lock_month_exclusively(township_id: int, first: date) -> None:
+    """The confirmation waits for the month's check-ins in flight, and later ones see the sheet (check_in)."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
         with connection.cursor() as c:
-            c.execute("SELECT 1 FROM jurisdictions_orgunit WHERE id = %s FOR SHARE", [township.pk])
-    else:  # pragma: no cover
-        OrgUnit.objects.select_for_update().filter(pk=township.pk).first()
-    if month_is_confirmed(township_id=township.pk, day=day):
-        raise StateConflict(f"{township.name}{day.year}年{day.month}月考勤表已确认锁定，不能再修改。",
-                            code="month_confirmed")
+            c.execute("SELECT pg_advisory_xact_lock(%s)", [township_month_lock_key(township_id, first)])
+
+
+def _check_in_refusal(record: DailyRecord | None) -> StateConflict | None:
+    """Why a tap may not overwrite the day's record (None: it may). The same rules as _CHECK_IN_SQL's DO UPDATE."""
+    if record is None:
+        return None
+    if record.status == Status.LEAVE:
+        return StateConflict("今天登记为请假，请先办理销假再打卡。", code="on_leave")
+    if record.source != DailyRecord.Source.CHECK_IN and record.status != Status.ON_DUTY:
+        # a day the township (or team leader) recorded otherwise is not overwritten by a tap: an absence found
+        # by an inspection must not disappear; the cadre asks the clerk to correct it
+        return StateConflict(f"今天已由{record.get_source_display()}登记为“{record.get_status_display()}”，"
+                             "如有异议请联系乡镇考勤员更正。", code="recorded_by_township")
+    return None
+
+
+def _no_placement(actor, day: date):
+    from teams.models import Cadre
+
+    cadre = Cadre.objects.filter(user=actor).first()
+    if cadre is None:
+        return NotPermitted("只有驻村干部本人可以打卡。", code="not_a_cadre")
+    return InvalidInput(f"{cadre.name}在{day:%Y-%m-%d}没有在岗任职，不能记录考勤。", code="no_membership")
+
+
+@transaction.atomic
+def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
+    """The cadre taps 在岗 on the phone: today becomes on_duty, with the browser's location if given.
+    The hot path of the portal (every cadre, every day): on PostgreSQL, three statements inside the transaction
+    (placement with the month's shared lock; the write with its audit row; COMMIT), nothing written for a repeat."""
+    from django.db import connection
+
+    latitude, longitude = _check_in_coords(latitude, longitude)
+    day, now = timezone.localdate(), timezone.now()
+    if connection.vendor != "postgresql":  # pragma: no cover - the demo's SQLite: same rules, plain ORM
+        return _check_in_portable(actor=actor, day=day, latitude=latitude, longitude=longitude)
+    lock_base = township_month_lock_key(0, day)
+    with connection.cursor() as c:
+        c.execute(_PLACEMENT_SQL, {"lock_base": lock_base, "village": OrgUnit.Kind.VILLAGE, "day": day,
+                                   "user_id": actor.pk})
+        row = c.fetchone()
+        if row is None:
+            raise _no_placement(actor, day)
+        cadre_id, name, jurisdiction_id, township_id, _ = row
+        c.execute(_CHECK_IN_SQL, {
+            "jurisdiction_id": jurisdiction_id, "cadre_id": cadre_id, "township_id": township_id, "day": day,
+            "month": day.replace(day=1), "on_duty": Status.ON_DUTY, "leave": Status.LEAVE,
+            "check_in": DailyRecord.Source.CHECK_IN, "note": "本人打卡", "latitude": latitude,
+            "longitude": longitude, "user_id": actor.pk, "now": now, "summary": f"{name} {day} 打卡在岗",
+            "data": json.dumps({"located": latitude is not None})})
+        written = c.fetchone()
+    if written is None:
+        # nothing written: a confirmed month, a day a tap may not overwrite, or a repeat that changes nothing (the
+        # record exists then, and the statement's ON CONFLICT holds its row lock)
+        _refuse_confirmed_month(township_id, day)
+        record = DailyRecord.objects.filter(cadre_id=cadre_id, date=day).first()
+        if (refusal := _check_in_refusal(record)) is not None:
+            raise refusal
+        return record
+    values = {"id": written[0], "jurisdiction_id": jurisdiction_id, "cadre_id": cadre_id, "township_id": township_id,
+              "date": day, "status": Status.ON_DUTY, "note": "本人打卡", "source": DailyRecord.Source.CHECK_IN,
+              "leave_request_id": written[1], "latitude": latitude, "longitude": longitude,
+              "recorded_by_id": actor.pk, "recorded_at": now}
+    return DailyRecord.from_db("default", list(values), list(values.values()))
+
+
+def _refuse_confirmed_month(township_id: int, day: date) -> None:
+    if month_is_confirmed(township_id=township_id, day=day):
+        name = OrgUnit.objects.filter(pk=township_id).values_list("name", flat=True).first()
+        raise StateConflict(f"{name}{day.year}年{day.month}月考勤表已确认锁定，不能再修改。", code="month_confirmed")
+
+
+def _check_in_portable(*, actor, day: date, latitude, longitude) -> DailyRecord:  # pragma: no cover - SQLite demo
+    from teams.models import Cadre
+
+    cadre = Cadre.objects.filter(user=actor).select_related("jurisdiction").first()
+    membership = membership_on(cadre, day) if cadre else None
+    if membership is None:
+        raise _no_placement(actor, day)
+    township = membership.team.township
+    _refuse_confirmed_month(township.pk, day)
+    existing = DailyRecord.objects.filter(cadre=cadre, date=day).first()
+    if (refusal := _check_in_refusal(existing)) is not None:
+        raise refusal
+    if (existing and existing.source == DailyRecord.Source.CHECK_IN and existing.status == Status.ON_DUTY
+            and existing.township_id == township.pk
+            and (latitude is None or (existing.latitude, existing.longitude) == (latitude, longitude))):
+        return existing
+    record, _ = DailyRecord.objects.update_or_create(cadre=cadre, date=day, defaults={
+        "jurisdiction_id": cadre.jurisdiction_id, "township": township, "status": Status.ON_DUTY,
+        "source": DailyRecord.Source.CHECK_IN, "recorded_by": actor, "note": "本人打卡", "latitude": latitude,
+        "longitude": longitude})
+    audit_record(actor=actor, action="attendance.check_in", obj=record, jurisdiction=cadre.jurisdiction,
+                 summary=f"{cadre.name} {day} 打卡在岗", data={"located": latitude is not None})
+    return record
 
 
 @transaction.atomic
@@ -288,6 +398,7 @@ def sheet_confirm(*, actor, township: OrgUnit, year: int, month: int, reasons: d
     if last > timezone.localdate():
         raise InvalidInput(f"{year}年{month}月尚未结束，不能确认。", code="month_not_over")
     OrgUnit.objects.select_for_update().filter(pk=township.pk).first()
+    _lock_month_exclusively(township.pk, first)
     if AttendanceSheet.objects.filter(township=township, month=first).exists():
         raise StateConflict(f"{township.name}{year}年{month}月考勤表已确认。", code="already_confirmed")
     policy = policy_in_force(township.jurisdiction, first)

@@ -82,9 +82,9 @@ def test_two_cadres_of_one_township_check_in_at_the_same_time_without_waiting_fo
 
 @pytest.mark.django_db(transaction=True)
 def test_the_confirmation_still_waits_for_an_open_check_in_of_its_township(seeded_transactional_db):
-    """The month's confirmation takes the township row FOR UPDATE: it cannot pass a check-in in flight."""
+    """The month's confirmation takes the township month's lock exclusively: it cannot pass a check-in in flight."""
     from conftest import build_world
-    from jurisdictions.models import OrgUnit
+    from django.db.utils import OperationalError
 
     w = build_world("ganzhou")
     user = f.UserFactory(jurisdiction=w.jurisdiction)
@@ -104,12 +104,50 @@ def test_the_confirmation_still_waits_for_an_open_check_in_of_its_township(seede
     t.start()
     try:
         assert first_in.wait(10)
-        from django.db.utils import OperationalError
-
         with pytest.raises(OperationalError), transaction.atomic():
             with connection.cursor() as c:
                 c.execute("SET LOCAL lock_timeout = '500ms'")
-            OrgUnit.objects.select_for_update().filter(pk=w.township_a.pk).first()
+            services._lock_month_exclusively(w.township_a.pk, timezone.localdate().replace(day=1))
     finally:
         release.set()
         t.join()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_check_in_that_waited_for_the_months_confirmation_is_refused_once_it_commits(seeded_transactional_db):
+    """The midnight race: a tap still in flight when the month's sheet is confirmed must not slip into the
+    confirmed month. The tap waits for the confirmation's lock, then sees the sheet and answers 409."""
+    from conftest import build_world
+
+    from jurisdictions.errors import StateConflict
+
+    from ..models import AttendanceSheet
+
+    w = build_world("ganzhou")
+    user = f.UserFactory(jurisdiction=w.jurisdiction)
+    place(w.team_a, user=user)
+    locked, outcome = threading.Event(), []
+
+    def tap():
+        locked.wait(10)
+        try:
+            services.check_in(actor=user)
+            outcome.append("written")
+        except StateConflict as exc:
+            outcome.append(exc.code)
+        finally:
+            connection.close()
+
+    t = threading.Thread(target=tap)
+    t.start()
+    first = timezone.localdate().replace(day=1)
+    with transaction.atomic():  # what sheet_confirm does, for the current month
+        services._lock_month_exclusively(w.township_a.pk, first)
+        AttendanceSheet.objects.create(jurisdiction=w.jurisdiction, township=w.township_a, month=first,
+                                       confirmed_by=user)
+        locked.set()
+        t.join(0.5)
+        assert t.is_alive()  # the tap waits for the confirmation
+    t.join(10)
+    assert outcome == ["month_confirmed"]
+    assert not DailyRecord.objects.filter(cadre__user=user).exists()
