@@ -15,6 +15,14 @@ REQUEST_ONLY_NOTE = "（须经请假审批，不能直接登记）"
 BLANK_TITLE = "未登记"
 
 
+_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def _escape_text(text: str) -> str:
+    """`django.utils.html.escape` for a plain str, without its lazy-string wrapper (called once per check-in)."""
+    return text.translate(_HTML_ESCAPES)
+
+
 def location_of(source: str, latitude, longitude) -> str | None:
     """What a cell shows about a check-in: None (not the cadre's own check-in), "" (checked in without a location)
     or "lat,lon" as the page shows decimals (zh-hans: a point, no grouping)."""
@@ -70,7 +78,7 @@ class CellRenderer:
     def _extras(location: str | None, error: str | None = None) -> str:
         out = ""
         if location is not None:
-            out = (f'<a class="loc" title="本人打卡，位置 {escape(location)}">⌖</a>' if location
+            out = (f'<a class="loc" title="本人打卡，位置 {_escape_text(location)}">⌖</a>' if location
                    else '<a class="loc" title="本人打卡，未提供位置">·</a>')
         if error:
             out += f'<span class="cell-error">{escape(error)}</span>'
@@ -78,15 +86,15 @@ class CellRenderer:
 
     def row(self, cadre_id: int, days, records: dict, *, locked: bool) -> SafeString:
         """A row's day cells. `days`: [(day of month, working)]; `records`: (cadre_id, day) → (status, source,
-        latitude, longitude), as `selectors.township_month` gives them."""
+        latitude, longitude), the coordinates as text, as `selectors.township_month` gives them."""
         tails = self._tails
         parts = []
         for day, working in days:
             rec = records.get((cadre_id, day))
             status = rec[0] if rec else ""
             tail = tails.get((status, working, locked)) or self._tail(status, working, locked)
-            if rec and rec[1] == "check_in":
-                tail += self._extras(location_of(*rec[1:]))
+            if rec and rec[1] == "check_in":  # the cadre's own check-in: most cells of a township that uses phones
+                tail += self._extras(f"{rec[2]},{rec[3]}" if rec[2] is not None else "")
             parts.append(f'<td id="cell-{cadre_id}-{day}"{tail}</td>')
         return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
 

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from django.db.models import Count, Q
+from django.db.models import CharField, Count, Q
+from django.db.models.functions import Cast
 
 from .models import AttendanceSheet, DailyRecord, Status
 
@@ -320,16 +321,16 @@ def cadre_month_figures(*, user, cadre_id, month_raw):
 
 def township_month(*, township, year: int, month: int, with_records: bool = True):
     """The township's sheet for a month: its rows (`SheetMember`s), records by (cadre, day of month) as tuples
-    (status, source, latitude, longitude), figures per cadre and the sheet if confirmed. A fixed number of queries,
+    (status, source, latitude, longitude; the coordinates as text), figures per cadre and the sheet if confirmed. A fixed number of queries,
     whatever the number of cadres; rows and records are plain values (a township of 400 cadres has 12,000 records:
     model instances were a third of the page's time, issue 15)."""
     first, last = month_bounds(year, month)
     memberships = township_sheet_members(township=township, first=first, last=last)
     ids = [m.cadre_id for m in memberships]
     records = {}
-    if with_records:
+    if with_records:  # coordinates as PostgreSQL writes numeric(9,6): "25.831200", as the page shows them
         for cid, day, *rest in DailyRecord.objects.filter(cadre_id__in=ids, date__range=(first, last)).values_list(
-                "cadre_id", "date", "status", "source", "latitude", "longitude"):
+                "cadre_id", "date", "status", "source", Cast("latitude", CharField()), Cast("longitude", CharField())):
             records[(cid, day.day)] = tuple(rest)
     figures = figures_for(jurisdiction=township.jurisdiction, year=year, month=month, cadre_ids=ids)
     sheet = AttendanceSheet.objects.filter(township=township, month=first).select_related("confirmed_by").first()

@@ -270,8 +270,7 @@ def sheet_cell(request):
     fig = selectors.figures_for(jurisdiction=cadre.jurisdiction, year=day.year, month=day.month,
                                 cadre_ids=[cadre.pk])[cadre.pk].as_dict()
     working = day in set(month_calendar(day.year, day.month).working_days)
-    request_only, _ = rules.request_only_statuses(policy_in_force(cadre.jurisdiction, day))
-    cell_html = CellRenderer(STATUS_OPTIONS, request_only).cell(
+    cell_html = CellRenderer(STATUS_OPTIONS).cell(  # statuses reserved to leave requests matter to the picker only
         cadre.pk, day.day, record.status if record else "", working, locked=False, error=error,
         location=location_of(record.source, record.latitude, record.longitude) if record else None)
     return render(request, "attendance/_cell.html", {"cell_html": cell_html, "cadre": cadre, "fig_html": fig_html(fig),

@@ -60,8 +60,7 @@ def test_a_check_in_shows_its_location_and_a_refused_edit_shows_the_escaped_reas
 
 def test_a_rows_cells_come_from_the_record_tuples_as_single_cells_do():
     renderer = CellRenderer(STATUS_OPTIONS)
-    records = {(7, 1): ("on_duty", "check_in", Decimal("25.500000"), Decimal("114.000000")), (7, 2): ("rest", "clerk",
-                                                                                                     None, None)}
+    records = {(7, 1): ("on_duty", "check_in", "25.500000", "114.000000"), (7, 2): ("rest", "clerk", None, None)}
     days = [(1, True), (2, False), (3, True)]
     row = renderer.row(7, days, records, locked=False)
     assert row == (renderer.cell(7, 1, "on_duty", True, locked=False, location="25.500000,114.000000")
