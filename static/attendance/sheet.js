@@ -167,6 +167,10 @@
     fill.elements.status.focus();
   });
 
+  picker.addEventListener("focusout", function (ev) {  // tabbing out of the picker closes it
+    if (ev.relatedTarget && !picker.contains(ev.relatedTarget) && !cellOf(ev.relatedTarget)) close(false);
+  });
+
   document.addEventListener("click", function (ev) {
     if (current && !picker.contains(ev.target) && !cellOf(ev.target)) close(false);
   });
