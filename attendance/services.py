@@ -454,7 +454,7 @@ def _soft_shortfalls(township: OrgUnit, year: int, month: int, reasons: dict) ->
     memberships, _, figures, _ = township_month(township=township, year=year, month=month, with_records=False)
     short = [(m, figures[m.cadre_id]) for m in memberships
              if figures[m.cadre_id].required.severity == "soft" and not figures[m.cadre_id].compliant]
-    missing = {str(m.cadre_id): [f"{m.cadre.name}本月计入{fig.counted_days}天，低于原则上的{fig.required.days}天，"
+    missing = {str(m.cadre_id): [f"{m.name}本月计入{fig.counted_days}天，低于原则上的{fig.required.days}天，"
                                  "请填写原因。"]
                for m, fig in short if not str(reasons.get(str(m.cadre_id), "")).strip()}
     if missing:

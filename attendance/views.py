@@ -23,7 +23,7 @@ from teams.selectors import access_cadre, cadre_list
 
 from . import rules, selectors, services
 from .forms import CellForm, CheckInForm, ConfirmForm, DiaryForm, InspectionForm
-from .grid import CellRenderer
+from .grid import CellRenderer, cadre_options_html, fig_html, location_of, row_html
 from .models import Inspection, Status
 
 SYMBOLS = {"on_duty": "√", "official_business": "公", "leave": "假", "rest": "休", "absent": "×"}
@@ -92,7 +92,8 @@ def check_in_page(request):
 
 # ---- the township's monthly sheet -----------------------------------------------------------------
 
-def _sheet_context(request, township, year, month, *, team_id=None, acting=frozenset({"township"})):
+def _sheet_context(request, township, year, month, *, team_id=None, acting=frozenset({"township"}),
+                   for_print=False):
     data = selectors.township_month(township=township, year=year, month=month)
     memberships, records, figures, sheet = data
     if team_id is not None:  # a team leader or first secretary keeps only its own team's rows
@@ -103,33 +104,43 @@ def _sheet_context(request, township, year, month, *, team_id=None, acting=froze
                                                               working_days=cal.working_days)
     ndays = pycal.monthrange(year, month)[1]
     days = [date(year, month, d) for d in range(1, ndays + 1)]
+    day_cols = [(d.day, d in working) for d in days]
     policy = policy_in_force(township.jurisdiction, days[0])
-    rows = []
+    request_only, request_ref = rules.request_only_statuses(policy)
+    renderer = CellRenderer(STATUS_OPTIONS, request_only)
+    shown = {m.cadre_id for m in memberships}
     daily = {d.day: {s: 0 for s in Status.values} for d in days}
-    for m in memberships:
-        cells = []
-        for d in days:
-            r = records.get((m.cadre_id, d.day))
-            if r:
-                daily[d.day][r.status] += 1
-            cells.append({"day": d.day, "date": d, "record": r, "status": r.status if r else "",
-                          "symbol": SYMBOLS.get(r.status, "") if r else "", "working": d in working})
-        keeper, keeper_ref = rules.recorder_for(policy, rules.recorder_post(
-            role=m.role, first_secretary=m.first_secretary, team_kind=m.team.kind))
-        rows.append({"m": m, "post": selectors.post_label(m), "cells": cells, "fig": figures[m.cadre_id].as_dict(),
-                     "keeper": keeper,
-                     "keeper_ref": keeper_ref, "locked": bool(sheet) or keeper not in acting,
-                     "reason": (sheet.shortfall_reasons or {}).get(str(m.cadre_id)) if sheet else None})
+    for (cid, day), rec in records.items():  # 当日在岗人数 and the other daily counts, over the rows shown
+        if cid in shown:
+            daily[day][rec[0]] += 1
+    reasons = (sheet.shortfall_reasons or {}) if sheet else {}
+    keepers = {}  # (role, first secretary, team kind) → who keeps the row: a few distinct posts per township
+    rows = []
+    for m in memberships:  # the day cells in Python, from tuples: one include per cell was most of the page's time
+        post_key = (m.role, m.first_secretary, m.team_kind)
+        if post_key not in keepers:
+            keeper, keeper_ref = rules.recorder_for(policy, rules.recorder_post(
+                role=m.role, first_secretary=m.first_secretary, team_kind=m.team_kind))
+            keepers[post_key] = keeper, keeper_ref, rule_label(keeper_ref) if keeper != "township" else ""
+        keeper, keeper_ref, keeper_title = keepers[post_key]
+        locked = bool(sheet) or keeper not in acting
+        cid = m.cadre_id
+        fig = figures[cid].as_dict()
+        row = {"cadre_id": cid, "name": m.name, "post": m.post, "fig": fig, "keeper": keeper,
+               "keeper_ref": keeper_ref, "locked": locked, "reason": reasons.get(str(cid)) if sheet else None}
+        if for_print:
+            row["cells_html"] = renderer.print_row(cid, day_cols, records)
+        else:  # the whole row in Python: the template engine's per-value work was most of what remained
+            row["html"] = row_html(cadre_id=cid, name=m.name, post=m.post, keeper=keeper,
+                                   keeper_title=keeper_title, locked=locked, fig=fig_html(fig),
+                                   cells=renderer.row(cid, day_cols, records, locked=locked))
+        rows.append(row)
     count_rule = policy.get("attendance.daily_township_count")
     review = rules.review_rule(policy)
     from jurisdictions.scoping import scope_for
 
     can_review = bool(review and sheet and sheet.reviewed_at is None and scope_for(request.user).holds(
         review.value["role"], jurisdiction_id=township.jurisdiction_id, org_path=township.path))
-    request_only, request_ref = rules.request_only_statuses(policy)
-    renderer = CellRenderer(STATUS_OPTIONS, request_only)
-    for row in rows:  # the day cells in Python: one include per cell was most of the page's time
-        row["cells_html"] = renderer.row(row["m"].cadre, row["cells"], locked=row["locked"])
     editable = [r for r in rows if not r["locked"]]
     return {"township": township, "year": year, "month": month, "month_str": f"{year:04d}-{month:02d}",
             "days": [{"date": d, "working": d in working, "weekday": "一二三四五六日"[d.weekday()]} for d in days],
@@ -142,6 +153,7 @@ def _sheet_context(request, township, year, month, *, team_id=None, acting=froze
             "review_rule": review, "can_review": can_review,
             "review_role_label": Role(review.value["role"]).label if review else "",
             "request_only": request_only, "request_ref": request_ref, "editable_rows": editable,
+            "picker_options": renderer.picker_options(), "fill_options": cadre_options_html(editable),
             "fill_start": days[0], "fill_end": min(days[-1], timezone.localdate()),
             "prev": f"{(days[0] - timedelta(days=1)):%Y-%m}", "next": f"{(days[-1] + timedelta(days=1)):%Y-%m}"}
 
@@ -258,11 +270,11 @@ def sheet_cell(request):
     fig = selectors.figures_for(jurisdiction=cadre.jurisdiction, year=day.year, month=day.month,
                                 cadre_ids=[cadre.pk])[cadre.pk].as_dict()
     working = day in set(month_calendar(day.year, day.month).working_days)
-    cell = {"day": day.day, "date": day, "record": record, "status": record.status if record else "",
-            "symbol": SYMBOLS.get(record.status, "") if record else "", "working": working}
-    request_only, _ = rules.request_only_statuses(policy_in_force(cadre.jurisdiction, day))
-    cell_html = CellRenderer(STATUS_OPTIONS, request_only).cell(cadre, cell, locked=False, error=error)
-    return render(request, "attendance/_cell.html", {"cell_html": cell_html, "cadre": cadre, "fig": fig, "oob": True})
+    cell_html = CellRenderer(STATUS_OPTIONS).cell(  # statuses reserved to leave requests matter to the picker only
+        cadre.pk, day.day, record.status if record else "", working, locked=False, error=error,
+        location=location_of(record.source, record.latitude, record.longitude) if record else None)
+    return render(request, "attendance/_cell.html", {"cell_html": cell_html, "cadre": cadre, "fig_html": fig_html(fig),
+                                                     "oob": True})
 
 
 class FillForm(forms.Form):
@@ -359,7 +371,8 @@ def sheet_print(request):
         township = held[0]
     else:
         township = selectors.access_township(user=request.user, township_id=request.GET.get("township"))
-    return render(request, "attendance/sheet_print.html", _sheet_context(request, township, year, month))
+    return render(request, "attendance/sheet_print.html", _sheet_context(request, township, year, month,
+                                                                          for_print=True))
 
 
 # ---- whereabouts board (public) --------------------------------------------------------------------

@@ -15,7 +15,8 @@ token, attendance for the month so far) and a township of 5, each with its clerk
   every request writes (the record and its audit row), one cadre per request in turn;
 - `GET /api/v1/attendance/monthly/?cadre=…&month=…` (the clerk, one cadre per request in turn);
 - the clerk's sheet page `GET /attendance/sheet/?township=…` at one client, for `--cadres` and for 5 cadres, with
-  the number of queries of each (counted in this process with the Django test client on the same database).
+  the number of queries and the size of each (counted in this process with the Django test client on the same
+  database).
 
 The load generator: `clients` threads spread over up to 4 processes (so that it is not bound by one GIL), each
 sending one request at a time on a new connection (gunicorn's sync workers close every connection) for `--seconds`.
@@ -128,8 +129,9 @@ def session_cookie(user) -> str:
     return f"sessionid={client.cookies['sessionid'].value}"
 
 
-def count_queries(user, path: str) -> tuple[int, int]:
-    """(status, queries) of one GET of `path` by `user`, in this process, on the same database."""
+def count_queries(user, path: str) -> tuple[int, int, int]:
+    """(status, queries, bytes of the answer) of one GET of `path` by `user`, in this process, on the same
+    database."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -139,7 +141,7 @@ def count_queries(user, path: str) -> tuple[int, int]:
     client.get(path)  # warm: first-request work (policy cache, templates) is not the page's
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
-    return response.status_code, len(ctx.captured_queries)
+    return response.status_code, len(ctx.captured_queries), len(response.content)
 
 
 # ---- servers --------------------------------------------------------------------------------------------------
@@ -307,11 +309,12 @@ def main():
     big, small = data["big"], data["small"]
     sheet_big = f"/attendance/sheet/?township={big['township'].id}&month={month}"
     sheet_small = f"/attendance/sheet/?township={small['township'].id}&month={month}"
-    status_big, queries_big = count_queries(big["clerk"], sheet_big)
-    status_small, queries_small = count_queries(small["clerk"], sheet_small)
+    status_big, queries_big, size_big = count_queries(big["clerk"], sheet_big)
+    status_small, queries_small, size_small = count_queries(small["clerk"], sheet_small)
     same = "same" if queries_big == queries_small else "DIFFER"
     print(f"sheet page queries: {queries_big} for {args.cadres} cadres, {queries_small} for 5 ({same}; "
           f"status {status_big}/{status_small})")
+    print(f"sheet page size: {size_big / 1024:,.0f} KiB for {args.cadres} cadres, {size_small / 1024:,.1f} KiB for 5")
     cookie = session_cookie(big["clerk"])
     from django.db import connections
 

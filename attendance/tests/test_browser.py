@@ -91,11 +91,35 @@ def test_a_cadre_checks_in_on_a_phone_and_the_clerk_edits_a_grid_cell(seeded_tra
     page = desk.new_page()
     page.goto(f"{live_server.url}/attendance/sheet/?month=2026-10")
     cell = f"#cell-{cadre.pk}-12"
+    # the cell is a button: clicking it opens the page's one status picker (it was a <select> per cell, issue 15)
+    page.click(f"{cell} > button")
+    page.wait_for_selector("#picker:not([hidden])")
+    assert "张驻村" in page.inner_text("#picker-title") and "10月12日" in page.inner_text("#picker-title")
+    assert page.is_disabled("#picker button[value=leave]")  # ganzhou art.17: leave only through a request
+    if SHOTS:
+        page.screenshot(path=os.path.join(SHOTS, "sheet_picker.png"))
     with page.expect_response(lambda r: "/attendance/sheet/cell/" in r.url):
-        page.select_option(f"{cell} select", "on_duty")
+        page.click("#picker button[value=on_duty]")
     page.wait_for_function(f"document.querySelector('{cell}').dataset.status === 'on_duty'")
     assert DailyRecord.objects.get(cadre=cadre, date=date(2026, 10, 12)).status == "on_duty"
     assert "1/20" in page.inner_text(f"#fig-{cadre.pk}")  # the row's figures refreshed in place
+    assert page.is_hidden("#picker") and page.inner_text(cell) == "√"
+    # by keyboard: the focus is back on the cell; the arrow key moves to the next day, Enter opens the picker,
+    # the arrow key skips the disabled choices, Enter saves
+    assert page.evaluate("document.activeElement.closest('td').id") == f"cell-{cadre.pk}-12"
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#picker:not([hidden])")
+    page.keyboard.press("ArrowRight")
+    with page.expect_response(lambda r: "/attendance/sheet/cell/" in r.url):
+        page.keyboard.press("Enter")
+    page.wait_for_function(f"document.querySelector('#cell-{cadre.pk}-13').dataset.status === 'rest'")
+    assert DailyRecord.objects.get(cadre=cadre, date=date(2026, 10, 13)).status == "rest"
+    # the picker's row fill prefills the fill form below the grid (the same endpoint as before)
+    page.click(f"#cell-{cadre.pk}-14 > button")
+    page.click("#picker [data-fill=day]")
+    assert page.input_value("#fill input[name=start]") == "2026-10-14"
+    assert page.input_value("#fill select[name=cadre]") == str(cadre.pk)
     if SHOTS:
         page.screenshot(path=os.path.join(SHOTS, "sheet_desktop.png"), full_page=True)
     page.goto(f"{live_server.url}/attendance/sheet/print/?township={w.township_a.pk}&month=2026-10")

@@ -23,6 +23,7 @@ def test_the_web_benchmark_serves_the_portal_and_a_hello_world_with_gunicorn_and
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
     assert "sheet page queries: " in out and "(same;" in out, out  # the grid's queries do not grow with cadres
+    assert "sheet page size: " in out and "KiB for 20 cadres" in out, out
     for name in ("hello-world GET /", "check-in POST", "attendance/monthly/ GET", "sheet page, 20 cadres",
                  "sheet page, 5 cadres"):
         line = next(ln for ln in out.splitlines() if ln.startswith(name))
