@@ -309,13 +309,15 @@ def explain_hot_queries(j, first) -> None:
     from django.db import connection
 
     from attendance.models import DailyRecord
-    from subsidies import rules, selectors
+    from subsidies import rules, selectors, services
     from subsidies.models import SubsidyRun
+    from teams.models import Cadre
 
     run = SubsidyRun.objects.filter(jurisdiction=j, month=first).first()
-    queries = {"attendance aggregate": DailyRecord.objects.filter(
-        jurisdiction=j, date__range=(first, rules.month_last(first))).values_list(
-        "cadre_id", "township_id", "status").order_by()}
+    ids = list(Cadre.objects.filter(jurisdiction=j).order_by("id").values_list("id", flat=True)[:services.CHUNK])
+    towns = list(DailyRecord.objects.filter(jurisdiction=j).values_list("township_id", flat=True).distinct())
+    queries = {"attendance aggregate of a chunk of cadres": services.attendance_rows(
+        j, first, rules.month_last(first), towns, ids[0], ids[-1])}
     if run is not None:
         queries["export lines"] = selectors.export_rows(run=run)
     for name, qs in queries.items():
