@@ -23,7 +23,7 @@ from teams.models import Cadre, Membership
 from . import rules
 from .models import CadreAllowanceProfile, Line, Statement, SubsidyRun, Trip
 
-CHUNK = 5000  # statements written per transaction; progress is committed after each chunk
+CHUNK = 5000  # cadres per chunk: read, computed and written (one transaction) together; memory is bounded by it
 LOOKBACK_MONTHS = 3  # issued months re-checked by each run; differences become adjustment lines
 RUN_ROLES = {Role.FINANCE, Role.JURISDICTION_ADMIN}
 TRIP_ROLES = {Role.FINANCE, Role.DISPATCH_UNIT, Role.JURISDICTION_ADMIN}
@@ -191,9 +191,10 @@ def subsidy_run_fail(*, run_id: int, error: str) -> None:
 
 
 def subsidy_run_execute(*, run_id: int, chunk: int = CHUNK) -> SubsidyRun:
-    """Compute a run. Not one transaction: statements are written and committed chunk by chunk so that
-    progress is visible; a cadre who already has a statement for the month is never touched, so a failed
-    run resumes where it stopped and a re-run of an issued month changes nothing."""
+    """Compute a run. Not one transaction: the month is read, computed and written in chunks of `chunk` cadres (so
+    memory is bounded by the chunk), each chunk committed so that progress is visible; a cadre who already has a
+    statement for the month is never touched, so a failed run resumes where it stopped and a re-run of an issued
+    month changes nothing."""
     run = SubsidyRun.objects.select_related("jurisdiction").get(pk=run_id)
     if run.status == SubsidyRun.Status.DONE:
         return run
