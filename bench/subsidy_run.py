@@ -47,8 +47,39 @@ def recreate_database(url: str) -> None:
     conn.close()
 
 
+def _status_mb(field: str) -> float | None:
+    """A figure of /proc/self/status in MiB (Linux), or None elsewhere."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    return None
+
+
 def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+    """The process's resident memory now (MiB)."""
+    now = _status_mb("VmRSS")
+    return now if now is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def peak_reset() -> bool:
+    """Start a new peak: Linux resets VmHWM (the resident high-water mark) on `5 > /proc/self/clear_refs`, so the run
+    and the export each get their own peak. False where that is not possible (the peak then spans the process)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def peak_rss_mb() -> float:
+    """The resident high-water mark since the last `peak_reset` (since the process started without one)."""
+    peak = _status_mb("VmHWM")
+    return peak if peak is not None else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def unset_columns(model, given: str) -> tuple[str, str]:
@@ -243,33 +274,45 @@ def lower_bound(j, first) -> tuple[float, int, int, object]:
     return seconds, statements, lines, total
 
 
-def bare_export(run) -> float:
+def bare_export(run) -> tuple[float, float]:
     """The export's limit: a bare XlsxWriter (constant_memory) loop writing the same cells from the same three
-    streamed queries, without formats, print setup or labels. → seconds."""
+    streamed queries (the same values in the same columns: the line kind and the article in words, the unit's name),
+    without formats, print setup, title, header and total rows, or the formula guard.
+    → (seconds, CPU seconds of this process)."""
     import tempfile
     from itertools import groupby
 
     import xlsxwriter
 
+    from jurisdictions.templatetags.portal import rule_label
     from subsidies import selectors
+    from subsidies.export import KIND
 
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     with tempfile.TemporaryFile(suffix=".xlsx") as out:
         wb = xlsxwriter.Workbook(out, {"constant_memory": True})
         ws = wb.add_worksheet("s")
-        for r, u in enumerate(selectors.export_units(run=run)):
+        units = selectors.export_units(run=run)
+        names = {u["dispatch_unit_id"]: u["dispatch_unit__name"] for u in units}
+        for r, u in enumerate(units):
             ws.write_row(r, 0, (r, u["dispatch_unit__name"], u["cadres"], u["total"]))
         kinds = selectors.export_kinds(run=run)
         ws = wb.add_worksheet("c")
-        for r, row in enumerate(selectors.export_cadre_rows(run=run, kinds=kinds).iterator(chunk_size=2000)):
-            ws.write_row(r, 0, (r,) + tuple(v if v is not None else 0 for v in row))
+        for r, (unit, name, town, days, total, *by_kind) in enumerate(
+                selectors.export_cadre_rows(run=run, kinds=kinds).iterator(chunk_size=2000)):
+            ws.write_row(r, 0, (r, name, unit, town or "", days, *(v or 0 for v in by_kind), total))
+        labels = {}
         rows = selectors.export_rows(run=run).iterator(chunk_size=2000)
-        for n, (_unit, unit_rows) in enumerate(groupby(rows, key=lambda r: r[0])):
+        for n, (unit, unit_rows) in enumerate(groupby(rows, key=lambda r: r[0])):
             ws = wb.add_worksheet(f"u{n}")
-            for r, row in enumerate(unit_rows):
-                ws.write_row(r, 0, (r,) + tuple(v if v is not None else "" for v in row[2:]))
+            unit_name = names[unit]
+            for r, (_, _, name, town, days, _, kind, qty, rate, amount, ref, note) in enumerate(unit_rows):
+                label = labels.get(ref)
+                if label is None:
+                    label = labels[ref] = rule_label(ref)
+                ws.write_row(r, 0, (r, name, unit_name, town or "", days, KIND[kind], qty, rate, amount, label, note))
         wb.close()
-    return time.perf_counter() - t
+    return time.perf_counter() - t, time.process_time() - cpu
 
 
 def explain_hot_queries(j, first) -> None:
@@ -278,13 +321,15 @@ def explain_hot_queries(j, first) -> None:
     from django.db import connection
 
     from attendance.models import DailyRecord
-    from subsidies import rules, selectors
+    from subsidies import rules, selectors, services
     from subsidies.models import SubsidyRun
+    from teams.models import Cadre
 
     run = SubsidyRun.objects.filter(jurisdiction=j, month=first).first()
-    queries = {"attendance aggregate": DailyRecord.objects.filter(
-        jurisdiction=j, date__range=(first, rules.month_last(first))).values_list(
-        "cadre_id", "township_id", "status").order_by()}
+    ids = list(Cadre.objects.filter(jurisdiction=j).order_by("id").values_list("id", flat=True)[:services.CHUNK])
+    towns = list(DailyRecord.objects.filter(jurisdiction=j).values_list("township_id", flat=True).distinct())
+    queries = {"attendance aggregate of a chunk of cadres": services.attendance_rows(
+        j, first, rules.month_last(first), towns, ids[0], ids[-1])}
     if run is not None:
         queries["export lines"] = selectors.export_rows(run=run)
     for name, qs in queries.items():
@@ -296,14 +341,57 @@ def explain_hot_queries(j, first) -> None:
         print(f"explain {name}: " + " | ".join(scans[:3]))
 
 
+def mib(x: float) -> str:
+    return f"{x:.0f} MiB"
+
+
+def flatness(args) -> None:
+    """Several sizes: each in a fresh process of its own (a process's peak only grows), then the memory figures side
+    by side, each beside the smallest size's."""
+    import subprocess
+
+    sizes = sorted(int(n) for n in args.cadres.split(","))
+    figures = {}
+    for n in sizes:
+        cmd = [sys.executable, __file__, "--cadres", str(n), "--year", str(args.year), "--month", str(args.month),
+               "--repeat", str(args.repeat)] + (["--no-trace"] if args.no_trace else [])
+        print(f"== {n} cadres", flush=True)
+        done = subprocess.run(cmd, capture_output=True, text=True)  # noqa: S603
+        print(done.stdout, end="", flush=True)
+        if done.returncode:
+            sys.exit(f"{n} cadres failed:\n{done.stderr[-3000:]}")
+        line = next(ln for ln in done.stdout.splitlines() if ln.startswith("memory: "))
+        figures[n] = dict(kv.split("=") for kv in line.split()[1:])
+    base = sizes[0]
+    b = {k: float(v) for k, v in figures[base].items()}
+    print(f"flatness (each size in its own process; baseline: {base} cadres):")
+    for n in sizes:
+        f = {k: float(v) for k, v in figures[n].items()}
+        print(f"  {n:>7} cadres ({n / base:.0f}x the cadres): "
+              f"run peak {mib(f['run_peak'])} vs {mib(b['run_peak'])} ({f['run_peak'] / b['run_peak']:.2f}x), "
+              f"growth +{mib(f['run_growth'])} vs +{mib(b['run_growth'])}; "
+              f"export peak {mib(f['export_peak'])} vs {mib(b['export_peak'])} "
+              f"({f['export_peak'] / b['export_peak']:.2f}x), growth +{mib(f['export_growth'])} vs "
+              f"+{mib(b['export_growth'])}")
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cadres", type=int, default=20000)
+    parser.add_argument("--cadres", default="20000",
+                        help="a size, or sizes separated by commas (each run in its own process, then the memory "
+                             "figures side by side)")
     parser.add_argument("--year", type=int, default=2025)
     parser.add_argument("--month", type=int, default=6)
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="time the export and the bare loop this many times, alternately, and keep the fastest "
+                             "of each (a shared machine's load comes and goes)")
     parser.add_argument("--no-trace", action="store_true",
                         help="skip the second pass under tracemalloc (slow at 100,000 cadres; RSS is still printed)")
     args = parser.parse_args()
+    if "," in args.cadres:
+        flatness(args)
+        return
+    args.cadres = int(args.cadres)
 
     url = bench_url()
     recreate_database(url)
@@ -328,6 +416,13 @@ def main():
     from subsidies import export, services
     from subsidies.models import Line, Statement, SubsidyRun
 
+    def timed_export(run):
+        t, cpu = time.perf_counter(), time.process_time()
+        f = export.write_workbook(run=run)
+        size = f.seek(0, 2)
+        f.close()
+        return time.perf_counter() - t, time.process_time() - cpu, size
+
     def one_run(trace: bool):
         run = SubsidyRun.objects.create(jurisdiction=j, month=first, created_by=user)
         if trace:
@@ -338,19 +433,20 @@ def main():
         run_peak = tracemalloc.get_traced_memory()[1] if trace else None
         if trace:
             tracemalloc.reset_peak()
-        t = time.perf_counter()
-        f = export.write_workbook(run=run)
-        size = f.seek(0, 2)
-        f.close()
-        export_s = time.perf_counter() - t
+        export_s, _, size = timed_export(run)
         export_peak = tracemalloc.get_traced_memory()[1] if trace else None
         if trace:
             tracemalloc.stop()
         return run, run_s, export_s, size, run_peak, export_peak
 
+    # the run, with its own peak of resident memory
     rss0 = rss_mb()
-    run, run_s, export_s, size, _, _ = one_run(trace=False)
-    rss1 = rss_mb()
+    own_peaks = peak_reset()
+    run = SubsidyRun.objects.create(jurisdiction=j, month=first, created_by=user)
+    t = time.perf_counter()
+    run = services.subsidy_run_execute(run_id=run.id)
+    run_s = time.perf_counter() - t
+    run_peak = peak_rss_mb()
     lines = Line.objects.filter(statement__run=run).count()
     print(f"run:    {run_s:.1f}s  status={run.status} statements={run.statement_count} lines={lines} "
           f"total={run.total} missing_sheets={len(run.missing_sheets)}")
@@ -359,11 +455,30 @@ def main():
     print(f"lower bound (one hand-written SQL statement): {lb_s:.2f}s  statements={lb_statements} lines={lb_lines} "
           f"total={lb_total} ({same})")
     print(f"ratio run/lower bound: {run_s / lb_s:.2f}x (target <= 4x)")
-    bare_s = bare_export(run)
-    print(f"export: {export_s:.1f}s  {size / 1024 / 1024:.1f} MiB .xlsx")
-    print(f"bare XlsxWriter loop over the same cells: {bare_s:.2f}s")
-    print(f"ratio export/bare: {export_s / bare_s:.2f}x (target <= 1.2x)")
-    print(f"peak RSS of the process: {rss1:.0f} MiB (before the run: {rss0:.0f} MiB)")
+
+    # the export beside the bare loop, alternately, the fastest of each; the export's own peak of resident memory
+    rss1 = rss_mb()
+    peak_reset()
+    export_s = export_cpu = bare_s = bare_cpu = float("inf")
+    for _ in range(max(1, args.repeat)):
+        e_s, e_cpu, size = timed_export(run)
+        export_peak = peak_rss_mb()
+        b_s, b_cpu = bare_export(run)
+        export_s, export_cpu = min(export_s, e_s), min(export_cpu, e_cpu)
+        bare_s, bare_cpu = min(bare_s, b_s), min(bare_cpu, b_cpu)
+    best = f" (fastest of {args.repeat} each)" if args.repeat > 1 else ""
+    print(f"export: {export_s:.1f}s  {size / 1024 / 1024:.1f} MiB .xlsx{best}; CPU of this process {export_cpu:.1f}s")
+    print(f"bare XlsxWriter loop over the same cells: {bare_s:.2f}s; CPU of this process {bare_cpu:.1f}s")
+    print(f"ratio export/bare: {export_s / bare_s:.2f}x (target <= 1.2x); "
+          f"CPU of this process: {export_cpu / bare_cpu:.2f}x")
+    scope = "each its own peak" if own_peaks else "peaks since the process started"
+    print(f"peak RSS of the run: {run_peak:.0f} MiB (before the run: {rss0:.0f} MiB, +{run_peak - rss0:.0f} MiB, "
+          f"{run_peak / rss0:.2f}x)")
+    print(f"peak RSS of the export: {export_peak:.0f} MiB (before the export: {rss1:.0f} MiB, "
+          f"+{export_peak - rss1:.0f} MiB, {export_peak / rss1:.2f}x) [{scope}]")
+    print(f"memory: cadres={args.cadres} rss_before={rss0:.1f} run_peak={run_peak:.1f} "
+          f"run_growth={run_peak - rss0:.1f} export_before={rss1:.1f} export_peak={export_peak:.1f} "
+          f"export_growth={export_peak - rss1:.1f}")
     explain_hot_queries(j, first)
 
     if args.no_trace:

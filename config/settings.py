@@ -157,7 +157,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # a worker waits for Redis to come back rather than exiting
 # A Redis restart loses the messages (no persistence is assumed): a task under way keeps running to its end.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
-# Statements written per transaction by the run's worker (subsidies.services.CHUNK when unset).
+# Cadres per chunk of the allowance run (read, computed and written per transaction; subsidies.services.CHUNK when unset).
 SUBSIDY_RUN_CHUNK = int(os.environ.get("SUBSIDY_RUN_CHUNK", "0")) or None
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Scheduled work is declared here, in code (beat copies it into its table).

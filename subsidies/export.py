@@ -6,6 +6,7 @@ number of cadres. On every line quantity × rate = amount; the article column re
 import re
 import tempfile
 from itertools import groupby
+from operator import itemgetter
 
 import xlsxwriter
 
@@ -117,34 +118,38 @@ def write_workbook(*, run: SubsidyRun, dispatch_unit_ids=None):
                 chunk_size=STREAM), 1):
         by_kind = [v or 0 for v in by_kind]
         sums = [a + b for a, b in zip(sums, by_kind, strict=True)]
-        values = (n, name, unit_name, township or "", days, *by_kind, total)
+        township = township or ""
+        values = (n, name, unit_name, township, days, *by_kind, total)
         write_row(n + 1, 0, values)
-        _guard(ws, fmt, n + 1, values, (1, 2, 3))
+        if name.startswith(FORMULA_START) or unit_name.startswith(FORMULA_START) or township.startswith(FORMULA_START):
+            _guard(ws, fmt, n + 1, values, (1, 2, 3))
     _total_row(ws, fmt, n + 2, [("合计", "bold"), (f"{n}人", "bold"), ("", ""), ("", ""), ("", "")]
                + [(v, "money") for v in sums] + [(grand, "money")])
 
     used = {"汇总", "人员汇总"}
     labels: dict[str, str] = {}
     rows = selectors.export_rows(run=run, dispatch_unit_ids=dispatch_unit_ids).iterator(chunk_size=STREAM)
-    for unit_id, unit_rows in groupby(rows, key=lambda r: r[0]):
+    for unit_id, unit_rows in groupby(rows, key=itemgetter(0)):
         unit_name = names.get(unit_id, "")
         ws = wb.add_worksheet(_sheet_title(unit_name, used))
         _setup(ws, fmt, f"{unit_name} {month} 驻村干部补贴发放明细", WIDTHS, HEADERS, money_columns=(7, 8))
         write_row = ws.write_row
-        unit_total, n, r = 0, 0, 2
-        for _cadre_id, cadre_rows in groupby(unit_rows, key=lambda r: r[1]):
-            n += 1
-            for row in cadre_rows:
-                _, _, name, township, days, _total, kind, qty, rate, amount, rule_ref, note = row
-                label = labels.get(rule_ref)
-                if label is None:
-                    label = labels[rule_ref] = rule_label(rule_ref)
-                values = (n, name, unit_name, township or "", days, KIND.get(kind, kind), qty, rate, amount, label,
-                          note)
-                write_row(r, 0, values)
+        unit_unsafe = unit_name.startswith(FORMULA_START)  # checked once per sheet, not per row
+        unit_total, n, r, current = 0, 0, 2, None
+        for _, cadre_id, name, township, days, _total, kind, qty, rate, amount, rule_ref, note in unit_rows:
+            if cadre_id != current:
+                current, n = cadre_id, n + 1
+            label = labels.get(rule_ref)
+            if label is None:
+                label = labels[rule_ref] = rule_label(rule_ref)
+            township = township or ""
+            values = (n, name, unit_name, township, days, KIND.get(kind, kind), qty, rate, amount, label, note)
+            write_row(r, 0, values)
+            if unit_unsafe or name.startswith(FORMULA_START) or township.startswith(FORMULA_START) \
+                    or note.startswith(FORMULA_START):
                 _guard(ws, fmt, r, values, (1, 2, 3, 10))
-                unit_total += amount
-                r += 1
+            unit_total += amount
+            r += 1
         _total_row(ws, fmt, r, [("合计", "bold"), (f"{n}人", "bold")] + [("", "")] * 6
                    + [(unit_total, "money"), ("", ""), ("", "")])
     wb.close()

@@ -23,7 +23,7 @@ from teams.models import Cadre, Membership
 from . import rules
 from .models import CadreAllowanceProfile, Line, Statement, SubsidyRun, Trip
 
-CHUNK = 5000  # statements written per transaction; progress is committed after each chunk
+CHUNK = 5000  # cadres per chunk: read, computed and written (one transaction) together; memory is bounded by it
 LOOKBACK_MONTHS = 3  # issued months re-checked by each run; differences become adjustment lines
 RUN_ROLES = {Role.FINANCE, Role.JURISDICTION_ADMIN}
 TRIP_ROLES = {Role.FINANCE, Role.DISPATCH_UNIT, Role.JURISDICTION_ADMIN}
@@ -191,9 +191,10 @@ def subsidy_run_fail(*, run_id: int, error: str) -> None:
 
 
 def subsidy_run_execute(*, run_id: int, chunk: int = CHUNK) -> SubsidyRun:
-    """Compute a run. Not one transaction: statements are written and committed chunk by chunk so that
-    progress is visible; a cadre who already has a statement for the month is never touched, so a failed
-    run resumes where it stopped and a re-run of an issued month changes nothing."""
+    """Compute a run. Not one transaction: the month is read, computed and written in chunks of `chunk` cadres (so
+    memory is bounded by the chunk), each chunk committed so that progress is visible; a cadre who already has a
+    statement for the month is never touched, so a failed run resumes where it stopped and a re-run of an issued
+    month changes nothing."""
     run = SubsidyRun.objects.select_related("jurisdiction").get(pk=run_id)
     if run.status == SubsidyRun.Status.DONE:
         return run
@@ -215,11 +216,13 @@ def subsidy_run_execute(*, run_id: int, chunk: int = CHUNK) -> SubsidyRun:
 def _missing_sheets(jurisdiction, first, last, confirmed: set[int]) -> list[dict]:
     """Townships and streets of the jurisdiction with cadres stationed (a membership overlapping the month) or
     attendance kept this month, whose sheet is not confirmed. One query (the sets are subqueries)."""
-    kept = DailyRecord.objects.filter(jurisdiction=jurisdiction, date__range=(first, last)).values("township_id")
+    # a probe per township on DailyRecord (township, date), not the jurisdiction's whole month of attendance
+    kept = Exists(DailyRecord.objects.filter(township_id=OuterRef("id"), date__range=(first, last),
+                                             jurisdiction=jurisdiction))
     stationed = (Membership.objects.filter(team__jurisdiction=jurisdiction, start_date__lte=last)
                  .filter(Q(end_date__isnull=True) | Q(end_date__gte=first)))
     rows = (OrgUnit.objects.filter(jurisdiction=jurisdiction, kind__in=(OrgUnit.Kind.TOWNSHIP, OrgUnit.Kind.STREET))
-            .filter(Q(id__in=kept) | Q(id__in=stationed.values("team__host_unit_id"))
+            .filter(kept | Q(id__in=stationed.values("team__host_unit_id"))
                     | Q(id__in=stationed.values("team__host_unit__parent_id")))
             .exclude(id__in=confirmed)
             # a confirmed sheet that is not payable waits for the county review (fengdu art.20): not "unconfirmed"
@@ -231,39 +234,69 @@ def _missing_sheets(jurisdiction, first, last, confirmed: set[int]) -> list[dict
 
 
 class _MonthFacts:
-    """Everything a run of (jurisdiction, month) reads, loaded in a fixed number of queries."""
+    """Everything a run of (jurisdiction, month) reads, one chunk of cadres at a time, so that memory is bounded by
+    the chunk, not by the number of cadres (issue 15). `chunks(size)` walks the jurisdiction's cadres by id (keyset)
+    and loads each chunk's facts into `self` before yielding: the month's attendance (and each re-checked month's)
+    is one GROUP BY over the chunk's id range, and every other input is read by the same range (a fixed number of
+    queries per chunk, whatever its size)."""
 
     def __init__(self, j: Jurisdiction, first: date, policy: Policy, confirmed: set[int], issued: list[date],
                  past_policies: dict[date, Policy]):
         self.j, self.first, self.last, self.policy = j, first, rules.month_last(first), policy
+        self.confirmed, self.issued, self.past_policies = confirmed, issued, past_policies
+        # confirmed sheets, and reviewed where the policy asks for a county review before pay (fengdu art.20)
+        self.past_confirmed = {m: payable_township_ids(jurisdiction=j, year=m.year, month=m.month,  # 1 per issued
+                                                       policy=past_policies[m]) for m in issued}
         self._memo: dict[tuple, list[rules.LineOut]] = {}  # one month's policy per month: the month keys it
-        last = self.last
-        self.counts, self.main_township = _attendance_figures(j, first, last, confirmed)  # 1
-        self.past = {}
-        for m in issued:  # 2 queries per issued month (its policy is already loaded), at most LOOKBACK_MONTHS
-            # confirmed sheets, and reviewed where the policy asks for a county review before pay (fengdu art.20)
-            m_confirmed = payable_township_ids(jurisdiction=j, year=m.year, month=m.month, policy=past_policies[m])
-            self.past[m] = (past_policies[m],
-                            _attendance_figures(j, m, rules.month_last(m), m_confirmed)[0])
+        self.cadres: dict[int, dict] = {}
+        self.candidates: list[int] = []
+
+    def chunks(self, size: int):
+        """Load each chunk of `size` cadres of the jurisdiction (in id order, keyset) into `self` and yield how many
+        cadres it held. Queries per chunk: 6 (cadres, the month's attendance GROUP BY, statements already written,
+        memberships, profiles, trips), +1 per issued month (its attendance) and +1 with issued months (paid lines)."""
+        after = 0
+        while True:
+            cadres = list(Cadre.objects.filter(jurisdiction=self.j, id__gt=after).order_by("id").values(
+                "id", "dispatch_level", "dispatch_unit_id")[:size])
+            if not cadres:
+                return
+            self._load(cadres)
+            yield len(cadres)
+            if len(cadres) < size:
+                return
+            after = cadres[-1]["id"]
+
+    def _load(self, cadres: list[dict]) -> None:
+        j, first, last = self.j, self.first, self.last
+        lo, hi = cadres[0]["id"], cadres[-1]["id"]
+        in_chunk = {"cadre_id__gte": lo, "cadre_id__lte": hi}
+        self.cadres = {c["id"]: c for c in cadres}
+        self._memo.clear()  # bounded by the chunk too
+        self.counts, self.main_township = _attendance_figures(j, first, last, self.confirmed, lo, hi)
+        self.past = {m: (self.past_policies[m],
+                         _attendance_figures(j, m, rules.month_last(m), self.past_confirmed[m], lo, hi)[0])
+                     for m in self.issued}
         self.paid: dict[tuple[int, date], dict[str, Decimal]] = defaultdict(dict)
         self.paid_refs: dict[tuple[int, date], dict[str, str]] = defaultdict(dict)
-        if issued:
-            for r in (Line.objects.filter(statement__jurisdiction=j, for_month__in=issued)  # 2
+        if self.issued:
+            for r in (Line.objects.filter(statement__jurisdiction=j, for_month__in=self.issued,
+                                          statement__cadre_id__gte=lo, statement__cadre_id__lte=hi)
                       .values("statement__cadre_id", "for_month", "base_kind")
                       .annotate(s=Sum("amount"), ref=Max("rule_ref"))):
                 self.paid[(r["statement__cadre_id"], r["for_month"])][r["base_kind"]] = r["s"]
                 self.paid_refs[(r["statement__cadre_id"], r["for_month"])][r["base_kind"]] = r["ref"]
-        done_ids = set(Statement.objects.filter(jurisdiction=j, month=first).values_list("cadre_id", flat=True))  # 3
-        self.cadres = {c["id"]: c for c in Cadre.objects.filter(jurisdiction=j).values(  # 4
-            "id", "dispatch_level", "dispatch_unit_id")}
+        done_ids = set(Statement.objects.filter(jurisdiction=j, month=first, **in_chunk)
+                       .values_list("cadre_id", flat=True))
         self.stints: dict[int, list] = defaultdict(list)
-        for m in Membership.objects.filter(cadre__jurisdiction=j, start_date__lte=last).values(  # 5
+        for m in Membership.objects.filter(cadre__jurisdiction=j, start_date__lte=last, **in_chunk).values(
                 "cadre_id", "start_date", "end_date"):
             self.stints[m["cadre_id"]].append(rules.Stint(m["start_date"], m["end_date"]))
-        self.profiles = {p["cadre_id"]: p for p in CadreAllowanceProfile.objects.filter(  # 6
-            cadre__jurisdiction=j).values("cadre_id", "communication_paid_by_unit", "transport_allowance_paid")}
+        self.profiles = {p["cadre_id"]: p for p in CadreAllowanceProfile.objects.filter(
+            cadre__jurisdiction=j, **in_chunk).values(
+            "cadre_id", "communication_paid_by_unit", "transport_allowance_paid")}
         self.trips: dict[int, list] = defaultdict(list)
-        for t in Trip.objects.filter(jurisdiction=j, statement__isnull=True, date__lte=last).values(  # 7
+        for t in Trip.objects.filter(jurisdiction=j, statement__isnull=True, date__lte=last, **in_chunk).values(
                 "id", "cadre_id", "date", "amount", "basis", "km"):
             self.trips[t["cadre_id"]].append(rules.TripFact(t["id"], t["date"], t["amount"], t["basis"], t["km"]))
         candidates = set(self.counts)
@@ -307,15 +340,18 @@ class _MonthFacts:
                                             reason="考勤确认或标准调整后重算")
         return lines
 
-    def missing_rates(self) -> list[rules.MissingRate]:
+    def has_open_rates(self) -> bool:
+        return any(rules.open_rates(p) for p in [self.policy, *self.past_policies.values()])
+
+    def missing_rates(self, chunk: int) -> list[rules.MissingRate]:
         """Open rates (null in the policy) that some cadre of this run would be paid under. Only walks the
-        cadres when a policy of the run has an open rate at all."""
-        policies = [self.policy] + [p for p, _ in self.past.values()]
-        if not any(rules.open_rates(p) for p in policies):
+        cadres (chunk by chunk, writing nothing) when a policy of the run has an open rate at all."""
+        if not self.has_open_rates():
             return []
         missing: set = set()
-        for cid in self.candidates:
-            self.lines(cid, missing)
+        for _ in self.chunks(chunk):
+            for cid in self.candidates:
+                self.lines(cid, missing)
         earliest: dict[tuple, rules.MissingRate] = {}  # one entry per rate, with the earliest month that needs it
         for m in sorted(missing, key=lambda r: (r.key, r.field, r.month or self.first)):
             earliest.setdefault((m.key, m.field), m)
@@ -342,7 +378,7 @@ def _refuse_open_rates(j: Jurisdiction, first: date) -> None:
     if not any(rules.open_rates(p) for p in [policy, *past_policies.values()]):
         return
     confirmed = payable_township_ids(jurisdiction=j, year=first.year, month=first.month, policy=policy)
-    _check_rates(_MonthFacts(j, first, policy, confirmed, issued, past_policies))
+    _check_rates(_MonthFacts(j, first, policy, confirmed, issued, past_policies), CHUNK)
 
 
 RATE_NAMES = {
@@ -377,8 +413,8 @@ def rate_missing_error(missing: list[rules.MissingRate], month: date) -> RuleVio
                          code="rate_missing", errors=errors)
 
 
-def _check_rates(month_facts: _MonthFacts) -> None:
-    missing = month_facts.missing_rates()
+def _check_rates(month_facts: _MonthFacts, chunk: int) -> None:
+    missing = month_facts.missing_rates(chunk)
     if missing:
         raise rate_missing_error(missing, month_facts.first)
 
@@ -399,19 +435,18 @@ def _compute(run: SubsidyRun, chunk: int) -> None:
         return
     issued = _issued_months(j, first)  # 5
     past_policies = {m: policy_for_month(j, m) for m in issued}  # 1 per issued month
-    data = _MonthFacts(j, first, policy, confirmed, issued, past_policies)  # 7 + 2 per issued month
-    main_township = data.main_township
-    _check_rates(data)  # the refusal at creation is re-checked here (no query): nothing is written half-way
-    candidates = data.candidates
-
-    SubsidyRun.objects.filter(pk=run.pk).update(cadre_count=len(candidates), missing_sheets=missing,  # 14
-                                                policy_on=first, policy_snapshot=_snapshot(policy))
-    created = 0
-    total = Decimal("0.00")
-    for start in range(0, len(candidates), chunk):
-        part = candidates[start:start + chunk]
+    data = _MonthFacts(j, first, policy, confirmed, issued, past_policies)  # 1 per issued month
+    # the refusal at creation is re-checked here (a pass over the chunks that writes nothing, only when a rate of the
+    # run is open): nothing is written half-way
+    _check_rates(data, chunk)
+    cadres = Cadre.objects.filter(jurisdiction=j).count()  # progress: the share of the jurisdiction's cadres walked
+    SubsidyRun.objects.filter(pk=run.pk).update(cadre_count=0, missing_sheets=missing, policy_on=first,
+                                                policy_snapshot=_snapshot(policy))
+    walked = counted = 0
+    for size in data.chunks(chunk):  # 6 queries per chunk (+1 per issued month, +1 with any)
         statements, line_sets = [], []
-        for cid in part:
+        main_township = data.main_township
+        for cid in data.candidates:
             lines = data.lines(cid)
             if cid not in data.counts and not lines:
                 continue
@@ -419,12 +454,12 @@ def _compute(run: SubsidyRun, chunk: int) -> None:
             amount = sum((ln.amount for ln in lines), Decimal("0.00"))
             statements.append((cid, main_township.get(cid), data.cadres[cid]["dispatch_unit_id"], days, amount))
             line_sets.append(lines)
-            total += amount
+        walked += size
+        counted += len(data.candidates)
         with transaction.atomic():
-            _write_statements(run, statements, line_sets)
-            created += len(statements)
-            SubsidyRun.objects.filter(pk=run.pk).update(
-                progress=min(99, int(100 * (start + len(part)) / max(len(candidates), 1))))
+            _write_statements(run, statements, line_sets)  # 3 (+1 with paid trips)
+            SubsidyRun.objects.filter(pk=run.pk).update(cadre_count=counted,
+                                                        progress=min(99, int(100 * walked / max(cadres, 1))))
     # A resumed run (a retry, a worker killed mid-run, a run after a failed one) counts the statements written
     # before it too: the run's statements are its month's (selectors.statement_list), so are its totals.
     done = Statement.objects.filter(jurisdiction=j, month=first).aggregate(n=Count("id"), s=Sum("total"))
@@ -510,17 +545,22 @@ def _write_statements(run: SubsidyRun, statements: list[tuple], line_sets: list[
                                  batch_size=1000)
 
 
-def _attendance_figures(jurisdiction, first, last, township_ids) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
-    """The month's attendance in one GROUP BY (cadre, township, status) over the given townships:
-    (cadre → {status: days}, every status present; cadre → the township where it spent most days, the first
-    by id on a tie)."""
-    rows = (DailyRecord.objects.filter(jurisdiction=jurisdiction, date__range=(first, last),
-                                       township_id__in=township_ids)
+def attendance_rows(jurisdiction, first, last, township_ids, lo: int, hi: int):
+    """The month's attendance of the cadres with ids lo..hi over the given townships, in one GROUP BY (cadre,
+    township, status): rows (cadre_id, township_id, status, days)."""
+    return (DailyRecord.objects.filter(jurisdiction=jurisdiction, date__range=(first, last),
+                                       township_id__in=township_ids, cadre_id__gte=lo, cadre_id__lte=hi)
             .values_list("cadre_id", "township_id", "status").annotate(n=Count("id")).order_by())
+
+
+def _attendance_figures(jurisdiction, first, last, township_ids, lo: int, hi: int
+                        ) -> tuple[dict[int, dict[str, int]], dict[int, int]]:
+    """`attendance_rows` as (cadre → {status: days}, every status present; cadre → the township where it spent most
+    days, the first by id on a tie)."""
     counts: dict[int, dict[str, int]] = {}
     by_town: dict[int, dict[int, int]] = defaultdict(dict)
     statuses = Status.values
-    for cid, town, status, n in rows:
+    for cid, town, status, n in attendance_rows(jurisdiction, first, last, township_ids, lo, hi):
         days = counts.get(cid)
         if days is None:
             days = counts[cid] = dict.fromkeys(statuses, 0)

@@ -114,3 +114,51 @@ def test_a_line_whose_note_holds_tabs_newlines_and_backslashes_is_written_intact
     st = Statement.objects.get(run=run)
     assert (st.cadre_id, st.township_id, st.total) == (c.id, None, Decimal("1.00"))
     assert Line.objects.get(statement=st).note == note
+
+
+def test_a_run_in_chunks_of_any_size_issues_the_same_month_and_each_chunk_reads_only_its_own_cadres(
+        make_world, confirmer, monkeypatch):
+    """Issue 15, memory flat in the number of cadres: the run reads and writes one chunk of cadres at a time, so
+    what it holds is bounded by the chunk. July (June adjustments after a late day, trips, part months, both levels,
+    cadres of another jurisdiction with ids in between) comes out identical in chunks of 1, 3 or all cadres."""
+    w = make_world("qujiang")
+    other = make_world("fengdu")
+    fin = finance_of(w)
+    cadres = []
+    for i in range(7):
+        level = DispatchUnit.Level.CITY if i % 2 else DispatchUnit.Level.COUNTY
+        start = date(2024, 11, 1) if i < 4 else date(2025, 6, 1 + 3 * i)
+        c = cadre_in_post(w, level=level, start=start, self_driving=True, commute_km=Decimal("20.0"))
+        cadres.append(c)
+        cadre_in_post(other)  # an id of another jurisdiction between this one's
+        for m in (JUNE, JULY):
+            f.attendance_days(c, w.township_a, days(m, 18 + i % 3))
+            f.attendance_days(c, w.township_b if i == 2 else w.township_a, days(m, 2, start_day=25), status="leave")
+    for m in (JUNE, JULY):
+        f.confirm_sheet(w.township_a, m, confirmer)
+        f.confirm_sheet(w.township_b, m, confirmer)
+    _run(w, JUNE, fin)
+    f.attendance_days(cadres[0], w.township_a, [date(2025, 6, 28)])  # a late June day: an adjustment in July
+    for c in cadres[:3]:
+        services.trip_create(actor=fin, cadre=c, day=date(2025, 7, 5), amount=Decimal("36.00"))
+
+    held = []
+    load = services._MonthFacts._load
+
+    def counting_load(self, chunk_cadres):
+        load(self, chunk_cadres)
+        held.append(max(len(chunk_cadres), len(self.counts), len(self.stints), len(self.candidates),
+                        len({cid for cid, _ in self.paid}), len(self.trips)))
+
+    monkeypatch.setattr(services._MonthFacts, "_load", counting_load)
+    issued = {}
+    for chunk in (1, 3, 5000):
+        held.clear()
+        run = services.subsidy_run_create(actor=fin, jurisdiction=w.jurisdiction, month=JULY)
+        run = services.subsidy_run_execute(run_id=run.id, chunk=chunk)
+        assert (run.status, run.progress) == ("done", 100)
+        assert max(held) <= chunk  # no chunk holds another chunk's cadres
+        issued[chunk] = _issued(JULY)
+        _forget(JULY)
+    assert issued[1][0] and any(ln[2] == "adjustment" for ln in issued[1][1]) and issued[1][2]  # lines, trips paid
+    assert issued[1] == issued[3] == issued[5000]
