@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config import prepared
 from jurisdictions.audit import audit_record
 from jurisdictions.errors import InvalidInput, NotPermitted, RuleViolation, StateConflict
 from jurisdictions.models import CITY_ROLES, COUNTY_ROLES, OrgUnit, Role
@@ -323,13 +324,13 @@ def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
         return _check_in_portable(actor=actor, day=day, latitude=latitude, longitude=longitude)
     lock_base = township_month_lock_key(0, day)
     with connection.cursor() as c:
-        c.execute(_PLACEMENT_SQL, {"lock_base": lock_base, "village": OrgUnit.Kind.VILLAGE, "day": day,
-                                   "user_id": actor.pk})
+        prepared.execute(c, "attendance_check_in_place", _PLACEMENT_SQL, {
+            "lock_base": lock_base, "village": OrgUnit.Kind.VILLAGE, "day": day, "user_id": actor.pk})
         row = c.fetchone()
         if row is None:
             raise _no_placement(actor, day)
         cadre_id, name, jurisdiction_id, township_id, _ = row
-        c.execute(_CHECK_IN_SQL, {
+        prepared.execute(c, "attendance_check_in_write", _CHECK_IN_SQL, {
             "jurisdiction_id": jurisdiction_id, "cadre_id": cadre_id, "township_id": township_id, "day": day,
             "month": day.replace(day=1), "on_duty": Status.ON_DUTY, "leave": Status.LEAVE,
             "check_in": DailyRecord.Source.CHECK_IN, "note": "本人打卡", "latitude": latitude,

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jurisdictions.errors import StateConflict
 from jurisdictions.models import AuditEvent
 from tests import factories as f
 
@@ -83,8 +84,9 @@ def test_two_cadres_of_one_township_check_in_at_the_same_time_without_waiting_fo
 @pytest.mark.django_db(transaction=True)
 def test_the_confirmation_still_waits_for_an_open_check_in_of_its_township(seeded_transactional_db):
     """The month's confirmation takes the township month's lock exclusively: it cannot pass a check-in in flight."""
-    from conftest import build_world
     from django.db.utils import OperationalError
+
+    from conftest import build_world
 
     w = build_world("ganzhou")
     user = f.UserFactory(jurisdiction=w.jurisdiction)
@@ -118,7 +120,6 @@ def test_a_check_in_that_waited_for_the_months_confirmation_is_refused_once_it_c
     """The midnight race: a tap still in flight when the month's sheet is confirmed must not slip into the
     confirmed month. The tap waits for the confirmation's lock, then sees the sheet and answers 409."""
     from conftest import build_world
-
     from jurisdictions.errors import StateConflict
 
     from ..models import AttendanceSheet
@@ -151,3 +152,26 @@ def test_a_check_in_that_waited_for_the_months_confirmation_is_refused_once_it_c
     t.join(10)
     assert outcome == ["month_confirmed"]
     assert not DailyRecord.objects.filter(cadre__user=user).exists()
+
+
+@pytest.mark.django_db
+def test_check_ins_on_a_kept_connection_use_prepared_statements_and_keep_every_rule(world, monkeypatch):
+    """Web processes keep their connection (DB_CONN_MAX_AGE > 0): the check-in's statements are prepared once per
+    connection (config/prepared.py); a repeat, a new place and a refusal answer exactly as unprepared."""
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 60)
+    users = [f.UserFactory(jurisdiction=world.jurisdiction) for _ in range(3)]
+    cadres = [place(world.team_a, user=u) for u in users]
+    DailyRecord.objects.create(jurisdiction=world.jurisdiction, cadre=cadres[2], township=world.township_a,
+                               date=timezone.localdate(), status="leave", source="leave")
+    services.check_in(actor=users[0], latitude="25.831234", longitude="114.933456")
+    services.check_in(actor=users[0], latitude="25.831234", longitude="114.933456")  # a repeat: nothing written
+    moved = services.check_in(actor=users[1], latitude="25.9", longitude="114.9")
+    with pytest.raises(StateConflict) as refused:
+        services.check_in(actor=users[2])
+    with connection.cursor() as c:
+        c.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'attendance_check_in_%%'")
+        assert {r[0] for r in c.fetchall()} == {"attendance_check_in_place", "attendance_check_in_write"}
+    assert refused.value.code == "on_leave"
+    assert moved.latitude == Decimal("25.900000") and moved.township_id == world.township_a.pk
+    assert AuditEvent.objects.filter(action="attendance.check_in").count() == 2
+    assert DailyRecord.objects.get(cadre=cadres[2], date=timezone.localdate()).status == "leave"
