@@ -3,7 +3,8 @@
 import calendar
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Aggregate, CharField, Count, Q, Value
+from django.db.models.functions import Cast
 
 from .models import AttendanceSheet, DailyRecord, Status
 
@@ -179,14 +180,45 @@ def _month_days(year: int, month: int) -> list[date]:
     return [date(year, month, d) for d in range(1, last.day + 1)]
 
 
-def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **_ignored) -> dict:
-    """cadre_id → MonthFigures for one month, for any number of cadres of one jurisdiction, in a fixed number of
-    queries: policy (1), calendar (1–2), status counts (1), postings (1), approved leave (1), and where the rule's basis
-    is the year-to-date average: counted days per month (1) — plus the earlier months' calendars (1–2 each) only when
-    that rule counts statutory working days. Required days are prorated to the days in post (qujiang art.14, fengdu
-    art.9) and, where the policy excuses it, to approved leave."""
+class _DateList(Aggregate):
+    """The dates of a group as text, "YYYY-MM-DD,YYYY-MM-DD" (PostgreSQL string_agg, SQLite group_concat)."""
+
+    function = "STRING_AGG"
+    output_field = CharField()
+
+    def __init__(self, field: str, **extra):
+        super().__init__(Cast(field, CharField()), Value(","), **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
+
+
+def month_records(cadre_ids, since: date, last: date, counted_statuses=None) -> dict[int, dict[int, dict]]:
+    """cadre_id → month → {status: days, …, "counted": days in `counted_statuses` (if given), "approved_leave": the days
+    written as `leave` by an approved leave request (not a keeper's entry), as a set of dates} for the months of
+    [since, last] (one year) in which the cadre has any record. One query (a GROUP BY with FILTERs)."""
     from django.db.models.functions import ExtractMonth
 
+    aggregates = {s: Count("id", filter=Q(status=s)) for s in Status.values}
+    if counted_statuses is not None:
+        aggregates["counted"] = Count("id", filter=Q(status__in=sorted(counted_statuses)))
+    aggregates["approved_leave"] = _DateList("date", filter=Q(status=Status.LEAVE, leave_request_id__isnull=False))
+    out: dict[int, dict[int, dict]] = {}
+    for r in (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(since, last))
+              .annotate(m=ExtractMonth("date")).values("cadre_id", "m").annotate(**aggregates).order_by()):
+        dates = r["approved_leave"]
+        r["approved_leave"] = {date.fromisoformat(d) for d in dates.split(",")} if dates else set()
+        out.setdefault(r.pop("cadre_id"), {})[r.pop("m")] = r
+    return out
+
+
+def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **_ignored) -> dict:
+    """cadre_id → MonthFigures for one month, for any number of cadres of one jurisdiction, in a fixed number of
+    queries: policy (1; none in a request while the process's copy is true), calendar (1; likewise), the records of
+    the month — or, where the rule's basis is the year-to-date average, of the year to date — by month: status
+    counts, counted days and approved leave days (1), postings (1); plus the earlier months' calendars (1 per year,
+    likewise) only when that rule counts statutory working days. Required days are prorated to the days in post
+    (qujiang art.14, fengdu art.9) and, where the policy excuses it, to approved leave."""
     from jurisdictions.calendar import month_calendar
     from jurisdictions.policy import policy_in_force
 
@@ -198,21 +230,17 @@ def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **
     whole = rules.required_days(policy, working_days=cal.working_day_count, days_in_month=cal.days_in_month)
     if not cadre_ids:
         return {}
-    rows = (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(first, last)).values("cadre_id")
-            .annotate(**{s: Count("id", filter=Q(status=s)) for s in Status.values}))
-    counts = {r["cadre_id"]: {s: r[s] for s in Status.values} for r in rows}
     since = date(year, 1, 1) if whole.yearly_average else first
+    counted = rules.status_set(policy, "attendance.counted_statuses")[0] if whole.yearly_average else None
+    records = month_records(cadre_ids, since, last, counted)
+    counts = {cid: {s: by[month][s] for s in Status.values} for cid, by in records.items() if month in by}
     spans = postings(cadre_ids, since, last)
-    leave = approved_leave_dates(cadre_ids, since, last)
+    leave = {cid: set().union(*(r["approved_leave"] for r in by.values())) for cid, by in records.items()}
     months = list(range(since.month, month + 1))
     calendars = {month: cal}
     by_month: dict[int, dict[int, int]] = {}
     if whole.yearly_average:
-        counted, _ = rules.status_set(policy, "attendance.counted_statuses")
-        for r in (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(since, last))
-                  .annotate(m=ExtractMonth("date")).values("cadre_id", "m")
-                  .annotate(n=Count("id", filter=Q(status__in=list(counted))))):
-            by_month.setdefault(r["cadre_id"], {})[r["m"]] = r["n"]
+        by_month = {cid: {m: r["counted"] for m, r in by.items()} for cid, by in records.items()}
         if whole.method == "statutory_working_days":
             calendars |= {m: month_calendar(year, m) for m in months if m != month}
     working_sets = {m: set(c.working_days) for m, c in calendars.items()}
@@ -262,10 +290,12 @@ def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **
 
 
 def cadre_month_figures(*, user, cadre_id, month_raw):
-    from teams.selectors import access_cadre
+    """GET attendance/monthly/: the role grants (1 query), the cadre in scope (1), then `figures_for` (2 while the
+    process's copy of the policy and calendar is true)."""
+    from teams.selectors import access_cadre_lean
 
     year, month = parse_month(month_raw)
-    cadre = access_cadre(user=user, cadre_id=cadre_id)
+    cadre = access_cadre_lean(user=user, cadre_id=cadre_id)  # one query: the cadre's jurisdiction, if in scope
     return figures_for(jurisdiction=cadre.jurisdiction, year=year, month=month, cadre_ids=[cadre.pk])[cadre.pk]
 
 

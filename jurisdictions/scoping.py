@@ -30,6 +30,7 @@ class Scope:
     cadre_jurisdiction_id: int | None = None
     led_team_ids: set = field(default_factory=set)
     member_team_id: int | None = None
+    cadre_facts_loaded: bool = False  # the four fields above (`grant_scope` leaves them out; `scope_for` fills them)
 
     @property
     def is_empty(self) -> bool:
@@ -80,29 +81,45 @@ class Scope:
                               org_path=org_path)
 
 
+def _grants_scope(user) -> Scope:
+    """What the role grants give. One query (none for an anonymous user or a superuser)."""
+    if not getattr(user, "is_authenticated", False):
+        return Scope(user=None, cadre_facts_loaded=True)
+    if user.is_superuser:
+        return Scope(user=user, is_superuser=True, cadre_facts_loaded=True)
+    scope = Scope(user=user)
+    scope.grants = list(RoleGrant.objects.filter(user=user).select_related("org_unit"))
+    for g in scope.grants:
+        if g.org_unit_id:
+            scope.org_paths.append(g.org_unit.path)
+        elif g.dispatch_unit_id:
+            scope.dispatch_unit_ids.add(g.dispatch_unit_id)
+        else:
+            scope.jurisdiction_ids.add(g.jurisdiction_id)
+    return scope
+
+
 def scope_for(user) -> Scope:
     """Computed once per request and kept on the user object. Three queries at most."""
-    cached = getattr(user, "_portal_scope", None)
-    if cached is not None:
-        return cached
-    if not getattr(user, "is_authenticated", False):
-        scope = Scope(user=None)
-    elif user.is_superuser:
-        scope = Scope(user=user, is_superuser=True)
-    else:
-        scope = Scope(user=user)
-        scope.grants = list(RoleGrant.objects.filter(user=user).select_related("org_unit"))
-        for g in scope.grants:
-            if g.org_unit_id:
-                scope.org_paths.append(g.org_unit.path)
-            elif g.dispatch_unit_id:
-                scope.dispatch_unit_ids.add(g.dispatch_unit_id)
-            else:
-                scope.jurisdiction_ids.add(g.jurisdiction_id)
+    scope = getattr(user, "_portal_scope", None)
+    if scope is None:
+        scope = user._portal_scope = _grants_scope(user)
+    if not scope.cadre_facts_loaded:
         from teams.selectors import cadre_scope_facts  # teams builds on this app, not the reverse
 
         scope.cadre_id, scope.cadre_jurisdiction_id, scope.member_team_id, scope.led_team_ids = cadre_scope_facts(user)
-    user._portal_scope = scope
+        scope.cadre_facts_loaded = True
+    return scope
+
+
+def grant_scope(user) -> Scope:
+    """The role grants' part of `scope_for` alone (one query; kept for the request on the user object, where
+    `scope_for` completes it): for a check that asks the database about the caller's own cadre and the teams it
+    leads inside its own query (`teams.selectors.access_cadre_lean`), so that the caller's cadre is not read when
+    the grants decide. Its `cadre_id`, `led_team_ids`… are not loaded: never pass it to `scope_q(cadre=…)`."""
+    scope = getattr(user, "_portal_scope", None)
+    if scope is None:
+        scope = user._portal_scope = _grants_scope(user)
     return scope
 
 

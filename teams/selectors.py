@@ -1,8 +1,8 @@
 """Reads for cadres and teams. `access_*` fetches and authorizes in one step."""
 
-from django.db.models import Case, Count, Prefetch, Q, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, When
 
-from jurisdictions.scoping import Scope, get_in_scope, scope_for, scope_q
+from jurisdictions.scoping import Scope, get_in_scope, grant_scope, scope_for, scope_q
 
 from .models import Cadre, Membership, Team
 
@@ -51,6 +51,24 @@ def access_cadre(*, user, cadre_id, for_update: bool = False) -> Cadre:
         # FOR UPDATE cannot be combined with DISTINCT: find it in scope first, then lock the row
         cadre = get_in_scope(qs, cadre_id)
         return Cadre.objects.select_for_update().select_related("jurisdiction", "dispatch_unit").get(pk=cadre.pk)
+    return get_in_scope(qs, cadre_id)
+
+
+def access_cadre_lean(*, user, cadre_id) -> Cadre:
+    """A cadre in the user's scope (404 outside), with its jurisdiction and nothing else loaded, in one query
+    without DISTINCT: the rule of `cadre_scope_q`, but the caller's own cadre and the members of the teams it leads
+    are matched inside the query (by the caller's user id), so only the role grants are read beforehand
+    (`grant_scope`) and the caller's cadre never is. For reads that need the cadre's id and jurisdiction only
+    (`attendance/monthly/`)."""
+    scope = grant_scope(user)
+    q = Q()
+    if not scope.is_superuser:
+        q = scope_q(scope, jurisdiction="jurisdiction_id", org_path="station__path", dispatch_unit="dispatch_unit_id")
+        led = Membership.objects.filter(cadre__user_id=user.pk, role=Membership.Role.LEADER,
+                                        end_date__isnull=True).values("team_id")
+        q |= Q(user_id=user.pk) | Exists(Membership.objects.filter(cadre_id=OuterRef("pk"), end_date__isnull=True,
+                                                                   team_id__in=led))
+    qs = Cadre.objects.filter(q).select_related("jurisdiction").only("id", "jurisdiction")
     return get_in_scope(qs, cadre_id)
 
 
