@@ -166,6 +166,16 @@ def _in_post(spans, day: date) -> bool:
     return any(start <= day <= end for start, end in spans)
 
 
+def _posted_days(spans, days: list[date]) -> list[date]:
+    """The days of `days` (one month, in order) within one of the spans (`[d for d in days if _in_post(spans, d)]`,
+    a slice per span)."""
+    first, last = days[0], days[-1]
+    if len(spans) == 1:
+        start, end = spans[0]
+        return days[max(start, first).day - 1:min(end, last).day] if start <= last and end >= first else []
+    return [d for d in days if _in_post(spans, d)]
+
+
 def approved_leave_dates(cadre_ids, first: date, last: date) -> dict[int, set[date]]:
     """cadre_id → the days written as `leave` by an approved leave request (not a keeper's entry). One query."""
     out: dict[int, set[date]] = {}
@@ -194,21 +204,27 @@ class _DateList(Aggregate):
 
 
 def month_records(cadre_ids, since: date, last: date, counted_statuses=None) -> dict[int, dict[int, dict]]:
-    """cadre_id → month → {status: days, …, "counted": days in `counted_statuses` (if given), "approved_leave": the days
-    written as `leave` by an approved leave request (not a keeper's entry), as a set of dates} for the months of
-    [since, last] (one year) in which the cadre has any record. One query (a GROUP BY with FILTERs)."""
+    """cadre_id → month → {status: days, …, "counted": days in `counted_statuses` (if given), "approved_leave": the
+    days written as `leave` by an approved leave request (not a keeper's entry), as a set of dates} for the months of
+    [since, last] (one year) in which the cadre has any record. One query (GROUP BY cadre, month, status)."""
     from django.db.models.functions import ExtractMonth
 
-    aggregates = {s: Count("id", filter=Q(status=s)) for s in Status.values}
-    if counted_statuses is not None:
-        aggregates["counted"] = Count("id", filter=Q(status__in=sorted(counted_statuses)))
-    aggregates["approved_leave"] = _DateList("date", filter=Q(status=Status.LEAVE, leave_request_id__isnull=False))
     out: dict[int, dict[int, dict]] = {}
-    for r in (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(since, last))
-              .annotate(m=ExtractMonth("date")).values("cadre_id", "m").annotate(**aggregates).order_by()):
-        dates = r["approved_leave"]
-        r["approved_leave"] = {date.fromisoformat(d) for d in dates.split(",")} if dates else set()
-        out.setdefault(r.pop("cadre_id"), {})[r.pop("m")] = r
+    for cid, m, status, n, dates in (
+            DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(since, last))
+            .annotate(m=ExtractMonth("date")).values("cadre_id", "m", "status")
+            .annotate(n=Count("id"), approved=_DateList("date", filter=Q(leave_request_id__isnull=False)))
+            .order_by().values_list("cadre_id", "m", "status", "n", "approved")):
+        row = out.setdefault(cid, {}).get(m)
+        if row is None:
+            row = out[cid][m] = {**dict.fromkeys(Status.values, 0), "approved_leave": set()}
+            if counted_statuses is not None:
+                row["counted"] = 0
+        row[status] = n
+        if counted_statuses is not None and status in counted_statuses:
+            row["counted"] += n
+        if dates and status == Status.LEAVE:
+            row["approved_leave"] = {date.fromisoformat(d) for d in dates.split(",")}
     return out
 
 
@@ -257,7 +273,7 @@ def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **
 
     def _month_required(mine, mine_leave, m: int):
         days = _month_days(year, m)
-        posted = [d for d in days if _in_post(mine, d)]
+        posted = _posted_days(mine, days)
         working = working_sets.get(m, set())
         away = [d for d in posted if d in mine_leave]
         c = calendars.get(m)

@@ -54,7 +54,18 @@ def _year_entered(year: int) -> bool:
 
 
 def month_calendar(year: int, month: int) -> MonthCalendar:
-    """Working days of a month. One query at most (none while the process's copy of the calendar is true)."""
+    """Working days of a month. One query at most (none in a request while the process's copy of the calendar is
+    true, nor the day-by-day computation: that is kept too)."""
+
+    def load():
+        c = _month_calendar(year, month)
+        return (tuple(c.working_days), tuple(c.warnings)), None
+
+    days, warnings = reference_cache.cached("calendar_month", (year, month), load)
+    return MonthCalendar(year, month, list(days), list(warnings))
+
+
+def _month_calendar(year: int, month: int) -> MonthCalendar:
     first = date(year, month, 1)
     last = date(year, month, pycal.monthrange(year, month)[1])
     entered = entered_days(year)

@@ -1,6 +1,7 @@
 """Reads for cadres and teams. `access_*` fetches and authorizes in one step."""
 
 from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, When
+from django.http import Http404
 
 from jurisdictions.scoping import Scope, get_in_scope, grant_scope, scope_for, scope_q
 
@@ -55,21 +56,28 @@ def access_cadre(*, user, cadre_id, for_update: bool = False) -> Cadre:
 
 
 def access_cadre_lean(*, user, cadre_id) -> Cadre:
-    """A cadre in the user's scope (404 outside), with its jurisdiction and nothing else loaded, in one query
-    without DISTINCT: the rule of `cadre_scope_q`, but the caller's own cadre and the members of the teams it leads
-    are matched inside the query (by the caller's user id), so only the role grants are read beforehand
-    (`grant_scope`) and the caller's cadre never is. For reads that need the cadre's id and jurisdiction only
-    (`attendance/monthly/`)."""
+    """A cadre in the user's scope (404 outside), with its jurisdiction and nothing else loaded, without DISTINCT:
+    the rule of `cadre_scope_q` in two steps. First the role grants alone (`grant_scope`, read once per request): one
+    query, and the caller's own cadre is never read when the grants decide (a clerk, an office). Then, only for a
+    cadre the grants do not reach (or a caller without grants): the caller's own cadre and the members of the teams it
+    leads, matched inside one query by the caller's user id. For reads that need the cadre's id and jurisdiction
+    only (`attendance/monthly/`)."""
     scope = grant_scope(user)
-    q = Q()
-    if not scope.is_superuser:
-        q = scope_q(scope, jurisdiction="jurisdiction_id", org_path="station__path", dispatch_unit="dispatch_unit_id")
-        led = Membership.objects.filter(cadre__user_id=user.pk, role=Membership.Role.LEADER,
-                                        end_date__isnull=True).values("team_id")
-        q |= Q(user_id=user.pk) | Exists(Membership.objects.filter(cadre_id=OuterRef("pk"), end_date__isnull=True,
-                                                                   team_id__in=led))
-    qs = Cadre.objects.filter(q).select_related("jurisdiction").only("id", "jurisdiction")
-    return get_in_scope(qs, cadre_id)
+    qs = Cadre.objects.select_related("jurisdiction").only("id", "jurisdiction")
+    if scope.is_superuser:
+        return get_in_scope(qs, cadre_id)
+    if scope.grants:
+        grants_q = scope_q(scope, jurisdiction="jurisdiction_id", org_path="station__path",
+                           dispatch_unit="dispatch_unit_id")
+        try:
+            return get_in_scope(qs.filter(grants_q), cadre_id)
+        except Http404:
+            pass
+    led = Membership.objects.filter(cadre__user_id=user.pk, role=Membership.Role.LEADER,
+                                    end_date__isnull=True).values("team_id")
+    own_q = Q(user_id=user.pk) | Exists(Membership.objects.filter(cadre_id=OuterRef("pk"), end_date__isnull=True,
+                                                                  team_id__in=led))
+    return get_in_scope(qs.filter(own_q), cadre_id)
 
 
 def team_scope_q(scope: Scope) -> Q:
