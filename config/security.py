@@ -76,16 +76,21 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     auth/token/ for a new one."""
 
     def authenticate_credentials(self, key):
-        """DRF's lookup (token and user in one query), which also reads the stamp of the policy table and calendar
-        for this request (`jurisdictions.reference_cache`): one column more, no query more."""
+        """DRF's lookup (token and user in one query), which also reads, for this request, the stamp of the policy
+        table and calendar (`jurisdictions.reference_cache`) and the user's role grants (`scoping.grants_sql`): two
+        columns more, and neither needs a query of its own."""
         from django.db.models.expressions import RawSQL
 
-        from jurisdictions import reference_cache
+        from jurisdictions import reference_cache, scoping
 
-        qs = self.get_model().objects.select_related("user")
+        model = self.get_model()
+        qs = model.objects.select_related("user")
         stamp_sql = reference_cache.stamp_sql()
         if stamp_sql:
             qs = qs.annotate(reference_stamp=RawSQL(stamp_sql, ()))  # noqa: S611 - a constant
+        grants_sql = scoping.grants_sql(f'"{model._meta.db_table}"."user_id"')
+        if grants_sql:
+            qs = qs.annotate(role_grants=RawSQL(grants_sql, ()))  # noqa: S611 - a constant
         try:
             token = qs.get(key=key)
         except qs.model.DoesNotExist:
@@ -94,6 +99,8 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
         if stamp_sql:
             reference_cache.note_stamp(token.reference_stamp)
+        if grants_sql:
+            scoping.preload_grants(token.user, token.role_grants)
         if token_expired(token):
             token.delete()
             raise exceptions.AuthenticationFailed("登录凭证已过期，请重新获取。", code="token_expired")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.http import Http404
 
-from .models import COUNTY_ROLES, Role, RoleGrant
+from .models import COUNTY_ROLES, OrgUnit, Role, RoleGrant
 
 
 @dataclass
@@ -88,7 +88,8 @@ def _grants_scope(user) -> Scope:
     if user.is_superuser:
         return Scope(user=user, is_superuser=True, cadre_facts_loaded=True)
     scope = Scope(user=user)
-    scope.grants = list(RoleGrant.objects.filter(user=user).select_related("org_unit"))
+    grants = getattr(user, "_portal_grants", None)  # read with the API token (`grants_sql`): this request's
+    scope.grants = grants if grants is not None else list(RoleGrant.objects.filter(user=user).select_related("org_unit"))
     for g in scope.grants:
         if g.org_unit_id:
             scope.org_paths.append(g.org_unit.path)
@@ -97,6 +98,40 @@ def _grants_scope(user) -> Scope:
         else:
             scope.jurisdiction_ids.add(g.jurisdiction_id)
     return scope
+
+
+def grants_sql(user_id_column: str) -> str | None:
+    """A scalar subquery for a query that runs anyway on every API request (the token's,
+    `config.security.ExpiringTokenAuthentication`): the role grants of the user in `user_id_column`, each with its
+    org unit, as a JSON array, so that `scope_for` needs no query of its own. Read afresh on every request (a revoked
+    grant takes effect on the next one). PostgreSQL only (None elsewhere: `scope_for` reads them itself)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    grants, units = RoleGrant._meta.db_table, OrgUnit._meta.db_table  # names from code: no input reaches the SQL
+    return ("(SELECT json_agg(json_build_object('g', row_to_json(g), 'o', row_to_json(o)) ORDER BY g.id) "  # noqa: S608
+            f"FROM {grants} g LEFT JOIN {units} o ON o.id = g.org_unit_id WHERE g.user_id = {user_id_column})")
+
+
+def _from_json(model, row: dict):
+    fields = model._meta.concrete_fields
+    return model.from_db("default", [f.attname for f in fields],
+                         [None if row[f.column] is None else f.to_python(row[f.column]) for f in fields])
+
+
+def preload_grants(user, raw) -> None:
+    """Keep on `user` (this request's object) the grants `grants_sql` read, as the query of `scope_for` would have
+    returned them (RoleGrants with their org unit)."""
+    import json
+
+    grants = []
+    for item in (json.loads(raw) if isinstance(raw, str) else raw) or []:
+        grant = _from_json(RoleGrant, item["g"])
+        if item["o"] is not None:
+            grant.org_unit = _from_json(OrgUnit, item["o"])
+        grants.append(grant)
+    user._portal_grants = grants
 
 
 def scope_for(user) -> Scope:

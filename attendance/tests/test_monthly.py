@@ -203,7 +203,7 @@ def test_township_figures_are_404_for_bob_and_charlie(api, bob, charlie, world):
         assert r.status_code == 404
 
 
-def test_monthly_figures_of_one_cadre_take_five_queries_once_the_policy_and_calendar_are_read(clerk, member, world,
+def test_monthly_figures_of_one_cadre_take_four_queries_once_the_policy_and_calendar_are_read(clerk, member, world,
                                                                                              django_assert_num_queries):
     """Issue 15: the API as a client calls it (with a token). The first request in a process also reads the policy
     rows and the calendar; later ones keep them (no stamp change) and ask the database only about the cadre."""
@@ -212,14 +212,14 @@ def test_monthly_figures_of_one_cadre_take_five_queries_once_the_policy_and_cale
 
     mark(member, world.township_a, list(days_of(2026, 10)))
     client = APIClient(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=clerk).key}")
-    # 1 the token and its user, with the stamp of the policy table and calendar, 1 the clerk's role grants (they
+    # 1 the token and its user, with the stamp of the policy table and calendar and the clerk's role grants (they
     # decide the scope: the clerk's own cadre is not read), 1 the cadre in scope with its jurisdiction, 1 the
     # policy rows of the jurisdiction, 1 the year's entered calendar days, 1 the year to date's records by month
     # (status counts, counted days, approved leave days), 1 postings of the year to date
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         first = client.get(URL, {"cadre": member.id, "month": "2026-10"})
-    # 1 the token, user and stamp (unchanged), 1 role grants, 1 cadre in scope, 1 records by month, 1 postings
-    with django_assert_num_queries(5):
+    # 1 the token, user, stamp (unchanged) and grants, 1 cadre in scope, 1 records by month, 1 postings
+    with django_assert_num_queries(4):
         again = client.get(URL, {"cadre": member.id, "month": "2026-10"})
     assert first.status_code == again.status_code == 200 and first.json() == again.json()
     assert again.json()["counted_days"] == 31 and again.json()["required_days"] == 20

@@ -104,3 +104,25 @@ def test_a_snapshot_taken_from_the_kept_rows_is_a_copy(world):
         assert again.get("attendance.required_days") is policy.get("attendance.required_days")  # kept, not re-read
     finally:
         reference_cache.request_end()
+
+
+def test_the_role_grants_read_with_the_api_token_are_the_users_grants_and_need_no_query_of_their_own(
+        world, django_assert_num_queries):
+    from config.security import ExpiringTokenAuthentication
+    from jurisdictions.scoping import grant_scope
+
+    user = f.user_with_role(Role.ATTENDANCE_CLERK, org_unit=world.township_a)
+    f.grant(user, Role.COUNTY_OFFICE, jurisdiction=world.jurisdiction)
+    key = Token.objects.create(user=user).key
+    with django_assert_num_queries(1):  # the token, its user, the stamp and the grants
+        authenticated, _ = ExpiringTokenAuthentication().authenticate_credentials(key)
+    with django_assert_num_queries(0):
+        scope = grant_scope(authenticated)
+
+    def shown(grants):
+        return [(g.pk, g.role, g.jurisdiction_id, g.org_unit_id, g.dispatch_unit_id, g.created_at,
+                 g.org_unit and (g.org_unit.pk, g.org_unit.name, g.org_unit.path, g.org_unit.kind)) for g in grants]
+
+    expected = list(RoleGrant.objects.filter(user=user).select_related("org_unit").order_by("id"))
+    assert shown(scope.grants) == shown(expected) and len(expected) == 2
+    assert scope.org_paths == [world.township_a.path] and scope.jurisdiction_ids == {world.jurisdiction.id}
