@@ -3,8 +3,7 @@
 import calendar
 from datetime import date
 
-from django.db.models import Aggregate, CharField, Count, Q, Value
-from django.db.models.functions import Cast
+from django.db.models import Count, Q
 
 from .models import AttendanceSheet, DailyRecord, Status
 
@@ -151,15 +150,28 @@ def township_memberships(*, township, first: date, last: date):
 
 def postings(cadre_ids, first: date, last: date) -> dict[int, list[tuple[date, date]]]:
     """cadre_id → the (start, end) spans of its memberships within [first, last] (required days follow the posting).
-    One query."""
+    One query, written in SQL like `month_records` (every `attendance/monthly/` request runs it)."""
+    from django.db import connection
+
     from teams.models import Membership
 
+    if not cadre_ids:
+        return {}
+    sql = (f"SELECT cadre_id, start_date, end_date FROM {Membership._meta.db_table} "  # noqa: S608
+           f"WHERE cadre_id IN ({', '.join(['%s'] * len(cadre_ids))}) AND start_date <= %s "
+           "AND (end_date IS NULL OR end_date >= %s) ORDER BY team_id, role DESC, start_date, id")  # Meta.ordering
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*cadre_ids, last, first])
+        rows = cursor.fetchall()
     out: dict[int, list[tuple[date, date]]] = {}
-    for cid, start, end in (Membership.objects.filter(cadre_id__in=cadre_ids, start_date__lte=last)
-                            .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-                            .values_list("cadre_id", "start_date", "end_date")):
+    for cid, start, end in rows:
+        start, end = _as_date(start), _as_date(end) if end is not None else None  # SQLite answers text
         out.setdefault(cid, []).append((max(start, first), min(end or last, last)))
     return out
+
+
+def _as_date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _in_post(spans, day: date) -> bool:
@@ -190,31 +202,30 @@ def _month_days(year: int, month: int) -> list[date]:
     return [date(year, month, d) for d in range(1, last.day + 1)]
 
 
-class _DateList(Aggregate):
-    """The dates of a group as text, "YYYY-MM-DD,YYYY-MM-DD" (PostgreSQL string_agg, SQLite group_concat)."""
-
-    function = "STRING_AGG"
-    output_field = CharField()
-
-    def __init__(self, field: str, **extra):
-        super().__init__(Cast(field, CharField()), Value(","), **extra)
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return super().as_sql(compiler, connection, function="GROUP_CONCAT", **extra)
-
-
 def month_records(cadre_ids, since: date, last: date, counted_statuses=None) -> dict[int, dict[int, dict]]:
     """cadre_id → month → {status: days, …, "counted": days in `counted_statuses` (if given), "approved_leave": the
     days written as `leave` by an approved leave request (not a keeper's entry), as a set of dates} for the months of
-    [since, last] (one year) in which the cadre has any record. One query (GROUP BY cadre, month, status)."""
-    from django.db.models.functions import ExtractMonth
+    [since, last] (one year) in which the cadre has any record. One query: GROUP BY cadre, month, status.
 
+    Written in SQL (PostgreSQL and SQLite): it runs on every `attendance/monthly/` request, and composing it with the
+    ORM cost more than running it (issue 15)."""
+    from django.db import connection
+
+    if not cadre_ids:
+        return {}
+    month_sql, month_params = connection.ops.date_extract_sql("month", '"date"', ())
+    dates = "STRING_AGG(CAST(\"date\" AS text), ',')" if connection.vendor == "postgresql" else \
+        "GROUP_CONCAT(CAST(\"date\" AS text), ',')"
+    table = DailyRecord._meta.db_table
+    sql = (f"SELECT cadre_id, {month_sql}, status, COUNT(*), {dates} FILTER (WHERE leave_request_id IS NOT NULL) "  # noqa: S608
+           f"FROM {table} WHERE cadre_id IN ({', '.join(['%s'] * len(cadre_ids))}) AND \"date\" BETWEEN %s AND %s "
+           "GROUP BY 1, 2, 3")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*month_params, *cadre_ids, since, last])
+        rows = cursor.fetchall()
     out: dict[int, dict[int, dict]] = {}
-    for cid, m, status, n, dates in (
-            DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(since, last))
-            .annotate(m=ExtractMonth("date")).values("cadre_id", "m", "status")
-            .annotate(n=Count("id"), approved=_DateList("date", filter=Q(leave_request_id__isnull=False)))
-            .order_by().values_list("cadre_id", "m", "status", "n", "approved")):
+    for cid, m, status, n, approved in rows:
+        m = int(m)
         row = out.setdefault(cid, {}).get(m)
         if row is None:
             row = out[cid][m] = {**dict.fromkeys(Status.values, 0), "approved_leave": set()}
@@ -223,8 +234,8 @@ def month_records(cadre_ids, since: date, last: date, counted_statuses=None) -> 
         row[status] = n
         if counted_statuses is not None and status in counted_statuses:
             row["counted"] += n
-        if dates and status == Status.LEAVE:
-            row["approved_leave"] = {date.fromisoformat(d) for d in dates.split(",")}
+        if approved and status == Status.LEAVE:
+            row["approved_leave"] = {date.fromisoformat(d) for d in approved.split(",")}
     return out
 
 
