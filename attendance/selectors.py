@@ -317,13 +317,14 @@ def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **
 
 
 def cadre_month_figures(*, user, cadre_id, month_raw):
-    """GET attendance/monthly/: the role grants (1 query), the cadre in scope (1), then `figures_for` (2 while the
-    process's copy of the policy and calendar is true)."""
-    from teams.selectors import access_cadre_lean
+    """GET attendance/monthly/: the cadre's jurisdiction if the cadre is in scope (1 query; the role grants come with
+    the API token), then `figures_for` (2 while the process's copy of the policy and calendar is true)."""
+    from teams.selectors import cadre_jurisdiction_in_scope
 
     year, month = parse_month(month_raw)
-    cadre = access_cadre_lean(user=user, cadre_id=cadre_id)  # one query: the cadre's jurisdiction, if in scope
-    return figures_for(jurisdiction=cadre.jurisdiction, year=year, month=month, cadre_ids=[cadre.pk])[cadre.pk]
+    jurisdiction = cadre_jurisdiction_in_scope(user=user, cadre_id=cadre_id)
+    cadre_id = int(cadre_id)
+    return figures_for(jurisdiction=jurisdiction, year=year, month=month, cadre_ids=[cadre_id])[cadre_id]
 
 
 def township_month(*, township, year: int, month: int, with_records: bool = True):

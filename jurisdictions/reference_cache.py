@@ -1,10 +1,11 @@
-"""A per-process cache of the two reference tables nearly every figure reads and almost nothing writes: the policy
-table and the statutory calendar (issue 15). Only `jurisdictions.policy` and `jurisdictions.calendar` use it; every
-rule still asks the one resolver (`policy_in_force`), which answers from here.
+"""A per-process cache of the reference tables nearly every figure reads and almost nothing writes: the policy
+table and the statutory calendar, and the jurisdictions themselves (issue 15). Only `jurisdictions.policy`,
+`jurisdictions.calendar` and `jurisdictions.selectors.jurisdiction_by_id` use it; every rule still asks the one
+resolver (`policy_in_force`), which answers from here.
 
 Never stale: whatever is cached was read under a *stamp*, the `version` of the one row of
-`jurisdictions_reference_stamp`, which database triggers change in the same transaction as every write to either
-table (migration 0005: services, the admin, `seed_policies`, bulk inserts, a test's flush). A request trusts the
+`jurisdictions_reference_stamp`, which database triggers change in the same transaction as every write to any of
+these tables (migration 0005: services, the admin, `seed_policies`, bulk inserts, a test's flush). A request trusts the
 cache only under the stamp of that request, and a different stamp empties it. The stamp is read
 - with the API token (one more column on the token query, no extra round trip:
   `config.security.ExpiringTokenAuthentication`);

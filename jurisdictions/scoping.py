@@ -150,7 +150,7 @@ def scope_for(user) -> Scope:
 def grant_scope(user) -> Scope:
     """The role grants' part of `scope_for` alone (one query; kept for the request on the user object, where
     `scope_for` completes it): for a check that asks the database about the caller's own cadre and the teams it
-    leads inside its own query (`teams.selectors.access_cadre_lean`), so that the caller's cadre is not read when
+    leads inside its own query (`teams.selectors.cadre_jurisdiction_in_scope`), so that the caller's cadre is not read when
     the grants decide. Its `cadre_id`, `led_team_ids`… are not loaded: never pass it to `scope_q(cadre=…)`."""
     scope = getattr(user, "_portal_scope", None)
     if scope is None:

@@ -55,29 +55,36 @@ def access_cadre(*, user, cadre_id, for_update: bool = False) -> Cadre:
     return get_in_scope(qs, cadre_id)
 
 
-def access_cadre_lean(*, user, cadre_id) -> Cadre:
-    """A cadre in the user's scope (404 outside), with its jurisdiction and nothing else loaded, without DISTINCT:
-    the rule of `cadre_scope_q` in two steps. First the role grants alone (`grant_scope`, read once per request): one
-    query, and the caller's own cadre is never read when the grants decide (a clerk, an office). Then, only for a
-    cadre the grants do not reach (or a caller without grants): the caller's own cadre and the members of the teams it
-    leads, matched inside one query by the caller's user id. For reads that need the cadre's id and jurisdiction
-    only (`attendance/monthly/`)."""
+def cadre_jurisdiction_in_scope(*, user, cadre_id):
+    """The jurisdiction of a cadre in the user's scope (404 outside), in one lean query (no DISTINCT, no join but the
+    station's for an org-unit grant): the rule of `cadre_scope_q` in two steps. First the role grants alone
+    (`grant_scope`, read once per request, with the API token): the caller's own cadre is never read when the grants
+    decide (a clerk, an office). Then, only for a cadre the grants do not reach (or a caller without grants): the
+    caller's own cadre and the members of the teams it leads, matched inside one query by the caller's user id. The
+    jurisdiction itself comes from the process's copy (`jurisdictions.selectors.jurisdiction_by_id`). For reads that
+    need nothing else of the cadre (`attendance/monthly/`)."""
+    from jurisdictions.selectors import jurisdiction_by_id
+
+    try:
+        cadre_id = int(cadre_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
     scope = grant_scope(user)
-    qs = Cadre.objects.select_related("jurisdiction").only("id", "jurisdiction")
+    qs = Cadre.objects.filter(pk=cadre_id).values_list("jurisdiction_id", flat=True)
+    found = None
     if scope.is_superuser:
-        return get_in_scope(qs, cadre_id)
-    if scope.grants:
-        grants_q = scope_q(scope, jurisdiction="jurisdiction_id", org_path="station__path",
-                           dispatch_unit="dispatch_unit_id")
-        try:
-            return get_in_scope(qs.filter(grants_q), cadre_id)
-        except Http404:
-            pass
-    led = Membership.objects.filter(cadre__user_id=user.pk, role=Membership.Role.LEADER,
-                                    end_date__isnull=True).values("team_id")
-    own_q = Q(user_id=user.pk) | Exists(Membership.objects.filter(cadre_id=OuterRef("pk"), end_date__isnull=True,
-                                                                  team_id__in=led))
-    return get_in_scope(qs.filter(own_q), cadre_id)
+        found = qs.first()
+    elif scope.grants:
+        found = qs.filter(scope_q(scope, jurisdiction="jurisdiction_id", org_path="station__path",
+                                  dispatch_unit="dispatch_unit_id")).first()
+    if found is None and not scope.is_superuser:
+        led = Membership.objects.filter(cadre__user_id=user.pk, role=Membership.Role.LEADER,
+                                        end_date__isnull=True).values("team_id")
+        found = qs.filter(Q(user_id=user.pk) | Exists(Membership.objects.filter(
+            cadre_id=OuterRef("pk"), end_date__isnull=True, team_id__in=led))).first()
+    if found is None:
+        raise Http404
+    return jurisdiction_by_id(found)
 
 
 def team_scope_q(scope: Scope) -> Q:

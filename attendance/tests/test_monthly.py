@@ -213,10 +213,10 @@ def test_monthly_figures_of_one_cadre_take_four_queries_once_the_policy_and_cale
     mark(member, world.township_a, list(days_of(2026, 10)))
     client = APIClient(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=clerk).key}")
     # 1 the token and its user, with the stamp of the policy table and calendar and the clerk's role grants (they
-    # decide the scope: the clerk's own cadre is not read), 1 the cadre in scope with its jurisdiction, 1 the
-    # policy rows of the jurisdiction, 1 the year's entered calendar days, 1 the year to date's records by month
-    # (status counts, counted days, approved leave days), 1 postings of the year to date
-    with django_assert_num_queries(6):
+    # decide the scope: the clerk's own cadre is not read), 1 the cadre's jurisdiction if the cadre is in scope,
+    # 1 that jurisdiction, 1 its policy rows, 1 the year's entered calendar days, 1 the year to date's records by
+    # month (status counts, counted days, approved leave days), 1 postings of the year to date
+    with django_assert_num_queries(7):
         first = client.get(URL, {"cadre": member.id, "month": "2026-10"})
     # 1 the token, user, stamp (unchanged) and grants, 1 cadre in scope, 1 records by month, 1 postings
     with django_assert_num_queries(4):

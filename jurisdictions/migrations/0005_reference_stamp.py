@@ -1,5 +1,5 @@
 """The reference stamp (issue 15): one row whose `version` changes in the same transaction as every write to the
-policy table and the statutory calendar, whoever writes (services, the admin, `seed_policies`, a bulk insert, a
+policy table, the statutory calendar and the jurisdictions, whoever writes (services, the admin, `seed_policies`, a bulk insert, a
 flush), so that a web process may keep those tables in memory and know with one cheap read that they are still true
 (jurisdictions/reference_cache.py). Set by database triggers, not by Python: no write path can forget it.
 
@@ -11,7 +11,7 @@ The table is not a model: Django's test flush (TRUNCATE of the models' tables) m
 
 from django.db import migrations
 
-TABLES = ("jurisdictions_policyrow", "jurisdictions_calendarday")
+TABLES = ("jurisdictions_policyrow", "jurisdictions_calendarday", "jurisdictions_jurisdiction")
 
 
 def create(apps, schema_editor):

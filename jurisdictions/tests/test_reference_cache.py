@@ -126,3 +126,22 @@ def test_the_role_grants_read_with_the_api_token_are_the_users_grants_and_need_n
     expected = list(RoleGrant.objects.filter(user=user).select_related("org_unit").order_by("id"))
     assert shown(scope.grants) == shown(expected) and len(expected) == 2
     assert scope.org_paths == [world.township_a.path] and scope.jurisdiction_ids == {world.jurisdiction.id}
+
+
+def test_a_renamed_jurisdiction_is_seen_by_the_next_request(world):
+    from jurisdictions.models import Jurisdiction
+    from jurisdictions.selectors import jurisdiction_by_id
+
+    def in_a_request():
+        reference_cache.request_begin()
+        try:
+            policy_in_force(world.jurisdiction, date(2026, 10, 1))  # reads (and keeps) the stamp with the rows
+            return jurisdiction_by_id(world.jurisdiction.id)
+        finally:
+            reference_cache.request_end()
+
+    assert in_a_request().name == world.jurisdiction.name
+    in_a_request().name = "改了也不算"  # a copy: changing it changes nothing kept
+    assert in_a_request().name == world.jurisdiction.name
+    Jurisdiction.objects.filter(pk=world.jurisdiction.pk).update(name="新名称")
+    assert in_a_request().name == "新名称"
