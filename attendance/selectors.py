@@ -202,29 +202,38 @@ def _month_days(year: int, month: int) -> list[date]:
     return [date(year, month, d) for d in range(1, last.day + 1)]
 
 
-def month_records(cadre_ids, since: date, last: date, counted_statuses=None) -> dict[int, dict[int, dict]]:
-    """cadre_id → month → {status: days, …, "counted": days in `counted_statuses` (if given), "approved_leave": the
-    days written as `leave` by an approved leave request (not a keeper's entry), as a set of dates} for the months of
-    [since, last] (one year) in which the cadre has any record. One query: GROUP BY cadre, month, status.
-
-    Written in SQL (PostgreSQL and SQLite): it runs on every `attendance/monthly/` request, and composing it with the
-    ORM cost more than running it (issue 15)."""
+def month_records(cadre_ids, since: date, last: date, counted_statuses=None):
+    """(records, spans) of the cadres, in one statement (SQL for PostgreSQL and SQLite: it runs on every
+    `attendance/monthly/` request, and composing it with the ORM cost more than running it, issue 15):
+    - records: cadre_id → month → {status: days, …, "counted": days in `counted_statuses` (if given),
+      "approved_leave": the days written as `leave` by an approved leave request (not a keeper's entry), as a set of
+      dates} for the months of [since, last] (one year) in which the cadre has any record (GROUP BY cadre, month,
+      status);
+    - spans: `postings(cadre_ids, since, last)` (UNION ALL the memberships overlapping [since, last])."""
     from django.db import connection
 
+    from teams.models import Membership
+
     if not cadre_ids:
-        return {}
+        return {}, {}
     month_sql, month_params = connection.ops.date_extract_sql("month", '"date"', ())
-    dates = "STRING_AGG(CAST(\"date\" AS text), ',')" if connection.vendor == "postgresql" else \
-        "GROUP_CONCAT(CAST(\"date\" AS text), ',')"
-    table = DailyRecord._meta.db_table
-    sql = (f"SELECT cadre_id, {month_sql}, status, COUNT(*), {dates} FILTER (WHERE leave_request_id IS NOT NULL) "  # noqa: S608
-           f"FROM {table} WHERE cadre_id IN ({', '.join(['%s'] * len(cadre_ids))}) AND \"date\" BETWEEN %s AND %s "
-           "GROUP BY 1, 2, 3")
+    agg = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
+    ids = ", ".join(["%s"] * len(cadre_ids))
+    sql = (f"SELECT cadre_id, {month_sql}, status, COUNT(*), {agg}(CAST(\"date\" AS text), ',') "  # noqa: S608
+           f"FILTER (WHERE leave_request_id IS NOT NULL), NULL, NULL FROM {DailyRecord._meta.db_table} "
+           f"WHERE cadre_id IN ({ids}) AND \"date\" BETWEEN %s AND %s GROUP BY 1, 2, 3 "
+           f"UNION ALL SELECT cadre_id, NULL, NULL, NULL, NULL, start_date, end_date FROM {Membership._meta.db_table} "
+           f"WHERE cadre_id IN ({ids}) AND start_date <= %s AND (end_date IS NULL OR end_date >= %s)")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*month_params, *cadre_ids, since, last])
+        cursor.execute(sql, [*month_params, *cadre_ids, since, last, *cadre_ids, last, since])
         rows = cursor.fetchall()
     out: dict[int, dict[int, dict]] = {}
-    for cid, m, status, n, approved in rows:
+    spans: dict[int, list[tuple[date, date]]] = {}
+    for cid, m, status, n, approved, start, end in rows:
+        if status is None:  # a membership
+            start, end = _as_date(start), _as_date(end) if end is not None else None  # SQLite answers text
+            spans.setdefault(cid, []).append((max(start, since), min(end or last, last)))
+            continue
         m = int(m)
         row = out.setdefault(cid, {}).get(m)
         if row is None:
@@ -236,15 +245,17 @@ def month_records(cadre_ids, since: date, last: date, counted_statuses=None) -> 
             row["counted"] += n
         if approved and status == Status.LEAVE:
             row["approved_leave"] = {date.fromisoformat(d) for d in approved.split(",")}
-    return out
+    for mine in spans.values():
+        mine.sort()  # the same spans in the same order for the same postings (figures_for memoizes on them)
+    return out, spans
 
 
 def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **_ignored) -> dict:
     """cadre_id → MonthFigures for one month, for any number of cadres of one jurisdiction, in a fixed number of
     queries: policy (1; none in a request while the process's copy is true), calendar (1; likewise), the records of
-    the month — or, where the rule's basis is the year-to-date average, of the year to date — by month: status
-    counts, counted days and approved leave days (1), postings (1); plus the earlier months' calendars (1 per year,
-    likewise) only when that rule counts statutory working days. Required days are prorated to the days in post
+    the month — or, where the rule's basis is the year-to-date average, of the year to date — by month (status
+    counts, counted days and approved leave days) with the postings, in one statement (1); plus, outside a request,
+    the earlier months' calendars (1 each) only when that rule counts statutory working days. Required days are prorated to the days in post
     (qujiang art.14, fengdu art.9) and, where the policy excuses it, to approved leave."""
     from jurisdictions.calendar import month_calendar
     from jurisdictions.policy import policy_in_force
@@ -259,9 +270,8 @@ def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **
         return {}
     since = date(year, 1, 1) if whole.yearly_average else first
     counted = rules.status_set(policy, "attendance.counted_statuses")[0] if whole.yearly_average else None
-    records = month_records(cadre_ids, since, last, counted)
+    records, spans = month_records(cadre_ids, since, last, counted)
     counts = {cid: {s: by[month][s] for s in Status.values} for cid, by in records.items() if month in by}
-    spans = postings(cadre_ids, since, last)
     leave = {cid: set().union(*(r["approved_leave"] for r in by.values())) for cid, by in records.items()}
     months = list(range(since.month, month + 1))
     calendars = {month: cal}
@@ -318,7 +328,7 @@ def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **
 
 def cadre_month_figures(*, user, cadre_id, month_raw):
     """GET attendance/monthly/: the cadre's jurisdiction if the cadre is in scope (1 query; the role grants come with
-    the API token), then `figures_for` (2 while the process's copy of the policy and calendar is true)."""
+    the API token), then `figures_for` (1 while the process's copy of the policy and calendar is true)."""
     from teams.selectors import cadre_jurisdiction_in_scope
 
     year, month = parse_month(month_raw)

@@ -70,18 +70,21 @@ def cadre_jurisdiction_in_scope(*, user, cadre_id):
     except (TypeError, ValueError):
         raise Http404 from None
     scope = grant_scope(user)
-    qs = Cadre.objects.filter(pk=cadre_id).values_list("jurisdiction_id", flat=True)
+
+    def jurisdiction_id_where(q: Q):
+        return next(iter(Cadre.objects.filter(q, pk=cadre_id).values_list("jurisdiction_id", flat=True)[:1]), None)
+
     found = None
     if scope.is_superuser:
-        found = qs.first()
+        found = jurisdiction_id_where(Q())
     elif scope.grants:
-        found = qs.filter(scope_q(scope, jurisdiction="jurisdiction_id", org_path="station__path",
-                                  dispatch_unit="dispatch_unit_id")).first()
+        found = jurisdiction_id_where(scope_q(scope, jurisdiction="jurisdiction_id", org_path="station__path",
+                                              dispatch_unit="dispatch_unit_id"))
     if found is None and not scope.is_superuser:
         led = Membership.objects.filter(cadre__user_id=user.pk, role=Membership.Role.LEADER,
                                         end_date__isnull=True).values("team_id")
-        found = qs.filter(Q(user_id=user.pk) | Exists(Membership.objects.filter(
-            cadre_id=OuterRef("pk"), end_date__isnull=True, team_id__in=led))).first()
+        found = jurisdiction_id_where(Q(user_id=user.pk) | Exists(Membership.objects.filter(
+            cadre_id=OuterRef("pk"), end_date__isnull=True, team_id__in=led)))
     if found is None:
         raise Http404
     return jurisdiction_by_id(found)
