@@ -119,3 +119,12 @@ def _fresh_throttles():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _cold_reference_cache():
+    """The process's copy of the policy table and calendar (jurisdictions.reference_cache) starts empty in every
+    test, so that a test's query counts do not depend on which tests ran before it."""
+    from jurisdictions import reference_cache
+
+    reference_cache.clear()

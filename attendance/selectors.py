@@ -200,19 +200,42 @@ def township_sheet_members(*, township, first: date, last: date) -> list[SheetMe
 
 def postings(cadre_ids, first: date, last: date) -> dict[int, list[tuple[date, date]]]:
     """cadre_id → the (start, end) spans of its memberships within [first, last] (required days follow the posting).
-    One query."""
+    One query, written in SQL like `month_records` (every `attendance/monthly/` request runs it)."""
+    from django.db import connection
+
     from teams.models import Membership
 
+    if not cadre_ids:
+        return {}
+    sql = (f"SELECT cadre_id, start_date, end_date FROM {Membership._meta.db_table} "  # noqa: S608
+           f"WHERE cadre_id IN ({', '.join(['%s'] * len(cadre_ids))}) AND start_date <= %s "
+           "AND (end_date IS NULL OR end_date >= %s) ORDER BY team_id, role DESC, start_date, id")  # Meta.ordering
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*cadre_ids, last, first])
+        rows = cursor.fetchall()
     out: dict[int, list[tuple[date, date]]] = {}
-    for cid, start, end in (Membership.objects.filter(cadre_id__in=cadre_ids, start_date__lte=last)
-                            .filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
-                            .values_list("cadre_id", "start_date", "end_date")):
+    for cid, start, end in rows:
+        start, end = _as_date(start), _as_date(end) if end is not None else None  # SQLite answers text
         out.setdefault(cid, []).append((max(start, first), min(end or last, last)))
     return out
 
 
+def _as_date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
 def _in_post(spans, day: date) -> bool:
     return any(start <= day <= end for start, end in spans)
+
+
+def _posted_days(spans, days: list[date]) -> list[date]:
+    """The days of `days` (one month, in order) within one of the spans (`[d for d in days if _in_post(spans, d)]`,
+    a slice per span)."""
+    first, last = days[0], days[-1]
+    if len(spans) == 1:
+        start, end = spans[0]
+        return days[max(start, first).day - 1:min(end, last).day] if start <= last and end >= first else []
+    return [d for d in days if _in_post(spans, d)]
 
 
 def approved_leave_dates(cadre_ids, first: date, last: date) -> dict[int, set[date]]:
@@ -229,14 +252,61 @@ def _month_days(year: int, month: int) -> list[date]:
     return [date(year, month, d) for d in range(1, last.day + 1)]
 
 
+def month_records(cadre_ids, since: date, last: date, counted_statuses=None):
+    """(records, spans) of the cadres, in one statement (SQL for PostgreSQL and SQLite: it runs on every
+    `attendance/monthly/` request, and composing it with the ORM cost more than running it, issue 15):
+    - records: cadre_id → month → {status: days, …, "counted": days in `counted_statuses` (if given),
+      "approved_leave": the days written as `leave` by an approved leave request (not a keeper's entry), as a set of
+      dates} for the months of [since, last] (one year) in which the cadre has any record (GROUP BY cadre, month,
+      status);
+    - spans: `postings(cadre_ids, since, last)` (UNION ALL the memberships overlapping [since, last])."""
+    from django.db import connection
+
+    from teams.models import Membership
+
+    if not cadre_ids:
+        return {}, {}
+    month_sql, month_params = connection.ops.date_extract_sql("month", '"date"', ())
+    agg = "STRING_AGG" if connection.vendor == "postgresql" else "GROUP_CONCAT"
+    ids = ", ".join(["%s"] * len(cadre_ids))
+    sql = (f"SELECT cadre_id, {month_sql}, status, COUNT(*), {agg}(CAST(\"date\" AS text), ',') "  # noqa: S608
+           f"FILTER (WHERE leave_request_id IS NOT NULL), NULL, NULL FROM {DailyRecord._meta.db_table} "
+           f"WHERE cadre_id IN ({ids}) AND \"date\" BETWEEN %s AND %s GROUP BY 1, 2, 3 "
+           f"UNION ALL SELECT cadre_id, NULL, NULL, NULL, NULL, start_date, end_date FROM {Membership._meta.db_table} "
+           f"WHERE cadre_id IN ({ids}) AND start_date <= %s AND (end_date IS NULL OR end_date >= %s)")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*month_params, *cadre_ids, since, last, *cadre_ids, last, since])
+        rows = cursor.fetchall()
+    out: dict[int, dict[int, dict]] = {}
+    spans: dict[int, list[tuple[date, date]]] = {}
+    for cid, m, status, n, approved, start, end in rows:
+        if status is None:  # a membership
+            start, end = _as_date(start), _as_date(end) if end is not None else None  # SQLite answers text
+            spans.setdefault(cid, []).append((max(start, since), min(end or last, last)))
+            continue
+        m = int(m)
+        row = out.setdefault(cid, {}).get(m)
+        if row is None:
+            row = out[cid][m] = {**dict.fromkeys(Status.values, 0), "approved_leave": set()}
+            if counted_statuses is not None:
+                row["counted"] = 0
+        row[status] = n
+        if counted_statuses is not None and status in counted_statuses:
+            row["counted"] += n
+        if approved and status == Status.LEAVE:
+            row["approved_leave"] = {date.fromisoformat(d) for d in approved.split(",")}
+    for mine in spans.values():
+        mine.sort()  # the same spans in the same order for the same postings (figures_for memoizes on them)
+    return out, spans
+
+
 def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **_ignored) -> dict:
     """cadre_id → MonthFigures for one month, for any number of cadres of one jurisdiction, in a fixed number of
-    queries: policy (1), calendar (1–2), status counts (1), postings (1), approved leave (1), and where the rule's basis
-    is the year-to-date average: counted days per month (1) — plus the earlier months' calendars (1–2 each) only when
-    that rule counts statutory working days. Required days are prorated to the days in post (qujiang art.14, fengdu
-    art.9) and, where the policy excuses it, to approved leave."""
-    from django.db.models.functions import ExtractMonth
-
+    queries: policy (1; none in a request while the process's copy is true), calendar (1; likewise), the records of
+    the month — or, where the rule's basis is the year-to-date average, of the year to date — by month (status
+    counts, counted days and approved leave days) with the postings, in one statement (1); plus, outside a request,
+    the earlier months' calendars (1 each) only when that rule counts statutory working days. Required days are prorated to the days in post
+    (qujiang art.14, fengdu art.9) and, where the policy excuses it, to approved leave."""
     from jurisdictions.calendar import month_calendar
     from jurisdictions.policy import policy_in_force
 
@@ -248,21 +318,16 @@ def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **
     whole = rules.required_days(policy, working_days=cal.working_day_count, days_in_month=cal.days_in_month)
     if not cadre_ids:
         return {}
-    rows = (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(first, last)).values("cadre_id")
-            .annotate(**{s: Count("id", filter=Q(status=s)) for s in Status.values}))
-    counts = {r["cadre_id"]: {s: r[s] for s in Status.values} for r in rows}
     since = date(year, 1, 1) if whole.yearly_average else first
-    spans = postings(cadre_ids, since, last)
-    leave = approved_leave_dates(cadre_ids, since, last)
+    counted = rules.status_set(policy, "attendance.counted_statuses")[0] if whole.yearly_average else None
+    records, spans = month_records(cadre_ids, since, last, counted)
+    counts = {cid: {s: by[month][s] for s in Status.values} for cid, by in records.items() if month in by}
+    leave = {cid: set().union(*(r["approved_leave"] for r in by.values())) for cid, by in records.items()}
     months = list(range(since.month, month + 1))
     calendars = {month: cal}
     by_month: dict[int, dict[int, int]] = {}
     if whole.yearly_average:
-        counted, _ = rules.status_set(policy, "attendance.counted_statuses")
-        for r in (DailyRecord.objects.filter(cadre_id__in=cadre_ids, date__range=(since, last))
-                  .annotate(m=ExtractMonth("date")).values("cadre_id", "m")
-                  .annotate(n=Count("id", filter=Q(status__in=list(counted))))):
-            by_month.setdefault(r["cadre_id"], {})[r["m"]] = r["n"]
+        by_month = {cid: {m: r["counted"] for m, r in by.items()} for cid, by in records.items()}
         if whole.method == "statutory_working_days":
             calendars |= {m: month_calendar(year, m) for m in months if m != month}
     working_sets = {m: set(c.working_days) for m, c in calendars.items()}
@@ -279,7 +344,7 @@ def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **
 
     def _month_required(mine, mine_leave, m: int):
         days = _month_days(year, m)
-        posted = [d for d in days if _in_post(mine, d)]
+        posted = _posted_days(mine, days)
         working = working_sets.get(m, set())
         away = [d for d in posted if d in mine_leave]
         c = calendars.get(m)
@@ -312,11 +377,14 @@ def figures_for(*, jurisdiction, year: int, month: int, cadre_ids: list[int], **
 
 
 def cadre_month_figures(*, user, cadre_id, month_raw):
-    from teams.selectors import access_cadre
+    """GET attendance/monthly/: the cadre's jurisdiction if the cadre is in scope (1 query; the role grants come with
+    the API token), then `figures_for` (1 while the process's copy of the policy and calendar is true)."""
+    from teams.selectors import cadre_jurisdiction_in_scope
 
     year, month = parse_month(month_raw)
-    cadre = access_cadre(user=user, cadre_id=cadre_id)
-    return figures_for(jurisdiction=cadre.jurisdiction, year=year, month=month, cadre_ids=[cadre.pk])[cadre.pk]
+    jurisdiction = cadre_jurisdiction_in_scope(user=user, cadre_id=cadre_id)
+    cadre_id = int(cadre_id)
+    return figures_for(jurisdiction=jurisdiction, year=year, month=month, cadre_ids=[cadre_id])[cadre_id]
 
 
 def township_month(*, township, year: int, month: int, with_records: bool = True):

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.urls import resolve
 from django.urls.exceptions import Resolver404
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.throttling import SimpleRateThrottle
@@ -77,53 +78,69 @@ class ExpiringTokenAuthentication(TokenAuthentication):
     auth/token/ for a new one."""
 
     def authenticate_credentials(self, key):
-        token = _token_with_user(key)
+        """The token and its user in one prepared statement, which also reads, for this request, the stamp of the
+        policy table and calendar (`jurisdictions.reference_cache`) and the user's role grants (`scoping.grants_sql`):
+        two columns more, and neither needs a query of its own."""
+        from jurisdictions import reference_cache, scoping
+
+        token, stamp, grants = _token_with_user(key)
         if token is None:
-            raise exceptions.AuthenticationFailed("登录凭证无效。", code="authentication_failed")
-        user = token.user
-        if not user.is_active:
-            raise exceptions.AuthenticationFailed("用户已停用。", code="authentication_failed")
+            raise exceptions.AuthenticationFailed(_("Invalid token."))  # DRF's own messages, translated
+        if not token.user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        if reference_cache.stamp_sql():
+            reference_cache.note_stamp(stamp)
+        if scoping.grants_sql("t.user_id"):
+            scoping.preload_grants(token.user, grants)
         if token_expired(token):
             token.delete()
             raise exceptions.AuthenticationFailed("登录凭证已过期，请重新获取。", code="token_expired")
-        return user, token
+        return token.user, token
 
 
 @functools.cache
 def _token_query() -> tuple[str, list[str], list[str]]:
-    """The token and its user in one statement, written once per process: every API request runs it, and the ORM
-    would compile the same join again each time (about a millisecond; issue 15)."""
+    """The token, its user, the reference stamp and the user's grants in one statement, written once per process:
+    every API request runs it, and the ORM would compile the same join again each time (about a millisecond;
+    issue 15). Prepared once per kept connection (`config.prepared`)."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from rest_framework.authtoken.models import Token
+
+    from jurisdictions import reference_cache, scoping
 
     user_model, qn = get_user_model(), connection.ops.quote_name
     token_fields = [f.attname for f in Token._meta.concrete_fields]
     user_fields = [f.attname for f in user_model._meta.concrete_fields]
     columns = [f"t.{qn(f.column)}" for f in Token._meta.concrete_fields] + [
         f"u.{qn(f.column)}" for f in user_model._meta.concrete_fields]
+    stamp = reference_cache.stamp_sql()
+    columns += [f"({stamp})" if stamp else "NULL", scoping.grants_sql(f"t.{qn('user_id')}") or "NULL"]
     sql = (f"SELECT {', '.join(columns)} FROM {qn(Token._meta.db_table)} t "  # noqa: S608 - model names only
            f"JOIN {qn(user_model._meta.db_table)} u ON u.{qn(user_model._meta.pk.column)} = t.{qn('user_id')} "
-           f"WHERE t.{qn(Token._meta.pk.column)} = %s")
+           f"WHERE t.{qn(Token._meta.pk.column)} = %(key)s")
     return sql, token_fields, user_fields
 
 
 def _token_with_user(key: str):
-    """The token `key` with its user loaded (None: no such token); what TokenAuthentication's
-    `select_related("user").get(key=key)` returns."""
+    """(the token `key` with its user loaded, the reference stamp, the user's grants as JSON); (None, None, None) for
+    no such token. The token and user are what TokenAuthentication's `select_related("user").get(key=key)` returns."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from rest_framework.authtoken.models import Token
 
+    from config import prepared
+
     sql, token_fields, user_fields = _token_query()
     with connection.cursor() as c:
-        c.execute(sql, [key])
+        prepared.execute(c, "portal_api_token", sql, {"key": key})
         row = c.fetchone()
     if row is None:
-        return None
-    token = Token.from_db(connection.alias, token_fields, row[:len(token_fields)])
-    token.user = get_user_model().from_db(connection.alias, user_fields, row[len(token_fields):])
-    return token
+        return None, None, None
+    n, m = len(token_fields), len(token_fields) + len(user_fields)
+    token = Token.from_db(connection.alias, token_fields, row[:n])
+    token.user = get_user_model().from_db(connection.alias, user_fields, row[n:m])
+    return token, row[m], row[m + 1]
 
 
 def token_expired(token) -> bool:

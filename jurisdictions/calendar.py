@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
+from . import reference_cache
 from .models import CalendarDay
 
 
@@ -37,15 +38,37 @@ def _package_says(day: date) -> bool | None:
         return None
 
 
+def entered_days(year: int) -> dict[date, bool]:
+    """The days entered for a year (date → is a working day). One query, none in a request while the process's copy
+    is true (`reference_cache`: read again after any write to the calendar or the policy table). Do not mutate."""
+
+    def load():
+        return dict(CalendarDay.objects.filter(date__range=(date(year, 1, 1), date(year, 12, 31)))
+                    .values_list("date", "is_working_day")), None
+
+    return reference_cache.cached("calendar", year, load)
+
+
 def _year_entered(year: int) -> bool:
-    return CalendarDay.objects.filter(date__year=year).exists()
+    return bool(entered_days(year))
 
 
 def month_calendar(year: int, month: int) -> MonthCalendar:
-    """Working days of a month. Two queries at most."""
+    """Working days of a month. One query at most (none in a request while the process's copy of the calendar is
+    true, nor the day-by-day computation: that is kept too)."""
+
+    def load():
+        c = _month_calendar(year, month)
+        return (tuple(c.working_days), tuple(c.warnings)), None
+
+    days, warnings = reference_cache.cached("calendar_month", (year, month), load)
+    return MonthCalendar(year, month, list(days), list(warnings))
+
+
+def _month_calendar(year: int, month: int) -> MonthCalendar:
     first = date(year, month, 1)
     last = date(year, month, pycal.monthrange(year, month)[1])
-    entered = dict(CalendarDay.objects.filter(date__range=(first, last)).values_list("date", "is_working_day"))
+    entered = entered_days(year)
     warnings: list[str] = []
     days: list[date] = []
     fallback = False
@@ -73,7 +96,7 @@ def month_calendar(year: int, month: int) -> MonthCalendar:
 
 
 def is_working_day(day: date) -> tuple[bool, list[str]]:
-    entered = CalendarDay.objects.filter(date=day).values_list("is_working_day", flat=True).first()
+    entered = entered_days(day.year).get(day)
     if entered is not None:
         return entered, []
     known = _package_says(day)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.http import Http404
 
-from .models import COUNTY_ROLES, Role, RoleGrant
+from .models import COUNTY_ROLES, OrgUnit, Role, RoleGrant
 
 
 @dataclass
@@ -30,6 +30,7 @@ class Scope:
     cadre_jurisdiction_id: int | None = None
     led_team_ids: set = field(default_factory=set)
     member_team_id: int | None = None
+    cadre_facts_loaded: bool = False  # the four fields above (`grant_scope` leaves them out; `scope_for` fills them)
 
     @property
     def is_empty(self) -> bool:
@@ -80,29 +81,80 @@ class Scope:
                               org_path=org_path)
 
 
+def _grants_scope(user) -> Scope:
+    """What the role grants give. One query (none for an anonymous user or a superuser)."""
+    if not getattr(user, "is_authenticated", False):
+        return Scope(user=None, cadre_facts_loaded=True)
+    if user.is_superuser:
+        return Scope(user=user, is_superuser=True, cadre_facts_loaded=True)
+    scope = Scope(user=user)
+    grants = getattr(user, "_portal_grants", None)  # read with the API token (`grants_sql`): this request's
+    scope.grants = grants if grants is not None else list(RoleGrant.objects.filter(user=user).select_related("org_unit"))
+    for g in scope.grants:
+        if g.org_unit_id:
+            scope.org_paths.append(g.org_unit.path)
+        elif g.dispatch_unit_id:
+            scope.dispatch_unit_ids.add(g.dispatch_unit_id)
+        else:
+            scope.jurisdiction_ids.add(g.jurisdiction_id)
+    return scope
+
+
+def grants_sql(user_id_column: str) -> str | None:
+    """A scalar subquery for a query that runs anyway on every API request (the token's,
+    `config.security.ExpiringTokenAuthentication`): the role grants of the user in `user_id_column`, each with its
+    org unit, as a JSON array, so that `scope_for` needs no query of its own. Read afresh on every request (a revoked
+    grant takes effect on the next one). PostgreSQL only (None elsewhere: `scope_for` reads them itself)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    grants, units = RoleGrant._meta.db_table, OrgUnit._meta.db_table  # names from code: no input reaches the SQL
+    return ("(SELECT json_agg(json_build_object('g', row_to_json(g), 'o', row_to_json(o)) ORDER BY g.id) "  # noqa: S608
+            f"FROM {grants} g LEFT JOIN {units} o ON o.id = g.org_unit_id WHERE g.user_id = {user_id_column})")
+
+
+def _from_json(model, row: dict):
+    fields = model._meta.concrete_fields
+    return model.from_db("default", [f.attname for f in fields],
+                         [None if row[f.column] is None else f.to_python(row[f.column]) for f in fields])
+
+
+def preload_grants(user, raw) -> None:
+    """Keep on `user` (this request's object) the grants `grants_sql` read, as the query of `scope_for` would have
+    returned them (RoleGrants with their org unit)."""
+    import json
+
+    grants = []
+    for item in (json.loads(raw) if isinstance(raw, str) else raw) or []:
+        grant = _from_json(RoleGrant, item["g"])
+        if item["o"] is not None:
+            grant.org_unit = _from_json(OrgUnit, item["o"])
+        grants.append(grant)
+    user._portal_grants = grants
+
+
 def scope_for(user) -> Scope:
     """Computed once per request and kept on the user object. Three queries at most."""
-    cached = getattr(user, "_portal_scope", None)
-    if cached is not None:
-        return cached
-    if not getattr(user, "is_authenticated", False):
-        scope = Scope(user=None)
-    elif user.is_superuser:
-        scope = Scope(user=user, is_superuser=True)
-    else:
-        scope = Scope(user=user)
-        scope.grants = list(RoleGrant.objects.filter(user=user).select_related("org_unit"))
-        for g in scope.grants:
-            if g.org_unit_id:
-                scope.org_paths.append(g.org_unit.path)
-            elif g.dispatch_unit_id:
-                scope.dispatch_unit_ids.add(g.dispatch_unit_id)
-            else:
-                scope.jurisdiction_ids.add(g.jurisdiction_id)
+    scope = getattr(user, "_portal_scope", None)
+    if scope is None:
+        scope = user._portal_scope = _grants_scope(user)
+    if not scope.cadre_facts_loaded:
         from teams.selectors import cadre_scope_facts  # teams builds on this app, not the reverse
 
         scope.cadre_id, scope.cadre_jurisdiction_id, scope.member_team_id, scope.led_team_ids = cadre_scope_facts(user)
-    user._portal_scope = scope
+        scope.cadre_facts_loaded = True
+    return scope
+
+
+def grant_scope(user) -> Scope:
+    """The role grants' part of `scope_for` alone (one query; kept for the request on the user object, where
+    `scope_for` completes it): for a check that asks the database about the caller's own cadre and the teams it
+    leads inside its own query (`teams.selectors.cadre_jurisdiction_in_scope`), so that the caller's cadre is not read when
+    the grants decide. Its `cadre_id`, `led_team_ids`… are not loaded: never pass it to `scope_q(cadre=…)`."""
+    scope = getattr(user, "_portal_scope", None)
+    if scope is None:
+        scope = user._portal_scope = _grants_scope(user)
     return scope
 
 

@@ -17,6 +17,19 @@ def jurisdiction_list(*, user):
     return qs
 
 
+def jurisdiction_by_id(jurisdiction_id: int) -> Jurisdiction:
+    """A jurisdiction by id, from the process's copy in a request (`reference_cache`: read again after any write to
+    the jurisdictions, the policy table or the calendar). A copy each time: the caller may change it freely."""
+    import copy
+
+    from . import reference_cache
+
+    def load():
+        return Jurisdiction.objects.get(pk=jurisdiction_id), None
+
+    return copy.copy(reference_cache.cached("jurisdiction", jurisdiction_id, load))
+
+
 def access_jurisdiction(*, user, code: str) -> Jurisdiction:
     j = jurisdiction_list(user=user).filter(code=code).first()
     if j is None:

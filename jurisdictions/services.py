@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
+from . import reference_cache
 from .audit import audit_record
 from .errors import InvalidInput, NotPermitted, StateConflict
 from .models import CalendarDay, DispatchUnit, Jurisdiction, OrgUnit, PolicyRow, Role, RoleGrant, User
@@ -190,6 +191,7 @@ def policy_row_add(*, actor, jurisdiction: Jurisdiction, key: str, value, effect
     row = PolicyRow.objects.create(jurisdiction=jurisdiction, key=key, value=value, effective_from=effective_from,
                                    rule_ref=rule_ref.strip(), note=note, is_default=is_default,
                                    created_by=actor if actor is not None and actor.pk else None)
+    reference_cache.forget()  # the rest of this request reads the new version too
     audit_record(actor=actor, action="policy_row.add", obj=row, jurisdiction=jurisdiction,
                  summary=f"{key} 自{effective_from}起生效", data={"value": value, "rule_ref": row.rule_ref})
     return row
@@ -274,6 +276,7 @@ def policy_version_add(*, actor, jurisdiction: Jurisdiction, key: str, value, ef
     row = PolicyRow.objects.create(jurisdiction=jurisdiction, key=key, value=value, effective_from=effective_from,
                                    rule_ref=ref, note=note.strip(), is_default=ref.endswith(" default"),
                                    created_by=actor if actor.pk else None)
+    reference_cache.forget()  # the rest of this request reads the new version too
     audit_record(actor=actor, action="policy_row.add", obj=row, jurisdiction=jurisdiction,
                  summary=f"{key} 新版本自{effective_from}起生效",
                  data={"value": value, "previous": base.value, "previous_id": base.pk, "rule_ref": ref,
@@ -287,6 +290,7 @@ def calendar_day_set(*, actor, day: date, is_working_day: bool, name: str = "") 
     if not getattr(actor, "is_superuser", False):
         raise NotPermitted("法定节假日安排由系统管理员统一录入。")
     entry, _ = CalendarDay.objects.update_or_create(date=day, defaults={"is_working_day": is_working_day, "name": name})
+    reference_cache.forget()  # the rest of this request reads the entered day too
     audit_record(actor=actor, action="calendar_day.set", obj=entry, jurisdiction=None,
                  summary=f"{day} {'上班' if is_working_day else '放假'} {name}")
     return entry
@@ -339,6 +343,7 @@ def _pack_row_create(*, actor, jurisdiction, row: dict, effective_from: date, re
                                    effective_from=effective_from, rule_ref=row["rule_ref"], note=row["note"],
                                    is_default=row["is_default"],
                                    created_by=actor if actor is not None and actor.pk else None)
+    reference_cache.forget()  # the rest of this request reads the new version too
     audit_record(actor=actor, action="policy_row.add", obj=new, jurisdiction=jurisdiction,
                  summary=f"{row['key']} 自{effective_from}起生效（政策包导入）",
                  data={"value": row["value"], "rule_ref": row["rule_ref"], "reason": reason, **data})
@@ -427,4 +432,5 @@ def pack_load(*, jurisdiction: Jurisdiction, rows: list[dict]) -> tuple[int, int
                 setattr(existing, k, v)
             existing.save()
             updated += 1
+    reference_cache.forget()
     return created, updated

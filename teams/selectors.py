@@ -1,8 +1,9 @@
 """Reads for cadres and teams. `access_*` fetches and authorizes in one step."""
 
-from django.db.models import Case, Count, Prefetch, Q, When
+from django.db.models import Case, Count, Exists, OuterRef, Prefetch, Q, When
+from django.http import Http404
 
-from jurisdictions.scoping import Scope, get_in_scope, scope_for, scope_q
+from jurisdictions.scoping import Scope, get_in_scope, grant_scope, scope_for, scope_q
 
 from .models import Cadre, Membership, Team
 
@@ -52,6 +53,41 @@ def access_cadre(*, user, cadre_id, for_update: bool = False) -> Cadre:
         cadre = get_in_scope(qs, cadre_id)
         return Cadre.objects.select_for_update().select_related("jurisdiction", "dispatch_unit").get(pk=cadre.pk)
     return get_in_scope(qs, cadre_id)
+
+
+def cadre_jurisdiction_in_scope(*, user, cadre_id):
+    """The jurisdiction of a cadre in the user's scope (404 outside), in one lean query (no DISTINCT, no join but the
+    station's for an org-unit grant): the rule of `cadre_scope_q` in two steps. First the role grants alone
+    (`grant_scope`, read once per request, with the API token): the caller's own cadre is never read when the grants
+    decide (a clerk, an office). Then, only for a cadre the grants do not reach (or a caller without grants): the
+    caller's own cadre and the members of the teams it leads, matched inside one query by the caller's user id. The
+    jurisdiction itself comes from the process's copy (`jurisdictions.selectors.jurisdiction_by_id`). For reads that
+    need nothing else of the cadre (`attendance/monthly/`)."""
+    from jurisdictions.selectors import jurisdiction_by_id
+
+    try:
+        cadre_id = int(cadre_id)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    scope = grant_scope(user)
+
+    def jurisdiction_id_where(q: Q):
+        return next(iter(Cadre.objects.filter(q, pk=cadre_id).values_list("jurisdiction_id", flat=True)[:1]), None)
+
+    found = None
+    if scope.is_superuser:
+        found = jurisdiction_id_where(Q())
+    elif scope.grants:
+        found = jurisdiction_id_where(scope_q(scope, jurisdiction="jurisdiction_id", org_path="station__path",
+                                              dispatch_unit="dispatch_unit_id"))
+    if found is None and not scope.is_superuser:
+        led = Membership.objects.filter(cadre__user_id=user.pk, role=Membership.Role.LEADER,
+                                        end_date__isnull=True).values("team_id")
+        found = jurisdiction_id_where(Q(user_id=user.pk) | Exists(Membership.objects.filter(
+            cadre_id=OuterRef("pk"), end_date__isnull=True, team_id__in=led)))
+    if found is None:
+        raise Http404
+    return jurisdiction_by_id(found)
 
 
 def team_scope_q(scope: Scope) -> Q:

@@ -176,6 +176,8 @@ def _township_of(world, n):
 def test_township_figures_for_300_cadres_take_as_many_queries_as_for_3(api, clerk, world, django_assert_num_queries):
     url = "/api/v1/attendance/monthly/township/"
     client = api(clerk)
+    client.get(url, {"org_unit": world.township_a.id, "month": "2026-10"})  # warms the process's policy and calendar
+    clerk._portal_scope = None
     _township_of(world, 3)
     with CaptureQueriesContext(connection) as small:
         r = client.get(url, {"org_unit": world.township_a.id, "month": "2026-10", "page_size": 500})
@@ -183,9 +185,9 @@ def test_township_figures_for_300_cadres_take_as_many_queries_as_for_3(api, cler
     _township_of(world, 297)
     clerk._portal_scope = None
     # 1 role grants of the clerk, 1 is the clerk a cadre, 1 the township in scope, 1 count of the township's
-    # cadres, 1 one page of memberships (paged in the database), 1 policy in force, 1 entered calendar days,
-    # 1 status counts, 1 postings of the year to date, 1 approved leave days, 1 yearly counted days
-    # (ganzhou art.16), 1 sheet
+    # cadres, 1 one page of memberships (paged in the database), 1 the stamp of the policy table and calendar (the
+    # process's copy of both is still true: no policy or calendar query), 1 the year to date's records by month
+    # (status counts, counted days, approved leave days) with the postings, 1 sheet
     with django_assert_num_queries(len(small.captured_queries)):
         r = client.get(url, {"org_unit": world.township_a.id, "month": "2026-10", "page_size": 500})
     assert r.data["count"] == 300 and len(small.captured_queries) <= 12
@@ -201,14 +203,27 @@ def test_township_figures_are_404_for_bob_and_charlie(api, bob, charlie, world):
         assert r.status_code == 404
 
 
-def test_monthly_figures_of_one_cadre_take_a_fixed_number_of_queries(api, clerk, member, world,
-                                                                    django_assert_num_queries):
+def test_monthly_figures_of_one_cadre_take_three_queries_once_the_policy_and_calendar_are_read(clerk, member, world,
+                                                                                              django_assert_num_queries):
+    """Issue 15: the API as a client calls it (with a token). The first request in a process also reads the
+    jurisdiction, its policy rows and the calendar; later ones keep them (no stamp change) and ask the database only
+    about the cadre."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
     mark(member, world.township_a, list(days_of(2026, 10)))
-    client = api(clerk)
-    # 1 grants, 1 cadre-of-user, 1 cadre in scope, 1 policy, 1 calendar days, 1 counts, 1 postings of the year to
-    # date, 1 approved leave days, 1 yearly counts
-    with django_assert_num_queries(9):
-        client.get(URL, {"cadre": member.id, "month": "2026-10"})
+    client = APIClient(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=clerk).key}")
+    # 1 the token and its user, with the stamp of the policy table and calendar and the clerk's role grants (they
+    # decide the scope: the clerk's own cadre is not read), 1 the cadre's jurisdiction if the cadre is in scope,
+    # 1 that jurisdiction, 1 its policy rows, 1 the year's entered calendar days, 1 the year to date's records by
+    # month (status counts, counted days, approved leave days) with the cadre's postings
+    with django_assert_num_queries(6):
+        first = client.get(URL, {"cadre": member.id, "month": "2026-10"})
+    # 1 the token, user, stamp (unchanged) and grants, 1 the cadre in scope, 1 records by month with postings
+    with django_assert_num_queries(3):
+        again = client.get(URL, {"cadre": member.id, "month": "2026-10"})
+    assert first.status_code == again.status_code == 200 and first.json() == again.json()
+    assert again.json()["counted_days"] == 31 and again.json()["required_days"] == 20
 
 
 def test_the_township_figures_are_paged_in_the_database_in_the_sheets_row_order(api, clerk, world):
