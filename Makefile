@@ -63,6 +63,7 @@ bench: install services
 	$(BENCH_ENV) DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL= $(BIN)/python bench/subsidy_run.py --cadres $(BENCH_CADRES)
 	$(BENCH_ENV) DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL= $(BIN)/python bench/web.py --cadres $(BENCH_WEB_CADRES) \
 	  --seconds $(BENCH_WEB_SECONDS)
+	$(BENCH_ENV) DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL= $(BIN)/python bench/monthly_report.py --cadres $(BENCH_CADRES)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
