@@ -122,6 +122,22 @@ def _token_query() -> tuple[str, list[str], list[str]]:
     return sql, token_fields, user_fields
 
 
+@functools.cache
+def _converters() -> list:
+    """Per column of `_token_query`'s token and user, the backend's and the field's converters, as the ORM applies
+    them (SQLite hands back naive datetimes as text; PostgreSQL needs none for these fields)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from rest_framework.authtoken.models import Token
+
+    out = []
+    for model in (Token, get_user_model()):
+        for f in model._meta.concrete_fields:
+            col = f.get_col(model._meta.db_table)
+            out.append((col, connection.ops.get_db_converters(col) + col.get_db_converters(connection)))
+    return out
+
+
 def _token_with_user(key: str):
     """(the token `key` with its user loaded, the reference stamp, the user's grants as JSON); (None, None, None) for
     no such token. The token and user are what TokenAuthentication's `select_related("user").get(key=key)` returns."""
@@ -138,6 +154,10 @@ def _token_with_user(key: str):
     if row is None:
         return None, None, None
     n, m = len(token_fields), len(token_fields) + len(user_fields)
+    row = list(row)
+    for i, (col, converters) in enumerate(_converters()):
+        for convert in converters:
+            row[i] = convert(row[i], col, connection)
     token = Token.from_db(connection.alias, token_fields, row[:n])
     token.user = get_user_model().from_db(connection.alias, user_fields, row[n:m])
     return token, row[m], row[m + 1]
