@@ -57,7 +57,7 @@ class CellRenderer:
             cls = "cell" if working else "cell off"
             title = escape(self.labels.get(status, BLANK_TITLE))
             if locked:
-                body = f'<span title="{title}">{escape(self.symbols[status])}</span>' if status else ""
+                body = f'<span title="{title}">{escape(self.symbols.get(status, status))}</span>' if status else ""
             else:
                 body = f'<button type="button" title="{title}">{escape(self.symbols.get(status, "·"))}</button>'
             out = self._tails[key] = f' class="{cls}" data-status="{escape(status)}">{body}'

@@ -20,6 +20,13 @@ from .models import AttendanceSheet, DailyRecord, DiaryEntry, Flag, Inspection, 
 from .selectors import membership_on, month_bounds
 
 
+def _month_starts(start: date, end: date):
+    first = start.replace(day=1)
+    while first <= end:
+        yield first
+        first = (first + timedelta(days=32)).replace(day=1)
+
+
 def _days(start: date, end: date):
     day = start
     while day <= end:
@@ -43,6 +50,8 @@ def records_mark_leave(*, actor, cadre, township, start: date, end: date, leave_
     Ganzhou counts as present, art.16). Days of a confirmed month are left alone (a correction there is the
     township's call). Returns the number of days written."""
     OrgUnit.objects.select_for_update().filter(pk=township.pk).first()  # serialize with the month's confirmation
+    for first in _month_starts(start, end):  # and with check-ins of those months (they take no row lock)
+        _lock_month_exclusively(township.pk, first)
     confirmed = _confirmed_months(township.id, start, end)
     days = [day for day in _days(start, end) if day.replace(day=1) not in confirmed]
     existing = {r.date: r for r in DailyRecord.objects.filter(cadre=cadre, date__in=days)}
@@ -91,6 +100,7 @@ STATUS_LABELS = dict(Status.choices)
 def _lock_open_month(township: OrgUnit, day: date) -> None:
     """Lock the township row (record writes and the confirmation serialize on it) and refuse a confirmed month."""
     OrgUnit.objects.select_for_update().filter(pk=township.pk).first()
+    _lock_month_exclusively(township.pk, day.replace(day=1))  # a check-in of the same day inserts without a row lock
     if month_is_confirmed(township_id=township.pk, day=day):
         raise StateConflict(f"{township.name}{day.year}年{day.month}月考勤表已确认锁定，不能再修改。",
                             code="month_confirmed")

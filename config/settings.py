@@ -99,6 +99,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# the statements every request runs are prepared once per kept connection (config/prepared.py); 0 behind a pooler that
+# moves or resets server connections (PgBouncer in transaction mode, RDS Proxy), with DB_CONN_MAX_AGE=0
+DB_PREPARED_STATEMENTS = os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0"
 # Several test runs may share one PostgreSQL server (CI, developers in parallel).
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

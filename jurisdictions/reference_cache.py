@@ -30,6 +30,7 @@ MAX_ENTRIES = 512  # per kind (jurisdictions' policy rows, calendar years): boun
 
 _request = threading.local()  # .active: inside a request; .stamp: the stamp read in this request (None: not yet)
 _state: dict = {"stamp": None}  # replaced whole when the stamp changes: {"stamp": S, kind: OrderedDict}
+_lock = threading.Lock()  # the buckets are shared by a process's threads (gthread workers, runserver)
 
 
 def stamp_sql() -> str | None:
@@ -99,23 +100,27 @@ def cached_many(kind: str, keys, load_many) -> dict:
         loaded, stamp = load_many(list(keys))
         if stamp is not None:
             _request.stamp = stamp
-            bucket = _bucket(stamp, kind)
-            bucket.update(loaded)
-            _trim(bucket)
+            with _lock:
+                bucket = _bucket(stamp, kind)
+                bucket.update(loaded)
+                _trim(bucket)
         return loaded
-    bucket = _bucket(stamp, kind)
     out, missing = {}, []
-    for key in keys:
-        if key in bucket:
-            bucket.move_to_end(key)
-            out[key] = bucket[key]
-        else:
-            missing.append(key)
+    with _lock:
+        bucket = _bucket(stamp, kind)
+        for key in keys:
+            if key in bucket:
+                bucket.move_to_end(key)
+                out[key] = bucket[key]
+            else:
+                missing.append(key)
     if missing:
-        loaded, _ = load_many(missing)  # read after the stamp: at least as new
-        for key in missing:
-            bucket[key] = out[key] = loaded[key]
-        _trim(bucket)
+        loaded, _ = load_many(missing)  # read after the stamp: at least as new (outside the lock: a query)
+        with _lock:
+            bucket = _bucket(stamp, kind)
+            for key in missing:
+                bucket[key] = out[key] = loaded[key]
+            _trim(bucket)
     return out
 
 

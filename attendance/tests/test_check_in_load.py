@@ -175,3 +175,49 @@ def test_check_ins_on_a_kept_connection_use_prepared_statements_and_keep_every_r
     assert moved.latitude == Decimal("25.900000") and moved.township_id == world.township_a.pk
     assert AuditEvent.objects.filter(action="attendance.check_in").count() == 2
     assert DailyRecord.objects.get(cadre=cadres[2], date=timezone.localdate()).status == "leave"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_clerk_recording_a_day_a_tap_is_writing_waits_for_it_and_then_corrects_it(seeded_transactional_db):
+    """The clerk's entry takes the township month's lock exclusively (check-ins take no row lock of the township):
+    entering 缺勤 for a day whose tap is still in flight waits for the tap, then overwrites it; never a 500 on the
+    one-record-per-day constraint."""
+    from conftest import build_world
+    from jurisdictions.models import Role
+
+    w = build_world("ganzhou")
+    user = f.UserFactory(jurisdiction=w.jurisdiction)
+    cadre = place(w.team_a, user=user)
+    clerk = f.user_with_role(Role.ATTENDANCE_CLERK, org_unit=w.township_a)
+    tapped, release, outcome = threading.Event(), threading.Event(), []
+
+    def tap_in_flight():
+        try:
+            with transaction.atomic():
+                services.check_in(actor=user)
+                tapped.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    def clerk_enters_absent():
+        try:
+            record = services.record_upsert(actor=clerk, cadre=cadre, day=timezone.localdate(), status="absent")
+            outcome.append(record.status)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            outcome.append(repr(exc))
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=tap_in_flight)
+    first.start()
+    assert tapped.wait(10)
+    second = threading.Thread(target=clerk_enters_absent)
+    second.start()
+    second.join(0.5)
+    assert second.is_alive()  # the clerk's entry waits for the tap in flight
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert outcome == ["absent"]
+    assert DailyRecord.objects.get(cadre=cadre, date=timezone.localdate()).status == "absent"
