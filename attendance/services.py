@@ -49,9 +49,9 @@ def records_mark_leave(*, actor, cadre, township, start: date, end: date, leave_
     """Approved leave shows in attendance as `leave` (an approved official trip as `official_business`, which
     Ganzhou counts as present, art.16). Days of a confirmed month are left alone (a correction there is the
     township's call). Returns the number of days written."""
-    OrgUnit.objects.select_for_update().filter(pk=township.pk).first()  # serialize with the month's confirmation
-    for first in _month_starts(start, end):  # and with check-ins of those months (they take no row lock)
+    for first in _month_starts(start, end):  # check-ins of those months (they take no row lock); before the row lock
         _lock_month_exclusively(township.pk, first)
+    OrgUnit.objects.select_for_update().filter(pk=township.pk).first()  # serialize with the month's confirmation
     confirmed = _confirmed_months(township.id, start, end)
     days = [day for day in _days(start, end) if day.replace(day=1) not in confirmed]
     existing = {r.date: r for r in DailyRecord.objects.filter(cadre=cadre, date__in=days)}
@@ -99,8 +99,8 @@ STATUS_LABELS = dict(Status.choices)
 
 def _lock_open_month(township: OrgUnit, day: date) -> None:
     """Lock the township row (record writes and the confirmation serialize on it) and refuse a confirmed month."""
-    OrgUnit.objects.select_for_update().filter(pk=township.pk).first()
     _lock_month_exclusively(township.pk, day.replace(day=1))  # a check-in of the same day inserts without a row lock
+    OrgUnit.objects.select_for_update().filter(pk=township.pk).first()
     if month_is_confirmed(township_id=township.pk, day=day):
         raise StateConflict(f"{township.name}{day.year}年{day.month}月考勤表已确认锁定，不能再修改。",
                             code="month_confirmed")
@@ -290,7 +290,9 @@ SELECT id, leave_request_id FROM up
 
 
 def _lock_month_exclusively(township_id: int, first: date) -> None:
-    """The confirmation waits for the month's check-ins in flight, and later ones see the sheet (check_in)."""
+    """The confirmation (and a keeper's write) waits for the month's check-ins in flight, and later ones see it
+    (check_in). Taken BEFORE the township row's FOR UPDATE: a check-in's deferred foreign-key check takes KEY SHARE on
+    that row at its commit, so the other order deadlocks."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -408,8 +410,8 @@ def sheet_confirm(*, actor, township: OrgUnit, year: int, month: int, reasons: d
     first, last = month_bounds(year, month)
     if last > timezone.localdate():
         raise InvalidInput(f"{year}年{month}月尚未结束，不能确认。", code="month_not_over")
-    OrgUnit.objects.select_for_update().filter(pk=township.pk).first()
     _lock_month_exclusively(township.pk, first)
+    OrgUnit.objects.select_for_update().filter(pk=township.pk).first()
     if AttendanceSheet.objects.filter(township=township, month=first).exists():
         raise StateConflict(f"{township.name}{year}年{month}月考勤表已确认。", code="already_confirmed")
     policy = policy_in_force(township.jurisdiction, first)
