@@ -361,7 +361,7 @@ def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
               "date": day, "status": Status.ON_DUTY, "note": "本人打卡", "source": DailyRecord.Source.CHECK_IN,
               "leave_request_id": written[1], "latitude": latitude, "longitude": longitude,
               "recorded_by_id": actor.pk, "recorded_at": now}
-    return DailyRecord.from_db("default", list(values), list(values.values()))
+    return DailyRecord.from_db(connection.alias, list(values), list(values.values()))
 
 
 def _refuse_confirmed_month(township_id: int, day: date) -> None:
