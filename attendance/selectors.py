@@ -136,6 +136,14 @@ def record_on(*, cadre, day: date):
     return cadre.attendance.filter(date=day).first()
 
 
+def current_membership(*, cadre_id: int):
+    """The cadre's open membership with its team and places (a team keeper's own team), or None."""
+    from teams.models import Membership
+
+    return (Membership.objects.filter(cadre_id=cadre_id, end_date__isnull=True)
+            .select_related("team", "team__host_unit", "team__host_unit__parent", "team__jurisdiction").first())
+
+
 def membership_on(cadre, day: date):
     return memberships_on([cadre.pk], day, day).first()
 

@@ -230,13 +230,11 @@ def _team_keeper_view(request, year, month):
     """Fengdu art.9: a team leader keeps its township team's members, a first secretary its village team's. They
     get the same grid, limited to their team, editable where the policy names them."""
     from jurisdictions.scoping import scope_for
-    from teams.models import Membership
 
     scope = scope_for(request.user)
     if not scope.cadre_id or not scope.member_team_id:
         return None
-    mine = (Membership.objects.filter(cadre_id=scope.cadre_id, end_date__isnull=True)
-            .select_related("team", "team__host_unit", "team__host_unit__parent", "team__jurisdiction").first())
+    mine = selectors.current_membership(cadre_id=scope.cadre_id)
     acting = set()
     if mine.team_id in scope.led_team_ids:
         acting.add("team_leader")
@@ -458,14 +456,14 @@ def _default_level(user) -> str:
 
 def _inspection_rules(user) -> list[dict]:
     """The inspection rows of the user's own jurisdiction, described from the policy (none: nothing shown)."""
-    from jurisdictions.models import Jurisdiction
     from jurisdictions.scoping import scope_for
+    from jurisdictions.selectors import jurisdiction_by_id
 
     scope = scope_for(user)
     ids = scope.visible_jurisdiction_ids
     if len(ids) != 1:
         return []
-    policy = policy_in_force(Jurisdiction.objects.get(pk=next(iter(ids))), timezone.localdate())
+    policy = policy_in_force(jurisdiction_by_id(next(iter(ids))), timezone.localdate())
     levels = dict(Inspection.Level.choices)
     kinds = {"notice": "通报", "recall_candidate": "列为召回对象"}
     out = []
