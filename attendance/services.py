@@ -261,7 +261,8 @@ FROM (SELECT c.id AS cadre_id, c.name, c.jurisdiction_id,
 # The write and its audit row in one statement, after the lock (a new statement: it sees a confirmation committed
 # while the lock was awaited). Inserts today's record, or updates the day's record only where a tap may (not a day on
 # leave, not a day the township or a team leader recorded otherwise) and only when something changes (a repeat tap
-# writes nothing: no second audit row). No row returned: nothing was written (see _check_in_refusal).
+# writes nothing: no second audit row). Its one row says whether it wrote; when it did not, the same statement also
+# answers why, from its snapshot: whether the month is confirmed and the day's record as it stood (see check_in).
 _CHECK_IN_SQL = """
 WITH up AS (
   INSERT INTO attendance_dailyrecord AS r (jurisdiction_id, cadre_id, township_id, date, status, note, source,
@@ -278,15 +279,25 @@ WITH up AS (
     AND NOT (r.source = %(check_in)s AND r.status = %(on_duty)s AND r.township_id = EXCLUDED.township_id
              AND (EXCLUDED.latitude IS NULL
                   OR (r.latitude, r.longitude) IS NOT DISTINCT FROM (EXCLUDED.latitude, EXCLUDED.longitude)))
-  RETURNING r.id, r.leave_request_id
+  RETURNING r.id, r.jurisdiction_id, r.cadre_id, r.township_id, r.date, r.status, r.note, r.source,
+            r.leave_request_id, r.latitude, r.longitude, r.recorded_by_id, r.recorded_at
 ), audit AS (
   INSERT INTO jurisdictions_auditevent (jurisdiction_id, actor_id, action, object_type, object_id, summary, data,
                                         created_at)
   SELECT %(jurisdiction_id)s, %(user_id)s, 'attendance.check_in', 'attendance.dailyrecord', up.id, %(summary)s,
          %(data)s::jsonb, %(now)s FROM up
 )
-SELECT id, leave_request_id FROM up
+SELECT true, false, up.* FROM up
+UNION ALL
+SELECT false, EXISTS (SELECT 1 FROM attendance_attendancesheet s
+                      WHERE s.township_id = %(township_id)s AND s.month = %(month)s),
+       d.id, d.jurisdiction_id, d.cadre_id, d.township_id, d.date, d.status, d.note, d.source, d.leave_request_id,
+       d.latitude, d.longitude, d.recorded_by_id, d.recorded_at
+FROM (SELECT 1) one LEFT JOIN attendance_dailyrecord d ON d.cadre_id = %(cadre_id)s AND d.date = %(day)s
+WHERE NOT EXISTS (SELECT 1 FROM up)
 """
+_CHECK_IN_RECORD_FIELDS = ["id", "jurisdiction_id", "cadre_id", "township_id", "date", "status", "note", "source",
+                           "leave_request_id", "latitude", "longitude", "recorded_by_id", "recorded_at"]
 
 
 def _lock_month_exclusively(township_id: int, first: date) -> None:
@@ -327,7 +338,8 @@ def _no_placement(actor, day: date):
 def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
     """The cadre taps 在岗 on the phone: today becomes on_duty, with the browser's location if given.
     The hot path of the portal (every cadre, every day): on PostgreSQL, three statements inside the transaction
-    (placement with the month's shared lock; the write with its audit row; COMMIT), nothing written for a repeat."""
+    (placement with the month's shared lock; the write with its audit row; COMMIT), nothing written for a repeat,
+    and no statement more for a repeat or a refusal."""
     from django.db import connection
 
     latitude, longitude = _check_in_coords(latitude, longitude)
@@ -348,20 +360,34 @@ def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
             "check_in": DailyRecord.Source.CHECK_IN, "note": "本人打卡", "latitude": latitude,
             "longitude": longitude, "user_id": actor.pk, "now": now, "summary": f"{name} {day} 打卡在岗",
             "data": json.dumps({"located": latitude is not None})})
-        written = c.fetchone()
-    if written is None:
-        # nothing written: a confirmed month, a day a tap may not overwrite, or a repeat that changes nothing (the
-        # record exists then, and the statement's ON CONFLICT holds its row lock)
+        written, confirmed, *values = c.fetchone()
+    record = None if values[0] is None else DailyRecord.from_db(connection.alias, _CHECK_IN_RECORD_FIELDS, values)
+    if written:
+        return record
+    # nothing written: a confirmed month, a day a tap may not overwrite, or a repeat that changes nothing, read from
+    # the statement's own snapshot; the ON CONFLICT holds the record's row lock then.
+    if confirmed:
         _refuse_confirmed_month(township_id, day)
-        record = DailyRecord.objects.filter(cadre_id=cadre_id, date=day).first()
+    if record is not None:
         if (refusal := _check_in_refusal(record)) is not None:
             raise refusal
-        return record
-    values = {"id": written[0], "jurisdiction_id": jurisdiction_id, "cadre_id": cadre_id, "township_id": township_id,
-              "date": day, "status": Status.ON_DUTY, "note": "本人打卡", "source": DailyRecord.Source.CHECK_IN,
-              "leave_request_id": written[1], "latitude": latitude, "longitude": longitude,
-              "recorded_by_id": actor.pk, "recorded_at": now}
-    return DailyRecord.from_db(connection.alias, list(values), list(values.values()))
+        if _changes_nothing(record, township_id=township_id, latitude=latitude, longitude=longitude):
+            return record
+    # The snapshot does not explain it: a record written by a tap or a clerk that committed while this statement ran
+    # (ON CONFLICT sees the newest version, the snapshot an older one). Read again, in a new statement.
+    _refuse_confirmed_month(township_id, day)
+    record = DailyRecord.objects.filter(cadre_id=cadre_id, date=day).first()
+    if (refusal := _check_in_refusal(record)) is not None:
+        raise refusal
+    return record
+
+
+def _changes_nothing(record: DailyRecord, *, township_id: int, latitude, longitude) -> bool:
+    """A tap that would leave `record` as it is: already the cadre's own 在岗 for this township, and no location or
+    the same one (the same rule as _CHECK_IN_SQL's DO UPDATE ... WHERE NOT (...))."""
+    return (record.source == DailyRecord.Source.CHECK_IN and record.status == Status.ON_DUTY
+            and record.township_id == township_id
+            and (latitude is None or (record.latitude, record.longitude) == (latitude, longitude)))
 
 
 def _refuse_confirmed_month(township_id: int, day: date) -> None:
@@ -382,9 +408,7 @@ def _check_in_portable(*, actor, day: date, latitude, longitude) -> DailyRecord:
     existing = DailyRecord.objects.filter(cadre=cadre, date=day).first()
     if (refusal := _check_in_refusal(existing)) is not None:
         raise refusal
-    if (existing and existing.source == DailyRecord.Source.CHECK_IN and existing.status == Status.ON_DUTY
-            and existing.township_id == township.pk
-            and (latitude is None or (existing.latitude, existing.longitude) == (latitude, longitude))):
+    if existing and _changes_nothing(existing, township_id=township.pk, latitude=latitude, longitude=longitude):
         return existing
     record, _ = DailyRecord.objects.update_or_create(cadre=cadre, date=day, defaults={
         "jurisdiction_id": cadre.jurisdiction_id, "township": township, "status": Status.ON_DUTY,

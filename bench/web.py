@@ -11,8 +11,9 @@ or two at 20 cadres under `make test` (it checks that the figures are printed, n
 
 The data: a Ganzhou township of `--cadres` cadres (teams of 10 in one village, each cadre with a login and an API
 token, attendance for the month so far) and a township of 5, each with its clerk. Measured:
-- the cadre's check-in, `POST /api/v1/attendance/check-in/` with coordinates that change on every request, so that
-  every request writes (the record and its audit row), one cadre per request in turn;
+- the cadre's check-in, `POST /api/v1/attendance/check-in/` with coordinates that no other request of the run sends
+  (the client's number and its own counter), so that every request writes (the record and its audit row), one cadre
+  per request in turn; the run counts the audit rows written and prints them beside the requests;
 - `GET /api/v1/attendance/monthly/?cadre=…&month=…` (the clerk, one cadre per request in turn);
 - the clerk's sheet page `GET /attendance/sheet/?township=…` at one client, for `--cadres` and for 5 cadres, with
   the number of queries and the size of each (counted in this process with the Django test client on the same
@@ -24,6 +25,7 @@ sending one request at a time on a new connection (gunicorn's sync workers close
 
 import argparse
 import http.client
+import itertools
 import multiprocessing as mp
 import os
 import socket
@@ -178,13 +180,16 @@ def stop(proc: subprocess.Popen) -> None:
 
 # ---- load generator -------------------------------------------------------------------------------------------
 
-def _client_thread(port, requests, offset, deadline, out, lock):
-    """One client: one request at a time until the deadline, cycling through `requests` from `offset`."""
+def _client_thread(port, requests, client, offset, run, deadline, out, lock):
+    """One client: one request at a time until the deadline, cycling through `requests` from `offset`. A body's
+    `{run}`, `{client}` and `{seq}` become the measurement's number, this client's and its own request counter, so no
+    two requests of a benchmark carry the same body (the check-in's coordinates: every tap changes the record)."""
     latencies, errors, n = [], 0, offset
     while time.perf_counter() < deadline:
         method, path, headers, body = requests[n % len(requests)]
         if body is not None:
-            body = body.replace("{n}", str(n % 100000)).encode()
+            body = (body.replace("{run}", f"{run % 80:02d}").replace("{client}", f"{client:06d}")
+                    .replace("{seq}", f"{n - offset:06d}").encode())
         n += 1
         t = time.perf_counter()
         try:
@@ -202,13 +207,13 @@ def _client_thread(port, requests, offset, deadline, out, lock):
         out.append((latencies, errors))
 
 
-def _client_process(port, requests, offsets, seconds, start_at, queue):
+def _client_process(port, requests, clients, run, seconds, start_at, queue):
     while time.time() < start_at:  # every process starts at the same moment
         time.sleep(0.001)
     deadline = time.perf_counter() + seconds
     out, lock = [], threading.Lock()
-    threads = [threading.Thread(target=_client_thread, args=(port, requests, o, deadline, out, lock))
-               for o in offsets]
+    threads = [threading.Thread(target=_client_thread, args=(port, requests, c, o, run, deadline, out, lock))
+               for c, o in clients]
     for t in threads:
         t.start()
     for t in threads:
@@ -216,16 +221,20 @@ def _client_process(port, requests, offsets, seconds, start_at, queue):
     queue.put(out)
 
 
+_RUNS = itertools.count()  # each measurement's number: a body's {run}
+
+
 def load(port: int, requests: list, clients: int, seconds: float) -> dict:
     """Drive `clients` concurrent clients for `seconds`; req/s (answered 200), p50, p95, errors."""
     processes = min(clients, 4)
     offsets = [list(range(p, clients, processes)) for p in range(processes)]
     stride = max(1, len(requests) // clients)
+    run = next(_RUNS)
     ctx = mp.get_context("fork")
     queue = ctx.Queue()
     start_at = time.time() + 0.3
     procs = [ctx.Process(target=_client_process,
-                         args=(port, requests, [o * stride for o in offs], seconds, start_at, queue))
+                         args=(port, requests, [(o, o * stride) for o in offs], run, seconds, start_at, queue))
              for offs in offsets]
     for p in procs:
         p.start()
@@ -246,6 +255,17 @@ def fmt(name: str, clients: int, r: dict, base: dict | None = None, target: str 
     if base is not None and base["rps"]:
         line += f"  ratio {r['rps'] / base['rps'] * 100:.1f}% of hello-world"
     return line + (f" (target {target})" if target else "")
+
+
+def check_ins_written() -> int:
+    """Check-ins written so far (their audit rows): a repeat that changes nothing writes none."""
+    from django.db import connections
+
+    from jurisdictions.models import AuditEvent
+
+    n = AuditEvent.objects.filter(action="attendance.check_in").count()
+    connections.close_all()
+    return n
 
 
 def explain_hot_queries(data) -> None:
@@ -328,7 +348,7 @@ def main():
     try:
         check_in = [("POST", "/api/v1/attendance/check-in/",
                      {"Authorization": f"Token {t}", "Content-Type": "application/json"},
-                     '{"latitude": "25.{n}", "longitude": "114.9"}') for t in big["tokens"]]
+                     '{"latitude": "25.{seq}", "longitude": "1{run}.{client}"}') for t in big["tokens"]]
         monthly = [("GET", f"/api/v1/attendance/monthly/?cadre={c.id}&month={month}",
                     {"Authorization": f"Token {big['clerk_token']}"}, None) for c in big["cadres"]]
         hello_req = [("GET", "/", {}, None)]
@@ -338,8 +358,10 @@ def main():
         for c in clients:
             base = load(hello_port, hello_req, c, args.seconds)
             print(fmt("hello-world GET /", c, base))
+            before = check_ins_written()
             r = load(portal_port, check_in, c, args.seconds)
-            print(fmt("check-in POST", c, r, base, "ratio >= 15%" + (", p95 < 300 ms" if c >= 32 else "")))
+            print(fmt("check-in POST", c, r, base, "ratio >= 15%" + (", p95 < 300 ms" if c >= 32 else ""))
+                  + f"; {check_ins_written() - before} taps written")
             r = load(portal_port, monthly, c, args.seconds)
             print(fmt("attendance/monthly/ GET", c, r, base, "ratio >= 10%"))
         for label, path, n in (("big", sheet_big, args.cadres), ("small", sheet_small, 5)):

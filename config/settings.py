@@ -125,6 +125,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
+# The portal speaks Chinese only: a phone set to English still gets Chinese messages (DRF's included), and the
+# locale middleware matches Accept-Language against one language, not Django's hundred (issue 15: every request).
+LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True

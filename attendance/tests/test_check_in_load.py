@@ -221,3 +221,80 @@ def test_the_clerk_recording_a_day_a_tap_is_writing_waits_for_it_and_then_correc
     second.join(10)
     assert outcome == ["absent"]
     assert DailyRecord.objects.get(cadre=cadre, date=timezone.localdate()).status == "absent"
+
+
+@pytest.mark.django_db
+def test_a_repeat_tap_and_a_refused_tap_are_answered_by_the_write_statement_itself(world, django_assert_num_queries):
+    """The write statement also says why it wrote nothing (its snapshot of the day's record), so a repeat or a
+    refusal costs no statement more than a tap that writes."""
+    users = [f.UserFactory(jurisdiction=world.jurisdiction) for _ in range(2)]
+    cadres = [place(world.team_a, user=u) for u in users]
+    DailyRecord.objects.create(jurisdiction=world.jurisdiction, cadre=cadres[1], township=world.township_a,
+                               date=timezone.localdate(), status="leave", source="leave")
+    first = services.check_in(actor=users[0], latitude="25.831234", longitude="114.933456")
+    # 1 SAVEPOINT (the service's transaction, inside the test's), 2 the placement with the month's shared lock,
+    # 3 the write (nothing written: the snapshot's record answers), 4 RELEASE SAVEPOINT (in production: COMMIT)
+    with django_assert_num_queries(4):
+        again = services.check_in(actor=users[0], latitude="25.831234", longitude="114.933456")
+    # the same first three, then ROLLBACK TO SAVEPOINT and RELEASE SAVEPOINT (in production: ROLLBACK)
+    with django_assert_num_queries(5), pytest.raises(StateConflict) as refused:
+        services.check_in(actor=users[1])
+    assert (again.pk, again.latitude, again.recorded_at) == (first.pk, first.latitude, first.recorded_at)
+    assert again.source == "check_in" and again.cadre_id == cadres[0].pk
+    assert refused.value.code == "on_leave"  # attendance: a day on leave is not overwritten by a tap
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_phones_of_one_cadre_tapping_the_same_place_at_once_both_answer_with_the_one_record(
+        seeded_transactional_db):
+    """The second tap's snapshot predates the first's record, which its ON CONFLICT then finds unchanged: it reads
+    the record again instead of answering from the snapshot."""
+    from conftest import build_world
+
+    w = build_world("ganzhou")
+    user = f.UserFactory(jurisdiction=w.jurisdiction)
+    place(w.team_a, user=user)
+    first_in, release = threading.Event(), threading.Event()
+    results, errors = [], []
+
+    def hold():
+        try:
+            with transaction.atomic():
+                results.append(services.check_in(actor=user, latitude="25.5", longitude="114.5"))
+                first_in.set()
+                release.wait(10)  # the first tap's record is written, not yet committed
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            results.append(services.check_in(actor=user, latitude="25.5", longitude="114.5"))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    t1 = threading.Thread(target=hold)
+    t1.start()
+    assert first_in.wait(10)
+    t2 = threading.Thread(target=second)
+    t2.start()
+    try:
+        with connection.cursor() as c:  # the second tap waits on the first's row (its INSERT's ON CONFLICT)
+            for _ in range(200):
+                c.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                          " AND query LIKE '%%attendance_dailyrecord%%'")
+                if c.fetchone()[0]:
+                    break
+                threading.Event().wait(0.05)
+            else:
+                pytest.fail("the second tap never waited for the first")
+    finally:
+        release.set()
+        t1.join()
+        t2.join()
+    assert not errors
+    assert len({r.pk for r in results}) == 1 and all(r.latitude == Decimal("25.500000") for r in results)
+    assert AuditEvent.objects.filter(action="attendance.check_in").count() == 1
