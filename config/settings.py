@@ -69,6 +69,15 @@ MIDDLEWARE = [
     "jurisdictions.middleware.PortalErrorMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a lockout into the Chinese 429 (config.security.lockout_response)
 ]
+# The chain of an API request that carries a token and no cookie (config/wsgi.py, issue 15): MIDDLEWARE less what
+# only a browser session, a form or an HTML page needs. In MIDDLEWARE's order (tests/test_wsgi.py checks it).
+API_TOKEN_MIDDLEWARE = [
+    "jurisdictions.reference_cache.RequestStampMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.security.RejectNulMiddleware",
+]
 
 ROOT_URLCONF = "config.urls"
 TEMPLATES = [
