@@ -239,62 +239,20 @@ def township_month_lock_key(township_id: int, day: date) -> int:
     return (1 << 62) | (township_id << 16) | (day.year * 12 + day.month - 1)
 
 
-# A check-in's placement, and the lock of its township's month (issue 15): the cadre's membership on the day, its
-# team's township (a village team's host is the village: the township is its parent), in one statement. The lock is
-# an advisory SHARED lock, taken in the outer query once the LIMIT 1 row is known: check-ins of one township never
-# wait for each other (two check-ins only race on one cadre's day, which the unique row settles), while the month's
-# confirmation, which takes the same lock exclusively, waits for those in flight and they for it.
-_PLACEMENT_SQL = """
-SELECT p.cadre_id, p.name, p.jurisdiction_id, p.township_id, pg_advisory_xact_lock_shared(%(lock_base)s | (p.township_id::bigint << 16))
-FROM (SELECT c.id AS cadre_id, c.name, c.jurisdiction_id,
-             CASE WHEN h.kind = %(village)s AND h.parent_id IS NOT NULL THEN h.parent_id ELSE h.id END AS township_id
-      FROM teams_cadre c
-      JOIN teams_membership m ON m.cadre_id = c.id AND m.start_date <= %(day)s
-                                 AND (m.end_date IS NULL OR m.end_date >= %(day)s)
-      JOIN teams_team t ON t.id = m.team_id
-      JOIN jurisdictions_orgunit h ON h.id = t.host_unit_id
-      WHERE c.user_id = %(user_id)s
-      ORDER BY m.start_date DESC, m.id DESC
-      LIMIT 1) p
-"""
-
-# The write and its audit row in one statement, after the lock (a new statement: it sees a confirmation committed
-# while the lock was awaited). Inserts today's record, or updates the day's record only where a tap may (not a day on
-# leave, not a day the township or a team leader recorded otherwise) and only when something changes (a repeat tap
-# writes nothing: no second audit row). Its one row says whether it wrote; when it did not, the same statement also
-# answers why, from its snapshot: whether the month is confirmed and the day's record as it stood (see check_in).
+# The check-in (issue 15): one call of the function `attendance_check_in` (migration attendance/0010, where its
+# statements are explained), in one round trip and, outside a transaction, one statement that commits itself:
+# - the cadre's placement on the day and an advisory SHARED lock on its township's month: check-ins of one township
+#   never wait for each other (two check-ins only race on one cadre's day, which the unique row settles), while the
+#   month's confirmation, which takes the same lock exclusively, waits for those in flight and they for it;
+# - then, in a new snapshot, the write and its audit row: today's record inserted, or the day's record updated only
+#   where a tap may (not a day on leave, not a day the township or a team leader recorded otherwise) and only when
+#   something changes (a repeat tap writes nothing: no second audit row).
+# No row: no placement. Otherwise one row: whether it wrote and, when it did not, why, from its snapshot (whether
+# the month is confirmed, the day's record as it stood); the cadre and township it placed; the day's record.
 _CHECK_IN_SQL = """
-WITH up AS (
-  INSERT INTO attendance_dailyrecord AS r (jurisdiction_id, cadre_id, township_id, date, status, note, source,
-                                           latitude, longitude, recorded_by_id, recorded_at)
-  SELECT %(jurisdiction_id)s, %(cadre_id)s, %(township_id)s, %(day)s, %(on_duty)s, %(note)s, %(check_in)s,
-         %(latitude)s, %(longitude)s, %(user_id)s, %(now)s
-  WHERE NOT EXISTS (SELECT 1 FROM attendance_attendancesheet s
-                    WHERE s.township_id = %(township_id)s AND s.month = %(month)s)
-  ON CONFLICT (cadre_id, date) DO UPDATE SET
-    jurisdiction_id = EXCLUDED.jurisdiction_id, township_id = EXCLUDED.township_id, status = EXCLUDED.status,
-    source = EXCLUDED.source, note = EXCLUDED.note, latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude,
-    recorded_by_id = EXCLUDED.recorded_by_id, recorded_at = EXCLUDED.recorded_at
-  WHERE r.status <> %(leave)s AND (r.source = %(check_in)s OR r.status = %(on_duty)s)
-    AND NOT (r.source = %(check_in)s AND r.status = %(on_duty)s AND r.township_id = EXCLUDED.township_id
-             AND (EXCLUDED.latitude IS NULL
-                  OR (r.latitude, r.longitude) IS NOT DISTINCT FROM (EXCLUDED.latitude, EXCLUDED.longitude)))
-  RETURNING r.id, r.jurisdiction_id, r.cadre_id, r.township_id, r.date, r.status, r.note, r.source,
-            r.leave_request_id, r.latitude, r.longitude, r.recorded_by_id, r.recorded_at
-), audit AS (
-  INSERT INTO jurisdictions_auditevent (jurisdiction_id, actor_id, action, object_type, object_id, summary, data,
-                                        created_at)
-  SELECT %(jurisdiction_id)s, %(user_id)s, 'attendance.check_in', 'attendance.dailyrecord', up.id, %(summary)s,
-         %(data)s::jsonb, %(now)s FROM up
-)
-SELECT true, false, up.* FROM up
-UNION ALL
-SELECT false, EXISTS (SELECT 1 FROM attendance_attendancesheet s
-                      WHERE s.township_id = %(township_id)s AND s.month = %(month)s),
-       d.id, d.jurisdiction_id, d.cadre_id, d.township_id, d.date, d.status, d.note, d.source, d.leave_request_id,
-       d.latitude, d.longitude, d.recorded_by_id, d.recorded_at
-FROM (SELECT 1) one LEFT JOIN attendance_dailyrecord d ON d.cadre_id = %(cadre_id)s AND d.date = %(day)s
-WHERE NOT EXISTS (SELECT 1 FROM up)
+SELECT * FROM attendance_check_in(%(user_id)s, %(day)s, %(month)s, %(lock_base)s, %(village)s, %(on_duty)s,
+                                  %(leave)s, %(check_in)s, %(note)s, %(latitude)s, %(longitude)s, %(now)s,
+                                  %(summary_tail)s, %(data)s)
 """
 _CHECK_IN_RECORD_FIELDS = ["id", "jurisdiction_id", "cadre_id", "township_id", "date", "status", "note", "source",
                            "leave_request_id", "latitude", "longitude", "recorded_by_id", "recorded_at"]
@@ -334,38 +292,32 @@ def _no_placement(actor, day: date):
     return InvalidInput(f"{cadre.name}在{day:%Y-%m-%d}没有在岗任职，不能记录考勤。", code="no_membership")
 
 
-@transaction.atomic
 def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
     """The cadre taps 在岗 on the phone: today becomes on_duty, with the browser's location if given.
-    The hot path of the portal (every cadre, every day): on PostgreSQL, three statements inside the transaction
-    (placement with the month's shared lock; the write with its audit row; COMMIT), nothing written for a repeat,
-    and no statement more for a repeat or a refusal."""
+    The hot path of the portal (every cadre, every day): on PostgreSQL one statement, which is its own transaction
+    (or part of the caller's), writes nothing for a repeat and also answers a repeat or a refusal (_CHECK_IN_SQL)."""
     from django.db import connection
 
     latitude, longitude = _check_in_coords(latitude, longitude)
     day, now = timezone.localdate(), timezone.now()
     if connection.vendor != "postgresql":  # pragma: no cover - the demo's SQLite: same rules, plain ORM
         return _check_in_portable(actor=actor, day=day, latitude=latitude, longitude=longitude)
-    lock_base = township_month_lock_key(0, day)
     with connection.cursor() as c:
-        prepared.execute(c, "attendance_check_in_place", _PLACEMENT_SQL, {
-            "lock_base": lock_base, "village": OrgUnit.Kind.VILLAGE, "day": day, "user_id": actor.pk})
-        row = c.fetchone()
-        if row is None:
-            raise _no_placement(actor, day)
-        cadre_id, name, jurisdiction_id, township_id, _ = row
-        prepared.execute(c, "attendance_check_in_write", _CHECK_IN_SQL, {
-            "jurisdiction_id": jurisdiction_id, "cadre_id": cadre_id, "township_id": township_id, "day": day,
-            "month": day.replace(day=1), "on_duty": Status.ON_DUTY, "leave": Status.LEAVE,
+        prepared.execute(c, "attendance_check_in", _CHECK_IN_SQL, {
+            "user_id": actor.pk, "day": day, "month": day.replace(day=1), "lock_base": township_month_lock_key(0, day),
+            "village": OrgUnit.Kind.VILLAGE, "on_duty": Status.ON_DUTY, "leave": Status.LEAVE,
             "check_in": DailyRecord.Source.CHECK_IN, "note": "本人打卡", "latitude": latitude,
-            "longitude": longitude, "user_id": actor.pk, "now": now, "summary": f"{name} {day} 打卡在岗",
+            "longitude": longitude, "now": now, "summary_tail": f" {day} 打卡在岗",
             "data": json.dumps({"located": latitude is not None})})
-        written, confirmed, *values = c.fetchone()
+        row = c.fetchone()
+    if row is None:
+        raise _no_placement(actor, day)
+    written, confirmed, cadre_id, township_id, *values = row
     record = None if values[0] is None else DailyRecord.from_db(connection.alias, _CHECK_IN_RECORD_FIELDS, values)
     if written:
         return record
     # nothing written: a confirmed month, a day a tap may not overwrite, or a repeat that changes nothing, read from
-    # the statement's own snapshot; the ON CONFLICT holds the record's row lock then.
+    # the statement's own snapshot
     if confirmed:
         _refuse_confirmed_month(township_id, day)
     if record is not None:
@@ -396,6 +348,7 @@ def _refuse_confirmed_month(township_id: int, day: date) -> None:
         raise StateConflict(f"{name}{day.year}年{day.month}月考勤表已确认锁定，不能再修改。", code="month_confirmed")
 
 
+@transaction.atomic
 def _check_in_portable(*, actor, day: date, latitude, longitude) -> DailyRecord:  # pragma: no cover - SQLite demo
     from teams.models import Cadre
 

@@ -169,8 +169,8 @@ def test_check_ins_on_a_kept_connection_use_prepared_statements_and_keep_every_r
     with pytest.raises(StateConflict) as refused:
         services.check_in(actor=users[2])
     with connection.cursor() as c:
-        c.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'attendance_check_in_%%'")
-        assert {r[0] for r in c.fetchall()} == {"attendance_check_in_place", "attendance_check_in_write"}
+        c.execute("SELECT name FROM pg_prepared_statements WHERE name LIKE 'attendance_check_in%%'")
+        assert {r[0] for r in c.fetchall()} == {"attendance_check_in"}
     assert refused.value.code == "on_leave"
     assert moved.latitude == Decimal("25.900000") and moved.township_id == world.township_a.pk
     assert AuditEvent.objects.filter(action="attendance.check_in").count() == 2
@@ -225,19 +225,19 @@ def test_the_clerk_recording_a_day_a_tap_is_writing_waits_for_it_and_then_correc
 
 @pytest.mark.django_db
 def test_a_repeat_tap_and_a_refused_tap_are_answered_by_the_write_statement_itself(world, django_assert_num_queries):
-    """The write statement also says why it wrote nothing (its snapshot of the day's record), so a repeat or a
-    refusal costs no statement more than a tap that writes."""
+    """The check-in's one statement also says why it wrote nothing (its snapshot of the day's record), so a repeat or
+    a refusal costs no statement more than a tap that writes."""
     users = [f.UserFactory(jurisdiction=world.jurisdiction) for _ in range(2)]
     cadres = [place(world.team_a, user=u) for u in users]
     DailyRecord.objects.create(jurisdiction=world.jurisdiction, cadre=cadres[1], township=world.township_a,
                                date=timezone.localdate(), status="leave", source="leave")
     first = services.check_in(actor=users[0], latitude="25.831234", longitude="114.933456")
-    # 1 SAVEPOINT (the service's transaction, inside the test's), 2 the placement with the month's shared lock,
-    # 3 the write (nothing written: the snapshot's record answers), 4 RELEASE SAVEPOINT (in production: COMMIT)
-    with django_assert_num_queries(4):
+    # 1 attendance_check_in(): the placement with the month's shared lock, then the write, which writes nothing and
+    # answers with the day's record from its snapshot
+    with django_assert_num_queries(1):
         again = services.check_in(actor=users[0], latitude="25.831234", longitude="114.933456")
-    # the same first three, then ROLLBACK TO SAVEPOINT and RELEASE SAVEPOINT (in production: ROLLBACK)
-    with django_assert_num_queries(5), pytest.raises(StateConflict) as refused:
+    # 1 the same statement: its snapshot's record is a day on leave
+    with django_assert_num_queries(1), pytest.raises(StateConflict) as refused:
         services.check_in(actor=users[1])
     assert (again.pk, again.latitude, again.recorded_at) == (first.pk, first.latitude, first.recorded_at)
     assert again.source == "check_in" and again.cadre_id == cadres[0].pk
@@ -285,7 +285,7 @@ def test_two_phones_of_one_cadre_tapping_the_same_place_at_once_both_answer_with
         with connection.cursor() as c:  # the second tap waits on the first's row (its INSERT's ON CONFLICT)
             for _ in range(200):
                 c.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                          " AND query LIKE '%%attendance_dailyrecord%%'")
+                          " AND query LIKE '%%attendance_check_in(%%'")
                 if c.fetchone()[0]:
                     break
                 threading.Event().wait(0.05)
