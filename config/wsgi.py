@@ -31,8 +31,10 @@ class TokenApiHandler(WSGIHandler):
 
 def is_token_api_request(environ) -> bool:
     """An API call authenticated by its token alone: under /api/, `Authorization: Token …`, no cookie at all (a
-    cookie may carry a session, which only the full chain reads)."""
-    return (environ.get("PATH_INFO", "").startswith("/api/")
+    cookie may carry a session, which only the full chain reads). The login endpoints (auth/…) keep the full chain
+    whatever they carry: a password tried there must meet django-axes' lockout answer."""
+    path = environ.get("PATH_INFO", "")
+    return (path.startswith("/api/") and not path.startswith("/api/v1/auth/")
             and environ.get("HTTP_AUTHORIZATION", "")[:6].lower() == "token "
             and not environ.get("HTTP_COOKIE"))
 

@@ -102,6 +102,7 @@ def test_only_a_token_call_to_the_api_without_a_cookie_takes_the_short_chain():
     assert not is_token_api_request({**api, "HTTP_AUTHORIZATION": "Bearer abc"})
     assert not is_token_api_request({**api, "PATH_INFO": "/attendance/sheet/"})
     assert not is_token_api_request({"PATH_INFO": "/api/v1/auth/token/"})  # the login itself: axes, throttles
+    assert not is_token_api_request({**api, "PATH_INFO": "/api/v1/auth/token/"})  # even with a token
 
 
 def test_the_short_chain_is_the_full_chain_less_what_only_a_browser_needs():

@@ -54,6 +54,19 @@ def test_a_malformed_location_is_a_400_naming_the_fields_every_time_and_leaves_n
     assert api(user).post(URL, {"latitude": "25.8", "longitude": "114.9"}, format="json").status_code == 200
 
 
+@pytest.mark.parametrize("raw", [b"null", b"[1, 2]", b'"25.8"'])
+def test_a_body_that_is_no_object_is_the_same_400_as_a_fresh_serializer_gives(api, cadre_user, raw):
+    import json
+
+    user, cadre = cadre_user
+    expected = CheckInApi.Input(data=json.loads(raw))
+    assert not expected.is_valid()
+    r = api(user).post(URL, raw, content_type="application/json")
+    assert r.status_code == 400 and r.json()["code"] == "invalid"
+    assert r.json()["errors"] == {k: [str(m) for m in v] for k, v in expected.errors.items()}
+    assert not DailyRecord.objects.filter(cadre=cadre).exists()
+
+
 def test_a_phone_set_to_english_still_gets_chinese_messages(cadre_user):
     r = APIClient().post(URL, {}, format="json", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert r.status_code in (401, 403)
