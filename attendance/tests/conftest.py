@@ -20,6 +20,13 @@ def place(team, *, role=Membership.Role.MEMBER, first_secretary=False, village=N
 
 
 @pytest.fixture
+def cadre_user(world):
+    """A cadre of team A with a login (the phone's user): (user, cadre)."""
+    user = f.UserFactory(username="phone_cadre", jurisdiction=world.jurisdiction)
+    return user, place(world.team_a, user=user, name="李驻村")
+
+
+@pytest.fixture
 def member(world):
     return place(world.team_a)
 

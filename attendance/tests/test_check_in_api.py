@@ -5,20 +5,11 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from tests import factories as f
-
 from ..apis import CheckInApi, RecordOut
 from ..models import DailyRecord
-from .conftest import place
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/attendance/check-in/"
-
-
-@pytest.fixture
-def cadre_user(world):
-    user = f.UserFactory(username="phone_cadre", jurisdiction=world.jurisdiction)
-    return user, place(world.team_a, user=user, name="李驻村")
 
 
 def test_the_check_in_answers_the_days_record_as_a_fresh_serializer_shapes_it(api, cadre_user):

@@ -18,6 +18,40 @@ from ..models import DailyRecord
 from .conftest import place
 
 
+def start_thread(action, results: list) -> threading.Thread:
+    """`action()` in a thread of its own (its own connection, closed after); what it returns, or the exception it
+    raises, goes to `results`."""
+
+    def run():
+        try:
+            results.append(action())
+        except Exception as exc:  # noqa: BLE001 - the test reads it
+            results.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def tap_and_hold(user, results: list, **location) -> tuple[threading.Thread, threading.Event]:
+    """A check-in of `user` in a thread whose transaction stays open (its record written, not committed) until the
+    returned event is set."""
+    written, release = threading.Event(), threading.Event()
+
+    def tap():
+        with transaction.atomic():
+            record = services.check_in(actor=user, **location)
+            written.set()
+            release.wait(10)
+            return record
+
+    thread = start_thread(tap, results)
+    assert written.wait(10)
+    return thread, release
+
+
 @pytest.mark.django_db
 def test_a_repeat_check_in_that_changes_nothing_writes_no_second_record_or_audit_row(world):
     user = f.UserFactory(jurisdiction=world.jurisdiction)
@@ -51,24 +85,9 @@ def test_two_cadres_of_one_township_check_in_at_the_same_time_without_waiting_fo
     users = [f.UserFactory(jurisdiction=w.jurisdiction) for _ in range(2)]
     for u in users:
         place(w.team_a, user=u)
-    first_in, release = threading.Event(), threading.Event()
-    errors = []
-
-    def hold():
-        try:
-            with transaction.atomic():
-                services.check_in(actor=users[0])
-                first_in.set()
-                release.wait(10)  # the first check-in's transaction stays open
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    t = threading.Thread(target=hold)
-    t.start()
+    held = []
+    t, release = tap_and_hold(users[0], held)  # the first check-in's transaction stays open
     try:
-        assert first_in.wait(10)
         with transaction.atomic():
             with connection.cursor() as c:
                 c.execute("SET LOCAL lock_timeout = '2s'")  # before: waited for the township row, then failed
@@ -77,7 +96,7 @@ def test_two_cadres_of_one_township_check_in_at_the_same_time_without_waiting_fo
     finally:
         release.set()
         t.join()
-    assert not errors
+    assert not [r for r in held if isinstance(r, Exception)]
     assert DailyRecord.objects.filter(township=w.township_a, date=timezone.localdate()).count() == 2
 
 
@@ -200,20 +219,11 @@ def test_the_clerk_recording_a_day_a_tap_is_writing_waits_for_it_and_then_correc
         finally:
             connection.close()
 
-    def clerk_enters_absent():
-        try:
-            record = services.record_upsert(actor=clerk, cadre=cadre, day=timezone.localdate(), status="absent")
-            outcome.append(record.status)
-        except Exception as exc:  # noqa: BLE001 - reported below
-            outcome.append(repr(exc))
-        finally:
-            connection.close()
-
     first = threading.Thread(target=tap_in_flight)
     first.start()
     assert tapped.wait(10)
-    second = threading.Thread(target=clerk_enters_absent)
-    second.start()
+    second = start_thread(lambda: services.record_upsert(actor=clerk, cadre=cadre, day=timezone.localdate(),
+                                                         status="absent").status, outcome)
     second.join(0.5)
     assert second.is_alive()  # the clerk's entry waits for the tap in flight
     release.set()
@@ -254,33 +264,9 @@ def test_two_phones_of_one_cadre_tapping_the_same_place_at_once_both_answer_with
     w = build_world("ganzhou")
     user = f.UserFactory(jurisdiction=w.jurisdiction)
     place(w.team_a, user=user)
-    first_in, release = threading.Event(), threading.Event()
-    results, errors = [], []
-
-    def hold():
-        try:
-            with transaction.atomic():
-                results.append(services.check_in(actor=user, latitude="25.5", longitude="114.5"))
-                first_in.set()
-                release.wait(10)  # the first tap's record is written, not yet committed
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    def second():
-        try:
-            results.append(services.check_in(actor=user, latitude="25.5", longitude="114.5"))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    t1 = threading.Thread(target=hold)
-    t1.start()
-    assert first_in.wait(10)
-    t2 = threading.Thread(target=second)
-    t2.start()
+    results = []
+    t1, release = tap_and_hold(user, results, latitude="25.5", longitude="114.5")
+    t2 = start_thread(lambda: services.check_in(actor=user, latitude="25.5", longitude="114.5"), results)
     try:
         with connection.cursor() as c:  # the second tap waits on the first's row (its INSERT's ON CONFLICT)
             for _ in range(200):
@@ -295,6 +281,6 @@ def test_two_phones_of_one_cadre_tapping_the_same_place_at_once_both_answer_with
         release.set()
         t1.join()
         t2.join()
-    assert not errors
+    assert not [r for r in results if isinstance(r, Exception)]
     assert len({r.pk for r in results}) == 1 and all(r.latitude == Decimal("25.500000") for r in results)
     assert AuditEvent.objects.filter(action="attendance.check_in").count() == 1

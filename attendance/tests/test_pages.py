@@ -16,12 +16,6 @@ from .conftest import place
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def cadre_user(world):
-    user = f.UserFactory(username="phone_cadre", jurisdiction=world.jurisdiction)
-    return user, place(world.team_a, user=user, name="李驻村")
-
-
 def test_the_check_in_page_marks_today_on_duty_with_the_location(client, cadre_user):
     user, cadre = cadre_user
     client.force_login(user)
