@@ -51,7 +51,8 @@ def records_mark_leave(*, actor, cadre, township, start: date, end: date, leave_
     township's call). Returns the number of days written."""
     for first in _month_starts(start, end):  # check-ins of those months (they take no row lock); before the row lock
         _lock_month_exclusively(township.pk, first)
-    OrgUnit.objects.select_for_update().filter(pk=township.pk).first()  # serialize with the month's confirmation
+    # serialize with the month's confirmation (NO KEY: see _lock_month_exclusively)
+    OrgUnit.objects.select_for_update(no_key=True).filter(pk=township.pk).first()
     confirmed = _confirmed_months(township.id, start, end)
     days = [day for day in _days(start, end) if day.replace(day=1) not in confirmed]
     existing = {r.date: r for r in DailyRecord.objects.filter(cadre=cadre, date__in=days)}
@@ -79,7 +80,8 @@ def records_release_leave(*, actor, cadre, start: date, end: date, leave_request
                                     status__in=[Status.LEAVE, Status.OFFICIAL_BUSINESS])
     records = list(qs)
     # lock the townships (in id order) so a confirmation cannot slip in between the check and the delete
-    list(OrgUnit.objects.select_for_update().filter(pk__in={r.township_id for r in records}).order_by("pk"))
+    list(OrgUnit.objects.select_for_update(no_key=True).filter(pk__in={r.township_id for r in records})
+         .order_by("pk"))
     confirmed = {(t, m) for t, m in AttendanceSheet.objects.filter(
         township_id__in={r.township_id for r in records}, month__range=(start.replace(day=1), end))
         .values_list("township_id", "month")}
@@ -100,7 +102,7 @@ STATUS_LABELS = dict(Status.choices)
 def _lock_open_month(township: OrgUnit, day: date) -> None:
     """Lock the township row (record writes and the confirmation serialize on it) and refuse a confirmed month."""
     _lock_month_exclusively(township.pk, day.replace(day=1))  # a check-in of the same day inserts without a row lock
-    OrgUnit.objects.select_for_update().filter(pk=township.pk).first()
+    OrgUnit.objects.select_for_update(no_key=True).filter(pk=township.pk).first()
     if month_is_confirmed(township_id=township.pk, day=day):
         raise StateConflict(f"{township.name}{day.year}年{day.month}月考勤表已确认锁定，不能再修改。",
                             code="month_confirmed")
@@ -247,8 +249,8 @@ def township_month_lock_key(township_id: int, day: date) -> int:
 # - then, in a new snapshot, the write and its audit row: today's record inserted, or the day's record updated only
 #   where a tap may (not a day on leave, not a day the township or a team leader recorded otherwise) and only when
 #   something changes (a repeat tap writes nothing: no second audit row).
-# No row: no placement. Otherwise one row: whether it wrote and, when it did not, why, from its snapshot (whether
-# the month is confirmed, the day's record as it stood); the cadre and township it placed; the day's record.
+# No row: no placement. Otherwise one row: whether it wrote and, when it did not, why (whether the month is confirmed,
+# the day's record as the write judged it); the cadre and township it placed; the day's record.
 _CHECK_IN_SQL = """
 SELECT * FROM attendance_check_in(%(user_id)s, %(day)s, %(month)s, %(lock_base)s, %(village)s, %(on_duty)s,
                                   %(leave)s, %(check_in)s, %(note)s, %(latitude)s, %(longitude)s, %(now)s,
@@ -260,8 +262,9 @@ _CHECK_IN_RECORD_FIELDS = ["id", "jurisdiction_id", "cadre_id", "township_id", "
 
 def _lock_month_exclusively(township_id: int, first: date) -> None:
     """The confirmation (and a keeper's write) waits for the month's check-ins in flight, and later ones see it
-    (check_in). Taken BEFORE the township row's FOR UPDATE: a check-in's deferred foreign-key check takes KEY SHARE on
-    that row at its commit, so the other order deadlocks."""
+    (check_in). Taken BEFORE the township row's lock. That row is locked FOR NO KEY UPDATE, never FOR UPDATE: a
+    check-in's deferred foreign-key check takes KEY SHARE on it at commit, which FOR UPDATE would make wait, so that a
+    confirmation of last month stalled this month's check-ins (and, taken the other way round, deadlocked)."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -312,31 +315,24 @@ def check_in(*, actor, latitude=None, longitude=None) -> DailyRecord:
         row = c.fetchone()
     if row is None:
         raise _no_placement(actor, day)
-    written, confirmed, cadre_id, township_id, *values = row
+    written, confirmed, _cadre_id, township_id, *values = row
     record = None if values[0] is None else DailyRecord.from_db(connection.alias, _CHECK_IN_RECORD_FIELDS, values)
     if written:
         return record
-    # nothing written: a confirmed month, a day a tap may not overwrite, or a repeat that changes nothing, read from
-    # the statement's own snapshot
-    if confirmed:
+    # nothing written: the function read why after the write, in a new snapshot (the record as ON CONFLICT judged
+    # it): a confirmed month, a day a tap may not overwrite, or a repeat that changes nothing
+    if confirmed or record is None:
         _refuse_confirmed_month(township_id, day)
-    if record is not None:
-        if (refusal := _check_in_refusal(record)) is not None:
-            raise refusal
-        if _changes_nothing(record, township_id=township_id, latitude=latitude, longitude=longitude):
-            return record
-    # The snapshot does not explain it: a record written by a tap or a clerk that committed while this statement ran
-    # (ON CONFLICT sees the newest version, the snapshot an older one). Read again, in a new statement.
-    _refuse_confirmed_month(township_id, day)
-    record = DailyRecord.objects.filter(cadre_id=cadre_id, date=day).first()
+    if record is None:  # pragma: no cover - a row without a record is a month confirmed (the INSERT's WHERE)
+        raise StateConflict("打卡未能记录，请稍后重试。", code="check_in_not_recorded")
     if (refusal := _check_in_refusal(record)) is not None:
         raise refusal
-    return record
+    return record  # a repeat: the record as it stands
 
 
 def _changes_nothing(record: DailyRecord, *, township_id: int, latitude, longitude) -> bool:
     """A tap that would leave `record` as it is: already the cadre's own 在岗 for this township, and no location or
-    the same one (the same rule as _CHECK_IN_SQL's DO UPDATE ... WHERE NOT (...))."""
+    the same one (the SQLite path's form of attendance_check_in's DO UPDATE ... WHERE NOT (...))."""
     return (record.source == DailyRecord.Source.CHECK_IN and record.status == Status.ON_DUTY
             and record.township_id == township_id
             and (latitude is None or (record.latitude, record.longitude) == (latitude, longitude)))
@@ -388,7 +384,7 @@ def sheet_confirm(*, actor, township: OrgUnit, year: int, month: int, reasons: d
     if last > timezone.localdate():
         raise InvalidInput(f"{year}年{month}月尚未结束，不能确认。", code="month_not_over")
     _lock_month_exclusively(township.pk, first)
-    OrgUnit.objects.select_for_update().filter(pk=township.pk).first()
+    OrgUnit.objects.select_for_update(no_key=True).filter(pk=township.pk).first()
     if AttendanceSheet.objects.filter(township=township, month=first).exists():
         raise StateConflict(f"{township.name}{year}年{month}月考勤表已确认。", code="already_confirmed")
     policy = policy_in_force(township.jurisdiction, first)

@@ -16,7 +16,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 
 class TokenApiHandler(WSGIHandler):
-    """Django's WSGI handler, built with settings.API_TOKEN_MIDDLEWARE in place of settings.MIDDLEWARE."""
+    """Django's WSGI handler, built with settings.API_TOKEN_MIDDLEWARE in place of settings.MIDDLEWARE. With no
+    locale middleware, each request activates LANGUAGE_CODE itself: the thread may have served a page before."""
+
+    def get_response(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        translation.activate(settings.LANGUAGE_CODE)
+        return super().get_response(request)
 
     def load_middleware(self, is_async=False):
         from django.conf import settings

@@ -90,8 +90,18 @@ def test_a_nul_in_the_query_is_refused_on_the_short_chain(phone):
 
 def test_an_unknown_api_path_on_the_short_chain_is_the_contracts_json_404(phone):
     cadre, headers = phone
-    status, _, body = call("GET", "/api/v1/no-such-thing/", headers=headers)
+    status, h, body = call("GET", "/api/v1/no-such-thing/", headers=headers)
     assert status == 404 and json.loads(body)["code"] == "not_found"
+    assert "content-security-policy" not in h  # the short chain answered
+
+
+def test_the_short_chain_answers_in_chinese_after_the_thread_served_a_page_in_another_language(phone, settings):
+    """The short chain has no locale middleware: it must not inherit the language a page activated on its thread."""
+    settings.LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+    status, h, _ = call("GET", "/login/", headers={"Accept-Language": "en"})
+    assert status == 200 and h.get("content-language") == "en"  # the full chain activated English on this thread
+    status, _, body = call("POST", CHECK_IN, headers={"Authorization": "Token not-a-token"}, body=b"{}")
+    assert status == 401 and json.loads(body)["detail"] == "认证令牌无效。"
 
 
 def test_only_a_token_call_to_the_api_without_a_cookie_takes_the_short_chain():

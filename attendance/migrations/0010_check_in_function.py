@@ -3,6 +3,8 @@ the write and its audit row, in one round trip and, outside a transaction, one s
 
 Two statements inside the function, as before in two round trips: in READ COMMITTED each statement of a volatile
 function takes a new snapshot, so the write sees a month confirmed while the lock was awaited (the midnight race).
+When the write writes nothing, a third statement (a new snapshot again) reads why: the day's record as ON CONFLICT
+judged it (locked by then, even when its WHERE was false) and whether the month is confirmed.
 Every code (statuses, sources, the village kind, the note) comes in as a parameter from `attendance.services`, so the
 function holds no rule of its own beyond the statements themselves. SQLite (the demo of `make run`) gets nothing:
 `services.check_in` takes its ORM path there.
@@ -65,15 +67,19 @@ BEGIN
     SELECT pl.jurisdiction_id, p_user_id, 'attendance.check_in', 'attendance.dailyrecord', up.id,
            pl.name || p_summary_tail, p_data, p_now FROM up
   )
-  SELECT true, false, pl.cadre_id::bigint, pl.township_id::bigint, up.* FROM up
-  UNION ALL
-  -- nothing written: why, from this statement's snapshot (the month's confirmation, the day's record as it stood)
+  SELECT true, false, pl.cadre_id::bigint, pl.township_id::bigint, up.* FROM up;
+  IF FOUND THEN
+    RETURN;
+  END IF;
+  -- nothing written: a new statement, so a new snapshot. It sees the version of the day's record that ON CONFLICT
+  -- judged (that row stays locked by this transaction even though its WHERE was false) and, under the month's shared
+  -- lock, the month's confirmation as the write saw it.
+  RETURN QUERY
   SELECT false, EXISTS (SELECT 1 FROM attendance_attendancesheet s
                         WHERE s.township_id = pl.township_id AND s.month = p_month),
-         pl.cadre_id::bigint, pl.township_id::bigint, d.id, d.jurisdiction_id, d.cadre_id, d.township_id, d.date, d.status, d.note,
-         d.source, d.leave_request_id, d.latitude, d.longitude, d.recorded_by_id, d.recorded_at
-  FROM (SELECT 1) one LEFT JOIN attendance_dailyrecord d ON d.cadre_id = pl.cadre_id AND d.date = p_day
-  WHERE NOT EXISTS (SELECT 1 FROM up);
+         pl.cadre_id::bigint, pl.township_id::bigint, d.id, d.jurisdiction_id, d.cadre_id, d.township_id, d.date,
+         d.status, d.note, d.source, d.leave_request_id, d.latitude, d.longitude, d.recorded_by_id, d.recorded_at
+  FROM (SELECT 1) one LEFT JOIN attendance_dailyrecord d ON d.cadre_id = pl.cadre_id AND d.date = p_day;
 END
 $fn$;
 """

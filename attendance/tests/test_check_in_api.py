@@ -35,7 +35,7 @@ def test_a_malformed_location_is_a_400_naming_the_fields_every_time_and_leaves_n
     bad = {"latitude": "abc", "longitude": [1, 2]}
     expected = CheckInApi.Input(data=bad)
     assert not expected.is_valid()
-    for _ in range(2):  # the shared serializer keeps nothing from one request to the next
+    for _ in range(2):  # the same refusal each time (a refusal is re-checked by a fresh serializer)
         r = api(user).post(URL, bad, format="json")
         assert r.status_code == 400
         body = r.json()

@@ -35,6 +35,22 @@ def start_thread(action, results: list) -> threading.Thread:
     return thread
 
 
+def lock_waiters() -> int:
+    """Check-ins of this test's database waiting on a lock."""
+    with connection.cursor() as c:
+        c.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                  " AND wait_event_type = 'Lock' AND query LIKE '%%attendance_check_in(%%'")
+        return c.fetchone()[0]
+
+
+def wait_for_lock_waiters(n: int) -> None:
+    for _ in range(200):
+        if lock_waiters() >= n:
+            return
+        threading.Event().wait(0.05)
+    pytest.fail(f"{n} check-in(s) never waited")
+
+
 def tap_and_hold(user, results: list, **location) -> tuple[threading.Thread, threading.Event]:
     """A check-in of `user` in a thread whose transaction stays open (its record written, not committed) until the
     returned event is set."""
@@ -257,8 +273,8 @@ def test_a_repeat_tap_and_a_refused_tap_are_answered_by_the_write_statement_itse
 @pytest.mark.django_db(transaction=True)
 def test_two_phones_of_one_cadre_tapping_the_same_place_at_once_both_answer_with_the_one_record(
         seeded_transactional_db):
-    """The second tap's snapshot predates the first's record, which its ON CONFLICT then finds unchanged: it reads
-    the record again instead of answering from the snapshot."""
+    """The second tap's write statement starts before the first's record commits; its ON CONFLICT then finds that
+    record unchanged, and the answer is read after it (a new snapshot), not from before it."""
     from conftest import build_world
 
     w = build_world("ganzhou")
@@ -268,15 +284,7 @@ def test_two_phones_of_one_cadre_tapping_the_same_place_at_once_both_answer_with
     t1, release = tap_and_hold(user, results, latitude="25.5", longitude="114.5")
     t2 = start_thread(lambda: services.check_in(actor=user, latitude="25.5", longitude="114.5"), results)
     try:
-        with connection.cursor() as c:  # the second tap waits on the first's row (its INSERT's ON CONFLICT)
-            for _ in range(200):
-                c.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-                          " AND query LIKE '%%attendance_check_in(%%'")
-                if c.fetchone()[0]:
-                    break
-                threading.Event().wait(0.05)
-            else:
-                pytest.fail("the second tap never waited for the first")
+        wait_for_lock_waiters(1)  # the second tap waits on the first's row (its INSERT's ON CONFLICT)
     finally:
         release.set()
         t1.join()
@@ -284,3 +292,101 @@ def test_two_phones_of_one_cadre_tapping_the_same_place_at_once_both_answer_with
     assert not [r for r in results if isinstance(r, Exception)]
     assert len({r.pk for r in results}) == 1 and all(r.latitude == Decimal("25.500000") for r in results)
     assert AuditEvent.objects.filter(action="attendance.check_in").count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tap_without_a_location_while_another_tap_moves_it_answers_the_record_as_stored(seeded_transactional_db):
+    """Nothing written (no location: a repeat), but the answer is the record the write judged, with the place the
+    other tap just recorded, not the one from before it (review of issue 15)."""
+    from conftest import build_world
+
+    w = build_world("ganzhou")
+    user = f.UserFactory(jurisdiction=w.jurisdiction)
+    place(w.team_a, user=user)
+    services.check_in(actor=user, latitude="25.1", longitude="114.1")
+    moved, plain = [], []
+    t1, release = tap_and_hold(user, moved, latitude="25.2", longitude="114.2")
+    t2 = start_thread(lambda: services.check_in(actor=user), plain)
+    try:
+        wait_for_lock_waiters(1)
+    finally:
+        release.set()
+        t1.join()
+        t2.join()
+    stored = DailyRecord.objects.get(cadre__user=user, date=timezone.localdate())
+    assert stored.latitude == Decimal("25.200000")
+    assert (plain[0].latitude, plain[0].recorded_at) == (stored.latitude, stored.recorded_at)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_taps_waiting_while_a_leave_is_released_are_not_refused_as_on_leave(seeded_transactional_db):
+    """A day on leave is released (the cadre came back) while two taps of the cadre wait: the day ends on duty and
+    neither tap is told it is on leave (review of issue 15; attendance: only an approved leave blocks a tap)."""
+    from conftest import build_world
+
+    w = build_world("ganzhou")
+    user = f.UserFactory(jurisdiction=w.jurisdiction)
+    cadre = place(w.team_a, user=user)
+    today = timezone.localdate()
+    DailyRecord.objects.create(jurisdiction=w.jurisdiction, cadre=cadre, township=w.township_a, date=today,
+                               status="leave", source="leave", leave_request_id=77)
+    released, release, out = threading.Event(), threading.Event(), []
+
+    def release_leave():
+        with transaction.atomic():
+            n = services.records_release_leave(actor=None, cadre=cadre, start=today, end=today, leave_request_id=77)
+            released.set()
+            release.wait(10)
+            return n
+
+    holder = start_thread(release_leave, out)
+    assert released.wait(10)
+    results = []
+    taps = [start_thread(lambda: services.check_in(actor=user, latitude="25.5", longitude="114.5"), results)
+            for _ in range(2)]
+    try:
+        wait_for_lock_waiters(2)
+    finally:
+        release.set()
+        holder.join()
+        for t in taps:
+            t.join()
+    assert [type(r).__name__ for r in results] == ["DailyRecord", "DailyRecord"], results
+    rec = DailyRecord.objects.get(cadre=cadre, date=today)
+    assert (rec.status, rec.source) == ("on_duty", "check_in")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_township_write_to_last_month_does_not_stall_todays_check_ins(seeded_transactional_db):
+    """Writers of a township month (confirmation, clerk, leave) lock the township row FOR NO KEY UPDATE: a check-in's
+    foreign-key check at commit (KEY SHARE on that row) goes through while another month's write is open (review of
+    issue 15). Here a leave approved for last month holds its locks."""
+    from datetime import timedelta
+
+    from conftest import build_world
+
+    w = build_world("ganzhou")
+    user = f.UserFactory(jurisdiction=w.jurisdiction)
+    cadre = place(w.team_a, user=user)
+    last_month_day = timezone.localdate().replace(day=1) - timedelta(days=1)
+    held, release, out = threading.Event(), threading.Event(), []
+
+    def leave_for_last_month():
+        with transaction.atomic():
+            services.records_mark_leave(actor=None, cadre=cadre, township=w.township_a, start=last_month_day,
+                                        end=last_month_day, leave_request_id=1)
+            held.set()
+            release.wait(10)  # its month lock and township row lock stay held
+
+    holder = start_thread(leave_for_last_month, out)
+    assert held.wait(10)
+    try:
+        with transaction.atomic():
+            with connection.cursor() as c:
+                c.execute("SET LOCAL lock_timeout = '2s'")  # under FOR UPDATE: LockNotAvailable at the FK check
+            record = services.check_in(actor=user)
+        assert record.status == "on_duty"
+    finally:
+        release.set()
+        holder.join()
+    assert out == [None] or not [r for r in out if isinstance(r, Exception)]
