@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Cadre, Membership, RuleOverride, Team
+from .models import Cadre, Handover, Membership, RuleOverride, Team
 
 
 @admin.register(Cadre)
@@ -34,6 +34,21 @@ class MembershipAdmin(admin.ModelAdmin):
 @admin.register(RuleOverride)
 class RuleOverrideAdmin(admin.ModelAdmin):
     list_display = ("membership", "code", "rule_ref", "reason", "overridden_by", "created_at")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Handover)
+class HandoverAdmin(admin.ModelAdmin):
+    """Read-only here: handovers are recorded through the team page or the API, which check and audit them."""
+
+    list_display = ("membership", "successor", "date", "jurisdiction", "recorded_by", "recorded_at")
+    list_filter = ("jurisdiction",)
+    raw_id_fields = ("membership", "successor")
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -14,7 +14,7 @@ from jurisdictions.models import DispatchUnit
 from jurisdictions.selectors import dispatch_unit_list, org_unit_list
 
 from . import roster, selectors, services
-from .models import Cadre, Membership, Team
+from .models import Cadre, Handover, Membership, Team
 
 
 class CadreIn(serializers.Serializer):
@@ -223,6 +223,41 @@ class MembershipEndApi(APIView):
         data.is_valid(raise_exception=True)
         membership = services.membership_end(actor=request.user, membership=membership, **data.validated_data)
         return Response(MembershipOut(membership).data)
+
+
+class HandoverIn(serializers.Serializer):
+    """工作交接: the date, what was handed over, and the successor (a cadre the caller sees; none where the team keeps
+    no successor)."""
+
+    date = serializers.DateField()
+    items = serializers.CharField(max_length=4000)
+    successor = ScopedPK(selectors.cadre_list, required=False, allow_null=True, default=None)
+
+
+class HandoverOut(serializers.ModelSerializer):
+    jurisdiction = serializers.CharField(source="jurisdiction.code")
+    cadre = serializers.IntegerField(source="membership.cadre_id")
+    cadre_name = serializers.CharField(source="membership.cadre.name")
+    successor_name = serializers.CharField(source="successor.name", default=None, allow_null=True)
+
+    class Meta:
+        model = Handover
+        fields = ["id", "jurisdiction", "membership", "cadre", "cadre_name", "successor", "successor_name", "date",
+                  "items", "recorded_by", "recorded_at"]
+
+
+class MembershipHandoverApi(APIView):
+    """POST memberships/{id}/handover/ → 201 the handover (曲江 art.19/26, 赣州 art.18 压茬交接)."""
+
+    @extend_schema(request=HandoverIn, responses={201: HandoverOut})
+    def post(self, request, pk):
+        membership = selectors.access_membership(user=request.user, membership_id=pk)
+        data = HandoverIn(data=request.data, context={"request": request})
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        handover = services.handover_record(actor=request.user, membership=membership, successor=v["successor"],
+                                            day=v["date"], items=v["items"])
+        return Response(HandoverOut(handover).data, status=status.HTTP_201_CREATED)
 
 
 class CadreGroundsApi(APIView):

@@ -144,6 +144,23 @@ class MemberEndForm(forms.Form):
         self.fields["ground"].choices = [(g, g) for pair in grounds.values() for g in pair[0]]
 
 
+class HandoverForm(forms.Form):
+    """工作交接: the date, the successor among the team's current members (or none), what was handed over. Whether
+    the record is allowed (dates, jurisdiction, a second one) is the service's to say."""
+
+    date = forms.DateField(label="交接日期", widget=_date_input(required=True), error_messages=DATE_ERRORS)
+    successor = forms.ModelChoiceField(queryset=None, label="接手人员", required=False, empty_label="无（不设接替人员）",
+                                       error_messages={"invalid_choice": "接手人员须为本工作队的在岗队员。"})
+    items = forms.CharField(label="交接内容", max_length=4000,
+                            widget=forms.Textarea(attrs={"rows": 2, "placeholder": "工作台账、档案资料、在办事项等"}),
+                            error_messages={"required": "请填写交接内容。", "max_length": "交接内容不超过4000字。"})
+
+    def __init__(self, *args, successors, **kwargs):
+        kwargs.setdefault("auto_id", False)  # one form per member row: no duplicate ids on the page
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = successors
+
+
 class CadreForm(forms.Form):
     """登记干部: the unit is one the user sees; the id number, ages and uniqueness are checked by the service."""
 

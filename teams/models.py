@@ -334,3 +334,26 @@ class CadreWarning(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "批评教育与诫勉谈话"
         ordering = ["-date", "-id"]
+
+
+class Handover(models.Model):
+    """工作交接: what a leaving cadre handed over, when, and to whom (曲江 art.19/26 "完成期满考核和工作交接后方可撤回",
+    赣州 art.18 "压茬交接"). One per membership; the successor may be none where the team keeps no successor."""
+
+    jurisdiction = models.ForeignKey(Jurisdiction, verbose_name="辖区", on_delete=models.PROTECT, related_name="+")
+    membership = models.OneToOneField(Membership, verbose_name="任职", on_delete=models.PROTECT,
+                                      related_name="handover")
+    successor = models.ForeignKey(Cadre, verbose_name="接手人员", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="handovers_received")
+    date = models.DateField("交接日期")
+    items = models.TextField("交接内容")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="记录人", on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "工作交接"
+        ordering = ["-date", "-id"]
+
+    def __str__(self):
+        return f"{self.membership.cadre} 工作交接（{self.date}）"

@@ -283,3 +283,21 @@ def consequence_spans(route_value: dict, decided_on: date) -> list[tuple[str, da
 def flag_ground(route_value: dict, source: str) -> str | None:
     n = (route_value.get("flag_grounds") or {}).get(source)
     return str(n) if n else None
+
+
+# ---- leaving the post at the end of the term (曲江 art.19/26, 赣州 art.18) ------------------------------------------
+
+# The ways out that are "leaving at the end of the term"; a mid-term adjustment or a recall goes through a personnel
+# case (issue 11) and is not held to `term.leave_post_after`.
+LEAVING_AT_TERM_END = ("term_end", "rotation")
+LEAVE_POST_REQUIREMENTS = {"term_end_assessment": "期满考核", "handover": "工作交接"}
+
+
+def leave_post_missing(policy, kind: str, done: set[str]) -> tuple[PolicyValue | None, list[str]]:
+    """(`term.leave_post_after` row, the requirements not yet met) for leaving by `kind`, given the requirements
+    `done`. No row (or a mid-term way out): (row or None, []). A requirement this code does not know stays missing
+    (a new condition in a jurisdiction's policy refuses rather than passes unchecked)."""
+    row = policy.get("term.leave_post_after")
+    if row is None or kind not in LEAVING_AT_TERM_END:
+        return row, []
+    return row, [r for r in row.value.get("requires", []) if r not in done]

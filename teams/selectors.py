@@ -104,7 +104,7 @@ def active_memberships_prefetch() -> Prefetch:
     return Prefetch(
         "memberships",
         queryset=Membership.objects.filter(end_date__isnull=True)
-        .select_related("cadre", "cadre__dispatch_unit", "village")
+        .select_related("cadre", "cadre__dispatch_unit", "village", "handover", "handover__successor")
         .order_by(Case(When(role=Membership.Role.LEADER, then=0), default=1), "start_date", "id"),
         to_attr="active_memberships",
     )
@@ -136,7 +136,7 @@ def access_team(*, user, team_id, for_update: bool = False) -> Team:
 def team_history(*, team: Team):
     return (
         Membership.objects.filter(team=team)
-        .select_related("cadre", "village")
+        .select_related("cadre", "village", "handover", "handover__successor")
         .prefetch_related("overrides", "overrides__overridden_by")
         .order_by("-start_date", "id")
     )
@@ -148,6 +148,13 @@ def cadre_active_membership(cadre: Cadre) -> Membership | None:
         .select_related("team", "team__host_unit", "team__host_unit__parent", "village")
         .first()
     )
+
+
+def handover_successors(*, team: Team, leaving: Membership):
+    """Who may take over a leaving member's work on the team page: the team's other current members (压茬交接: the
+    successor is already on the team when the work is handed over)."""
+    return (Cadre.objects.filter(memberships__team=team, memberships__end_date__isnull=True)
+            .exclude(pk=leaving.cadre_id).order_by("name", "id"))
 
 
 def access_membership(*, user, membership_id) -> Membership:

@@ -3,6 +3,7 @@
 from datetime import date
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from jurisdictions.approvals import approve_in_stage
@@ -14,7 +15,7 @@ from jurisdictions.scoping import scope_for
 
 from . import rules
 from .idcard import id_number_problems
-from .models import Cadre, Membership, RuleOverride, Team
+from .models import Cadre, Handover, Membership, RuleOverride, Team
 from .rules import Candidate, Finding, TeamFacts, add_years, selection_findings, team_checks
 
 # Who manages people in a jurisdiction: the admin and the county (or city) departments.
@@ -368,6 +369,7 @@ def membership_end(*, actor, membership: Membership, end_date: date, kind: str, 
         if not peers.exists():
             raise RuleViolation("调整队员时须保留至少1名原工作队队员。", code="keep_previous_member",
                                 rule_ref=keep.rule_ref, overridable=False)
+    _refuse_leaving_before_requirements(policy, membership, kind)
     membership.end_date = end_date
     membership.end_kind = kind
     membership.end_ground = ground
@@ -381,6 +383,79 @@ def membership_end(*, actor, membership: Membership, end_date: date, kind: str, 
                  summary=f"{cadre.name}离开{team.name}（{membership.get_end_kind_display()}：{ground}）",
                  data={"rule_ref": rule_ref, "note": note})
     return membership
+
+
+def _leave_post_done(membership: Membership, required) -> set[str]:
+    """Which of the `term.leave_post_after` requirements this membership meets: a graded term-end assessment of the
+    cadre (of this membership, or of none named), and this membership's handover."""
+    from assessment.models import Assessment
+    from assessment.models import Kind as AssessmentKind
+
+    done = set()
+    if "term_end_assessment" in required and Assessment.objects.filter(
+            Q(membership=membership) | Q(membership__isnull=True), cadre_id=membership.cadre_id,
+            period__kind=AssessmentKind.TERM_END, status=Assessment.Status.GRADED).exists():
+        done.add("term_end_assessment")
+    if "handover" in required and Handover.objects.filter(membership=membership).exists():
+        done.add("handover")
+    return done
+
+
+def _refuse_leaving_before_requirements(policy: Policy, membership: Membership, kind: str) -> None:
+    """曲江 art.19/26 "完成期满考核和工作交接后方可撤回", 赣州 art.18 "压茬交接": leaving at the end of the term
+    (term end, rotation) waits for what `term.leave_post_after` requires."""
+    row = policy.get("term.leave_post_after")
+    if row is None or kind not in rules.LEAVING_AT_TERM_END:
+        return
+    required = row.value.get("requires", [])
+    _, missing = rules.leave_post_missing(policy, kind, _leave_post_done(membership, required))
+    if missing:
+        labels = [rules.LEAVE_POST_REQUIREMENTS.get(r, r) for r in missing]
+        needed = "和".join(rules.LEAVE_POST_REQUIREMENTS.get(r, r) for r in required)
+        raise RuleViolation(f"按规定，{membership.cadre.name}须完成{needed}后方可离岗；尚未完成："
+                            f"{'、'.join(labels)}。", code="leave_post_requirements", rule_ref=row.rule_ref,
+                            overridable=False, errors={"missing": missing, "requires": list(required)})
+
+
+@transaction.atomic
+def handover_record(*, actor, membership: Membership, successor: Cadre | None, day: date,
+                    items: str) -> Handover:
+    """工作交接: record what the leaving cadre handed over, when, and to whom (the successor may be none). One per
+    membership; it is what `term.leave_post_after` "handover" asks for before a term-end departure."""
+    membership = Membership.objects.select_for_update(of=("self",)).select_related(
+        "team", "team__jurisdiction", "team__host_unit", "cadre").get(pk=membership.pk)
+    team = membership.team
+    _require_team_manager(actor, team)
+    if Handover.objects.filter(membership=membership).exists():
+        raise StateConflict(f"{membership.cadre.name}的本次任职已办理工作交接。", code="handover_exists")
+    if membership.end_date:
+        raise StateConflict("该任职已结束，不能再办理工作交接。", code="membership_ended")
+    problems: dict[str, list[str]] = {}
+    items = (items or "").strip()
+    if not items:
+        problems["items"] = ["请填写交接内容（工作台账、档案资料、在办事项等）。"]
+    if day < membership.start_date:
+        problems["date"] = ["交接日期不能早于到岗日期。"]
+    if successor is not None:
+        if successor.jurisdiction_id != team.jurisdiction_id:
+            problems["successor"] = ["接手人员须为本辖区的干部。"]
+        elif successor.pk == membership.cadre_id:
+            problems["successor"] = ["接手人员不能是交出工作的干部本人。"]
+    if problems:
+        field, msgs = next(iter(problems.items()))
+        raise InvalidInput(msgs[0], code="invalid_" + field, errors=problems)
+    try:
+        with transaction.atomic():
+            handover = Handover.objects.create(jurisdiction_id=team.jurisdiction_id, membership=membership,
+                                               successor=successor, date=day, items=items, recorded_by=actor)
+    except IntegrityError:
+        raise StateConflict(f"{membership.cadre.name}的本次任职已办理工作交接。", code="handover_exists") from None
+    to = f"交给{successor.name}" if successor else "（无接手人员）"
+    audit_record(actor=actor, action="membership.handover", obj=handover, jurisdiction=team.jurisdiction,
+                 summary=f"{membership.cadre.name}在{team.name}办理工作交接{to}（{day}）",
+                 data={"membership": membership.pk, "successor": successor.pk if successor else None,
+                       "date": day.isoformat(), "items": items[:500]})
+    return handover
 
 
 # ---- personnel cases (issue 11): recall, adjustment, mid-term replacement ------------------------------------------

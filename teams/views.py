@@ -16,7 +16,7 @@ from jurisdictions.selectors import dispatch_unit_list, jurisdiction_list
 from jurisdictions.templatetags.portal import rule_label
 
 from . import roster, selectors, services
-from .forms import CadreForm, MemberEndForm, MemberForm, RosterImportForm, TeamForm
+from .forms import CadreForm, HandoverForm, MemberEndForm, MemberForm, RosterImportForm, TeamForm
 from .models import Membership
 
 
@@ -33,13 +33,27 @@ def team_list(request):
     return render(request, "teams/team_list.html", {"page": page})
 
 
-def _team_detail_ctx(request, team, *, member_form=None, end_form=None, end_for=None):
-    """The team page. A refused member or end form comes back bound (its errors and the user's input kept)."""
+def _handover_form(team, membership, data=None, **kwargs) -> HandoverForm:
+    return HandoverForm(data, successors=selectors.handover_successors(team=team, leaving=membership), **kwargs)
+
+
+def _team_detail_ctx(request, team, *, member_form=None, end_form=None, end_for=None, handover_form=None):
+    """The team page. A refused member, end or handover form comes back bound (its errors and the user's input
+    kept). Each member row: the end form, and the handover form while the membership has no handover."""
     policy = policy_in_force(team.jurisdiction, timezone.localdate())
     grounds = {k: services.end_grounds(policy, k) for k in Membership.EndKind.values}
     today = timezone.localdate()
-    members = [(m, end_form if end_for == m.pk else MemberEndForm(grounds=grounds, initial={"end_date": today}))
-               for m in team.active_memberships]
+    members = []
+    for m in team.active_memberships:
+        handover = getattr(m, "handover", None)
+        if handover is not None:
+            h_form = None
+        elif end_for == m.pk and handover_form is not None:
+            h_form = handover_form
+        else:
+            h_form = _handover_form(team, m, initial={"date": today})
+        members.append((m, end_form if end_for == m.pk and end_form is not None
+                        else MemberEndForm(grounds=grounds, initial={"end_date": today}), handover, h_form))
     return {
         "team": team, "checks": services.team_checks_now(team, team.active_memberships, policy),
         "history": [m for m in selectors.team_history(team=team) if m.end_date], "members": members,
@@ -131,6 +145,32 @@ def member_end(request, pk):
         messages.error(request, f"{membership.cadre.name}未能离队，请按提示修改。")
     return render(request, "teams/team_detail.html",
                   _team_detail_ctx(request, team, end_form=form, end_for=membership.pk))
+
+
+@login_required
+def member_handover(request, pk):
+    """工作交接 from the team page: the form checks the shape, the service the rest."""
+    membership = selectors.access_membership(user=request.user, membership_id=pk)
+    if request.method != "POST":
+        return redirect("team-detail", pk=membership.team_id)
+    team = selectors.access_team(user=request.user, team_id=membership.team_id)
+    form = _handover_form(team, membership, request.POST)
+    if form.is_valid():
+        v = form.cleaned_data
+        try:
+            services.handover_record(actor=request.user, membership=membership, successor=v["successor"],
+                                     day=v["date"], items=v["items"])
+            messages.success(request, f"已记录{membership.cadre.name}的工作交接。")
+            return redirect("team-detail", pk=membership.team_id)
+        except PortalError as exc:
+            for field, errs in (exc.errors if isinstance(exc.errors, dict) else {}).items():
+                for e in errs if isinstance(errs, list | tuple) else [errs]:
+                    form.add_error(field if field in form.fields else None, str(e))
+            messages.error(request, _refusal(exc))
+    else:
+        messages.error(request, f"{membership.cadre.name}的工作交接未能记录，请按提示修改。")
+    return render(request, "teams/team_detail.html",
+                  _team_detail_ctx(request, team, handover_form=form, end_for=membership.pk))
 
 
 @login_required

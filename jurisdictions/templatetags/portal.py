@@ -122,7 +122,7 @@ ACTION_LABELS = {
     "inspection.record": "录入督查结果", "leave.approve": "批准请假", "leave.cancel": "撤回请假", "leave.file": "请假备案",
     "leave.reject": "驳回请假", "leave.return": "销假", "leave.submit": "提交请假", "leave.written_form": "补办书面手续",
     "membership.add": "选派队员", "membership.term_end": "任期届满离队", "membership.rotation": "轮换离队",
-    "membership.adjustment": "调整离队", "membership.recall": "召回", "org_unit.create": "新建组织单位",
+    "membership.adjustment": "调整离队", "membership.recall": "召回", "membership.handover": "工作交接", "org_unit.create": "新建组织单位",
     "policy_row.add": "新增政策规则版本", "role_grant.create": "授予角色", "role_grant.revoke": "撤销角色",
     "subsidy.profile_set": "设置补贴信息", "subsidy.run_create": "发起补贴核算", "subsidy.run_done": "补贴核算完成",
     "subsidy.trip_create": "登记往返交通", "team.create": "组建工作队", "user.create": "新建用户",
