@@ -221,8 +221,11 @@ def test_term_end_follows_the_policy_term_qujiang_three_years_art_19(api, qujian
 
 
 def test_ending_a_membership_needs_a_ground_from_the_policy_list_ganzhou_art_18(api, world, admin_user):
-    """Rotation ends directly (recall and adjustment go through personnel cases, issue 11)."""
+    """Rotation ends directly (recall and adjustment go through personnel cases, issue 11), after the handover
+    ganzhou art.18 requires (压茬交接, `term.leave_post_after`)."""
     m = f.MembershipFactory(team=world.team_a)
+    assert api(admin_user).post(f"/api/v1/memberships/{m.id}/handover/",
+                                {"date": "2026-02-27", "items": "工作台账、在办事项"}, format="json").status_code == 201
     r = api(admin_user).post(f"/api/v1/memberships/{m.id}/end/",
                              {"end_date": "2026-03-01", "kind": "rotation", "ground": "随便"}, format="json")
     assert r.status_code == 400
