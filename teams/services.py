@@ -369,7 +369,7 @@ def membership_end(*, actor, membership: Membership, end_date: date, kind: str, 
         if not peers.exists():
             raise RuleViolation("调整队员时须保留至少1名原工作队队员。", code="keep_previous_member",
                                 rule_ref=keep.rule_ref, overridable=False)
-    _refuse_leaving_before_requirements(policy, membership, kind)
+    _refuse_leaving_before_requirements(policy, membership, kind, end_date)
     membership.end_date = end_date
     membership.end_kind = kind
     membership.end_ground = ground
@@ -385,9 +385,10 @@ def membership_end(*, actor, membership: Membership, end_date: date, kind: str, 
     return membership
 
 
-def _leave_post_done(membership: Membership, required) -> set[str]:
-    """Which of the `term.leave_post_after` requirements this membership meets: a graded term-end assessment of the
-    cadre (of this membership, or of none named), and this membership's handover."""
+def _leave_post_done(membership: Membership, required, end_date: date) -> set[str]:
+    """Which of the `term.leave_post_after` requirements this membership meets by `end_date`: a graded term-end
+    assessment of the cadre (of this membership, or of none named), and this membership's handover dated no later
+    than the departure (handed over, then withdrawn: "完成…工作交接后方可撤回")."""
     from assessment.models import Assessment
     from assessment.models import Kind as AssessmentKind
 
@@ -396,19 +397,19 @@ def _leave_post_done(membership: Membership, required) -> set[str]:
             Q(membership=membership) | Q(membership__isnull=True), cadre_id=membership.cadre_id,
             period__kind=AssessmentKind.TERM_END, status=Assessment.Status.GRADED).exists():
         done.add("term_end_assessment")
-    if "handover" in required and Handover.objects.filter(membership=membership).exists():
+    if "handover" in required and Handover.objects.filter(membership=membership, date__lte=end_date).exists():
         done.add("handover")
     return done
 
 
-def _refuse_leaving_before_requirements(policy: Policy, membership: Membership, kind: str) -> None:
+def _refuse_leaving_before_requirements(policy: Policy, membership: Membership, kind: str, end_date: date) -> None:
     """曲江 art.19/26 "完成期满考核和工作交接后方可撤回", 赣州 art.18 "压茬交接": leaving at the end of the term
     (term end, rotation) waits for what `term.leave_post_after` requires."""
     row = policy.get("term.leave_post_after")
     if row is None or kind not in rules.LEAVING_AT_TERM_END:
         return
     required = row.value.get("requires", [])
-    _, missing = rules.leave_post_missing(policy, kind, _leave_post_done(membership, required))
+    _, missing = rules.leave_post_missing(policy, kind, _leave_post_done(membership, required, end_date))
     if missing:
         labels = [rules.LEAVE_POST_REQUIREMENTS.get(r, r) for r in missing]
         needed = "和".join(rules.LEAVE_POST_REQUIREMENTS.get(r, r) for r in required)
@@ -436,6 +437,8 @@ def handover_record(*, actor, membership: Membership, successor: Cadre | None, d
         problems["items"] = ["请填写交接内容（工作台账、档案资料、在办事项等）。"]
     if day < membership.start_date:
         problems["date"] = ["交接日期不能早于到岗日期。"]
+    elif day > timezone.localdate():
+        problems["date"] = ["交接日期不能晚于今天：工作交接办完后再记录。"]
     if successor is not None:
         if successor.jurisdiction_id != team.jurisdiction_id:
             problems["successor"] = ["接手人员须为本辖区的干部。"]

@@ -211,6 +211,29 @@ def test_the_leaving_cadre_cannot_hand_over_to_themselves_nor_before_arriving(wo
     assert not Handover.objects.exists()
 
 
+def test_a_handover_is_recorded_once_done_not_ahead_of_time(world, admin_user):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    m = f.MembershipFactory(team=world.team_a)
+    with pytest.raises(InvalidInput) as e:
+        services.handover_record(actor=admin_user, membership=m, successor=None,
+                                 day=timezone.localdate() + timedelta(days=1), items="台账")
+    assert e.value.code == "invalid_date" and "date" in e.value.errors
+    assert not Handover.objects.exists()
+
+
+def test_a_handover_dated_after_the_departure_does_not_count_ganzhou_art_18(api, world, admin_user):
+    """压茬交接: hand over, then leave; a departure dated before the handover is refused."""
+    m = f.MembershipFactory(team=world.team_a)
+    assert _handover(api, admin_user, m, date="2026-09-20").status_code == 201
+    r = _end(api, admin_user, m, kind="rotation", end_date="2026-09-01")
+    assert (r.status_code, r.json()["code"], r.json()["errors"]["missing"]) == (400, "leave_post_requirements",
+                                                                                ["handover"])
+    assert _end(api, admin_user, m, kind="rotation", end_date="2026-09-20").status_code == 200
+
+
 def test_an_ended_membership_takes_no_handover(world, admin_user):
     m = f.MembershipFactory(team=world.team_a, end_date=date(2026, 3, 1), end_kind="recall")
     with pytest.raises(StateConflict):
