@@ -146,10 +146,11 @@ class MemberEndForm(forms.Form):
 
 class HandoverForm(forms.Form):
     """工作交接: the date, the successor among the team's current members (or none), what was handed over. Whether
-    the record is allowed (dates, jurisdiction, a second one) is the service's to say."""
+    the record is allowed (dates, jurisdiction, a second one) is the service's to say. The successors come in as
+    cadres already loaded (the team page has one form per member: no query per form)."""
 
     date = forms.DateField(label="交接日期", widget=_date_input(required=True), error_messages=DATE_ERRORS)
-    successor = forms.ModelChoiceField(queryset=None, label="接手人员", required=False, empty_label="无（不设接替人员）",
+    successor = forms.TypedChoiceField(label="接手人员", required=False, coerce=int, empty_value=None,
                                        error_messages={"invalid_choice": "接手人员须为本工作队的在岗队员。"})
     items = forms.CharField(label="交接内容", max_length=4000,
                             widget=forms.Textarea(attrs={"rows": 2, "placeholder": "工作台账、档案资料、在办事项等"}),
@@ -158,7 +159,13 @@ class HandoverForm(forms.Form):
     def __init__(self, *args, successors, **kwargs):
         kwargs.setdefault("auto_id", False)  # one form per member row: no duplicate ids on the page
         super().__init__(*args, **kwargs)
-        self.fields["successor"].queryset = successors
+        self._successors = {c.pk: c for c in successors}
+        self.fields["successor"].choices = [("", "无（不设接替人员）")] + [
+            (c.pk, c.name) for c in self._successors.values()]
+
+    def clean_successor(self):
+        pk = self.cleaned_data["successor"]
+        return None if pk is None else self._successors[pk]
 
 
 class CadreForm(forms.Form):

@@ -150,13 +150,6 @@ def cadre_active_membership(cadre: Cadre) -> Membership | None:
     )
 
 
-def handover_successors(*, team: Team, leaving: Membership):
-    """Who may take over a leaving member's work on the team page: the team's other current members (压茬交接: the
-    successor is already on the team when the work is handed over)."""
-    return (Cadre.objects.filter(memberships__team=team, memberships__end_date__isnull=True)
-            .exclude(pk=leaving.cadre_id).order_by("name", "id"))
-
-
 def access_membership(*, user, membership_id) -> Membership:
     scope = scope_for(user)
     qs = Membership.objects.filter(team__in=Team.objects.filter(team_scope_q(scope))).select_related(

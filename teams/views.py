@@ -34,7 +34,10 @@ def team_list(request):
 
 
 def _handover_form(team, membership, data=None, **kwargs) -> HandoverForm:
-    return HandoverForm(data, successors=selectors.handover_successors(team=team, leaving=membership), **kwargs)
+    """The successors: the team's other current members, from the page's prefetched memberships (压茬交接)."""
+    successors = sorted({m.cadre_id: m.cadre for m in team.active_memberships
+                         if m.cadre_id != membership.cadre_id}.values(), key=lambda c: (c.name, c.pk))
+    return HandoverForm(data, successors=successors, **kwargs)
 
 
 def _team_detail_ctx(request, team, *, member_form=None, end_form=None, end_for=None, handover_form=None):

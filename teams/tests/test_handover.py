@@ -294,3 +294,22 @@ def test_ending_on_the_team_page_before_the_handover_shows_the_refusal_with_the_
     html = r.content.decode()
     assert r.status_code == 200 and "尚未完成：工作交接" in html
     assert not _ended(m)
+
+
+def test_the_team_page_with_a_handover_form_per_member_takes_the_same_queries_for_2_or_6_members(
+        client, world, admin_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(admin_user)
+    url = f"/teams/{world.team_a.id}/"
+    counts = []
+    for n in (2, 6):
+        while Membership.objects.filter(team=world.team_a, end_date__isnull=True).count() < n:
+            f.MembershipFactory(team=world.team_a)
+        client.get(url)  # warm the per-process caches
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(url).content.decode()
+        assert page.count("记录工作交接") == n and page.count("<option") >= n * (n - 1)  # each lists the others
+        counts.append(len(ctx))
+    assert counts[0] == counts[1], counts
