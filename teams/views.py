@@ -127,53 +127,55 @@ def member_new(request, pk):
     return render(request, "teams/team_detail.html", _team_detail_ctx(request, team, member_form=form))
 
 
-@login_required
-def member_end(request, pk):
+def _membership_form_post(request, pk, *, form_for, act, done: str, failed: str, ctx_key: str,
+                          errors_on_fields: bool = False):
+    """A member row's form on the team page (离队, 工作交接): the form checks the shape, the service the rest; a
+    refusal comes back on the team page with the form bound (and, where asked, the service's field errors on it)."""
     membership = selectors.access_membership(user=request.user, membership_id=pk)
     if request.method != "POST":
         return redirect("team-detail", pk=membership.team_id)
     team = selectors.access_team(user=request.user, team_id=membership.team_id)
-    policy = policy_in_force(team.jurisdiction, timezone.localdate())
-    form = MemberEndForm(request.POST, grounds={k: services.end_grounds(policy, k) for k in Membership.EndKind.values})
+    form = form_for(team, membership, request.POST)
+    name = membership.cadre.name
     if form.is_valid():
-        v = form.cleaned_data
         try:
-            services.membership_end(actor=request.user, membership=membership, end_date=v["end_date"],
-                                    kind=v["kind"], ground=v["ground"], note=v["note"])
-            messages.success(request, f"{membership.cadre.name}已离队。")
+            act(membership, form.cleaned_data)
+            messages.success(request, done.format(name=name))
             return redirect("team-detail", pk=membership.team_id)
         except PortalError as exc:
+            if errors_on_fields and isinstance(exc.errors, dict):
+                for field, errs in exc.errors.items():
+                    for e in errs if isinstance(errs, list | tuple) else [errs]:
+                        form.add_error(field if field in form.fields else None, str(e))
             messages.error(request, _refusal(exc))
     else:
-        messages.error(request, f"{membership.cadre.name}未能离队，请按提示修改。")
+        messages.error(request, failed.format(name=name))
     return render(request, "teams/team_detail.html",
-                  _team_detail_ctx(request, team, end_form=form, end_for=membership.pk))
+                  _team_detail_ctx(request, team, **{ctx_key: form}, end_for=membership.pk))
+
+
+def _end_form(team, membership, data=None) -> MemberEndForm:
+    policy = policy_in_force(team.jurisdiction, timezone.localdate())
+    return MemberEndForm(data, grounds={k: services.end_grounds(policy, k) for k in Membership.EndKind.values})
+
+
+@login_required
+def member_end(request, pk):
+    return _membership_form_post(
+        request, pk, form_for=_end_form, done="{name}已离队。", failed="{name}未能离队，请按提示修改。",
+        ctx_key="end_form",
+        act=lambda m, v: services.membership_end(actor=request.user, membership=m, end_date=v["end_date"],
+                                                 kind=v["kind"], ground=v["ground"], note=v["note"]))
 
 
 @login_required
 def member_handover(request, pk):
-    """工作交接 from the team page: the form checks the shape, the service the rest."""
-    membership = selectors.access_membership(user=request.user, membership_id=pk)
-    if request.method != "POST":
-        return redirect("team-detail", pk=membership.team_id)
-    team = selectors.access_team(user=request.user, team_id=membership.team_id)
-    form = _handover_form(team, membership, request.POST)
-    if form.is_valid():
-        v = form.cleaned_data
-        try:
-            services.handover_record(actor=request.user, membership=membership, successor=v["successor"],
-                                     day=v["date"], items=v["items"])
-            messages.success(request, f"已记录{membership.cadre.name}的工作交接。")
-            return redirect("team-detail", pk=membership.team_id)
-        except PortalError as exc:
-            for field, errs in (exc.errors if isinstance(exc.errors, dict) else {}).items():
-                for e in errs if isinstance(errs, list | tuple) else [errs]:
-                    form.add_error(field if field in form.fields else None, str(e))
-            messages.error(request, _refusal(exc))
-    else:
-        messages.error(request, f"{membership.cadre.name}的工作交接未能记录，请按提示修改。")
-    return render(request, "teams/team_detail.html",
-                  _team_detail_ctx(request, team, handover_form=form, end_for=membership.pk))
+    """工作交接 from the team page (qujiang art.19/26, ganzhou art.18)."""
+    return _membership_form_post(
+        request, pk, form_for=_handover_form, done="已记录{name}的工作交接。",
+        failed="{name}的工作交接未能记录，请按提示修改。", ctx_key="handover_form", errors_on_fields=True,
+        act=lambda m, v: services.handover_record(actor=request.user, membership=m, successor=v["successor"],
+                                                  day=v["date"], items=v["items"]))
 
 
 @login_required
