@@ -107,15 +107,26 @@ class CadreImportApi(APIView):
         return Response({"created": len(created), "ids": [c.id for c in created]}, status=status.HTTP_201_CREATED)
 
 
+class HandoverBrief(serializers.ModelSerializer):
+    """The membership's 工作交接 (null until recorded)."""
+
+    successor_name = serializers.CharField(source="successor.name", default=None, allow_null=True)
+
+    class Meta:
+        model = Handover
+        fields = ["id", "date", "successor", "successor_name", "items"]
+
+
 class MembershipOut(serializers.ModelSerializer):
     cadre_name = serializers.CharField(source="cadre.name")
     village_name = serializers.CharField(source="village.name", default=None, allow_null=True)
+    handover = HandoverBrief(read_only=True, allow_null=True)
 
     class Meta:
         model = Membership
         fields = ["id", "team", "cadre", "cadre_name", "role", "first_secretary", "village", "village_name",
                   "start_date", "planned_end", "term_rule_ref", "end_date", "end_kind", "end_ground",
-                  "end_rule_ref"]
+                  "end_rule_ref", "handover"]
 
 
 class TeamIn(serializers.Serializer):

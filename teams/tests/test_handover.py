@@ -313,3 +313,15 @@ def test_the_team_page_with_a_handover_form_per_member_takes_the_same_queries_fo
         assert page.count("记录工作交接") == n and page.count("<option") >= n * (n - 1)  # each lists the others
         counts.append(len(ctx))
     assert counts[0] == counts[1], counts
+
+
+def test_the_teams_members_carry_their_handover_in_the_api_ganzhou_art_18(api, world, admin_user):
+    m = f.MembershipFactory(team=world.team_a)
+    other = f.MembershipFactory(team=world.team_a)
+    assert _handover(api, admin_user, m, successor=other.cadre_id).status_code == 201
+    members = api(admin_user).get(f"/api/v1/teams/{world.team_a.id}/members/").json()
+    members = members["results"] if isinstance(members, dict) else members
+    by_id = {row["id"]: row for row in members}
+    assert by_id[m.id]["handover"]["successor"] == other.cadre_id
+    assert by_id[m.id]["handover"]["date"] == "2026-09-20"
+    assert by_id[other.id]["handover"] is None
