@@ -265,3 +265,10 @@ def cadre_memberships(*, cadre):
     """The cadre's posts, latest first, with the team, the village and the recorded exceptions."""
     return (Membership.objects.filter(cadre=cadre).select_related("team", "village")
             .prefetch_related("overrides", "overrides__overridden_by").order_by("-start_date"))
+
+
+def case_events(*, case):
+    """The case's history on its page: its audit rows (case.*), oldest first. The case was fetched in scope."""
+    from jurisdictions.models import AuditEvent
+
+    return AuditEvent.objects.filter(object_id=case.pk, action__startswith="case.").order_by("created_at")

@@ -266,7 +266,6 @@ def _roster_template() -> HttpResponse:
 # ---- personnel cases (issue 11) ---------------------------------------------------------------------------------
 
 def _case_ctx(request, case):
-    from jurisdictions.models import AuditEvent
     from leave.selectors import may_act_as
 
     from .forms import DecisionForm, SuccessorForm
@@ -284,7 +283,7 @@ def _case_ctx(request, case):
         "c": case, "mine": mine, "decision_form": DecisionForm(),
         "successor_form": SuccessorForm(candidates=candidates, initial={
             "cadre": case.successor_id, "start_date": timezone.localdate()}) if may_name else None,
-        "events": AuditEvent.objects.filter(object_id=case.pk, action__startswith="case.").order_by("created_at"),
+        "events": selectors.case_events(case=case),
     }
 
 

@@ -126,21 +126,8 @@ def test_the_confirmation_still_waits_for_an_open_check_in_of_its_township(seede
     w = build_world("ganzhou")
     user = f.UserFactory(jurisdiction=w.jurisdiction)
     place(w.team_a, user=user)
-    first_in, release = threading.Event(), threading.Event()
-
-    def hold():
-        try:
-            with transaction.atomic():
-                services.check_in(actor=user)
-                first_in.set()
-                release.wait(10)
-        finally:
-            connection.close()
-
-    t = threading.Thread(target=hold)
-    t.start()
+    t, release = tap_and_hold(user, [])
     try:
-        assert first_in.wait(10)
         with pytest.raises(OperationalError), transaction.atomic():
             with connection.cursor() as c:
                 c.execute("SET LOCAL lock_timeout = '500ms'")
@@ -224,20 +211,8 @@ def test_the_clerk_recording_a_day_a_tap_is_writing_waits_for_it_and_then_correc
     user = f.UserFactory(jurisdiction=w.jurisdiction)
     cadre = place(w.team_a, user=user)
     clerk = f.user_with_role(Role.ATTENDANCE_CLERK, org_unit=w.township_a)
-    tapped, release, outcome = threading.Event(), threading.Event(), []
-
-    def tap_in_flight():
-        try:
-            with transaction.atomic():
-                services.check_in(actor=user)
-                tapped.set()
-                release.wait(10)
-        finally:
-            connection.close()
-
-    first = threading.Thread(target=tap_in_flight)
-    first.start()
-    assert tapped.wait(10)
+    outcome = []
+    first, release = tap_and_hold(user, [])
     second = start_thread(lambda: services.record_upsert(actor=clerk, cadre=cadre, day=timezone.localdate(),
                                                          status="absent").status, outcome)
     second.join(0.5)
@@ -251,8 +226,8 @@ def test_the_clerk_recording_a_day_a_tap_is_writing_waits_for_it_and_then_correc
 
 @pytest.mark.django_db
 def test_a_repeat_tap_and_a_refused_tap_are_answered_by_the_write_statement_itself(world, django_assert_num_queries):
-    """The check-in's one statement also says why it wrote nothing (its snapshot of the day's record), so a repeat or
-    a refusal costs no statement more than a tap that writes."""
+    """The check-in's one call also says why it wrote nothing (the day's record as the write judged it), so a repeat or
+    a refusal costs no round trip more than a tap that writes."""
     users = [f.UserFactory(jurisdiction=world.jurisdiction) for _ in range(2)]
     cadres = [place(world.team_a, user=u) for u in users]
     DailyRecord.objects.create(jurisdiction=world.jurisdiction, cadre=cadres[1], township=world.township_a,
